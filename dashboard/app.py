@@ -1,0 +1,133 @@
+"""Peyvand's entrypoint: database, sign-in gate, theme and the role-based router."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dashboard/ on the path
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+from streamlit_authenticator.utilities import LoginError  # noqa: E402
+
+from dashboard import news_ui, survey_ui, theme  # noqa: E402
+from dashboard.auth import build_authenticator, sign_out  # noqa: E402
+from dashboard.i18n import LOCALES  # noqa: E402
+from dashboard.navigation import pages_for  # noqa: E402
+from dashboard.ui import locale, read, run_write, t  # noqa: E402
+from data_access import db, settings, users  # noqa: E402
+from data_access.models import utcnow  # noqa: E402
+
+# A local icon: a Material icon name here would make the browser fetch it from the internet.
+st.set_page_config(page_title="Peyvand · پیوند",
+                   page_icon=str(ROOT / "dashboard" / "static" / "favicon.png"), layout="wide")
+
+
+@st.cache_resource
+def _migrated(url: str) -> bool:
+    db.upgrade(db.get_engine(url))
+    return True
+
+
+_migrated(db.database_url())
+authenticator = build_authenticator()
+try:
+    authenticator.login(location="unrendered")  # a valid cookie signs the user back in
+except LoginError:
+    st.session_state["authentication_status"] = None
+
+
+def _resolve_actor():
+    """The signed-in user as the database knows them now, or None."""
+    if not st.session_state.get("authentication_status"):
+        st.session_state.pop("actor", None)
+        return None
+    signed_in_at = st.session_state.setdefault("_signed_in_at", utcnow())
+    actor = read(users.active_actor, st.session_state.get("username"), signed_in_at)
+    if actor is None:  # deactivated, or signed out elsewhere since this session began
+        sign_out(authenticator, None)
+        st.session_state["_session_ended"] = True
+        st.session_state.pop("actor", None)
+        return None
+    if not st.session_state.get("locale_loaded"):
+        st.session_state["locale"] = actor.locale
+        st.session_state["locale_loaded"] = True
+    st.session_state["actor"] = actor
+    return actor
+
+
+def _language_picker(where) -> None:
+    labels = {"fa": "فارسی", "en": "English"}
+    choice = where.segmented_control(
+        t("profile.language"), options=list(LOCALES), format_func=labels.get,
+        default=locale(), key=f"language_{where is st.sidebar}",
+    )
+    if choice and choice != locale():
+        st.session_state["locale"] = choice
+        if st.session_state.get("actor"):
+            run_write(users.set_own_locale, choice)
+        st.rerun()
+
+
+def login_page() -> None:
+    _language_picker(st)
+    st.title(t("app.name"))
+    st.caption(t("app.tagline"))
+    if st.session_state.pop("_session_ended", False):
+        st.info(t("login.session_ended"))
+    try:
+        authenticator.login(location="main", key="login", fields={
+            "Form name": t("login.title"), "Username": t("login.username"),
+            "Password": t("login.password"), "Login": t("login.submit"),
+        })
+    except LoginError:
+        st.session_state["authentication_status"] = False
+    status = st.session_state.get("authentication_status")
+    if status:
+        st.session_state["_signed_in_at"] = utcnow()
+        st.session_state["_set_cookie"] = True
+        st.session_state.pop("locale_loaded", None)
+        st.rerun()
+    elif status is False:
+        if st.session_state.get("_sign_in_outcome") == "locked":
+            st.error(t("login.locked", minutes=int(users.LOCKOUT.total_seconds() // 60)))
+        else:
+            st.error(t("login.invalid"))
+    if read(settings.demo_mode):
+        st.info(t("login.demo_hint"))
+
+
+def sidebar(actor) -> None:
+    with st.sidebar:
+        st.markdown(f"**{t('app.name')}**")
+        st.text(actor.display_name)
+        st.caption(t(f"roles.{actor.role}"))
+        news_ui.sidebar(actor)
+        survey_ui.sidebar(actor)
+        _language_picker(st.sidebar)
+        if st.button(t("login.sign_out"), icon=":material/logout:", key="sign_out"):
+            sign_out(authenticator, actor.id)
+            st.rerun()
+
+
+actor = _resolve_actor()
+theme.apply(locale())
+if actor is None:
+    st.navigation([st.Page(login_page, title=t("login.title"), url_path="login",
+                           default=True)], position="hidden").run()
+else:
+    sections: dict[str, list] = {}
+    for spec in pages_for(actor.role):
+        sections.setdefault(t(spec.section), []).append(
+            st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url or None,
+                    default=spec.url == ""))
+    navigation = st.navigation(sections)
+    if st.session_state.pop("_set_cookie", False):
+        # Set here, in the first signed-in run, so that the cookie component is not
+        # discarded by the rerun that follows the sign-in form.
+        authenticator.cookie_controller.set_cookie()
+    sidebar(actor)
+    news_ui.top_banner(actor)
+    navigation.run()

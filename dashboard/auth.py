@@ -1,0 +1,126 @@
+"""Sign-in: streamlit-authenticator renders the form and keeps the cookie;
+the database decides who may enter (credentials, lockout, revocation)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+
+import streamlit as st
+import streamlit_authenticator as stauth
+
+from data_access import users
+from data_access.db import ROOT, session_scope
+
+COOKIE_NAME = "peyvand_auth"
+COOKIE_KEY_ENV = "INTRANET_COOKIE_KEY"
+
+
+def cookie_expiry_days() -> float:
+    return float(os.environ.get("INTRANET_COOKIE_EXPIRY_DAYS", "7"))
+
+
+def _key_file() -> Path:
+    return Path(os.environ.get("INTRANET_DATA_DIR", ROOT / "data")) / "cookie_key"
+
+
+def cookie_key() -> str:
+    """From the environment, then secrets.toml, else generated once and kept on disk.
+
+    There is deliberately no constant fallback: a known key lets anyone forge
+    a sign-in cookie.
+    """
+    key = os.environ.get(COOKIE_KEY_ENV)
+    if key:
+        return key
+    try:
+        key = st.secrets.get("cookie_key")
+    except Exception:  # no secrets.toml: a normal first start
+        key = None
+    if key:
+        return str(key)
+    path = _key_file()
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+class DatabaseCredentials(Mapping):
+    """The `credentials['usernames']` the authenticator consults, backed by the
+    users table one username at a time (never enumerated: 60,000 users at L)."""
+
+    def __getitem__(self, username: str) -> dict:
+        with session_scope() as session:
+            actor = users.active_actor(session, username)
+        if actor is None:
+            raise KeyError(username)
+        return {"name": actor.display_name, "email": None, "roles": [actor.role],
+                "password": ""}
+
+    def __contains__(self, username: object) -> bool:
+        if not isinstance(username, str):
+            return False
+        with session_scope() as session:
+            return users.active_actor(session, username) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+def _check_credentials(username: str, password: str) -> bool:
+    with session_scope() as session:
+        result = users.authenticate(session, username, password)
+    st.session_state["_sign_in_outcome"] = result.outcome.value
+    st.session_state["_locked_until"] = result.locked_until
+    return result.outcome is users.SignIn.OK
+
+
+def build_authenticator() -> stauth.Authenticate:
+    """One per script run, created by the entrypoint."""
+    authenticator = stauth.Authenticate(
+        {"usernames": {}}, COOKIE_NAME, cookie_key(), cookie_expiry_days(),
+        auto_hash=False, login_sleep_time=0,
+    )
+    model = authenticator.authentication_controller.authentication_model
+    model.credentials["usernames"] = DatabaseCredentials()
+    model.check_credentials = _check_credentials
+    cookies = authenticator.cookie_controller
+    read_cookie = cookies.get_cookie
+
+    def checked_cookie():
+        # A cookie is honoured only while its account is active and no
+        # logout or password reset has happened since it was issued.
+        token = read_cookie()
+        if not token:
+            return None
+        issued = datetime.fromtimestamp(token["exp_date"], UTC).timestamp() \
+            - cookie_expiry_days() * 86400
+        with session_scope() as session:
+            actor = users.active_actor(session, token.get("username"),
+                                       signed_in_at=datetime.fromtimestamp(issued, UTC))
+        return token if actor else None
+
+    cookies.get_cookie = checked_cookie
+    return authenticator
+
+
+def sign_out(authenticator: stauth.Authenticate, user_id: int | None) -> None:
+    """End this session and every cookie issued so far for the account."""
+    if user_id is not None:
+        with session_scope() as session:
+            users.revoke_sessions(session, user_id)
+    if st.session_state.get("authentication_status"):
+        authenticator.logout(location="unrendered")
+    for key in ("_signed_in_at", "_sign_in_outcome", "_locked_until", "locale_loaded"):
+        st.session_state.pop(key, None)

@@ -1,0 +1,78 @@
+"""Small shared pieces every page uses: the current user and locale, translated
+text, and one way to run a write and report its outcome."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import streamlit as st
+
+from dashboard.i18n import default_locale, translate
+from data_access.db import session_scope
+from data_access.errors import DomainError
+from data_access.permissions import Actor, can
+
+log = logging.getLogger("peyvand")
+T = TypeVar("T")
+
+
+def locale() -> str:
+    return st.session_state.get("locale") or default_locale()
+
+
+def t(key: str, **params: Any) -> str:
+    return translate(key, locale(), **params)
+
+
+def current_actor() -> Actor | None:
+    return st.session_state.get("actor")
+
+
+def require_page(capability: str) -> Actor:
+    """Stop the page unless the signed-in user's role grants `capability`.
+
+    Navigation already hides such pages; this guards a page reached any other way.
+    """
+    actor = current_actor()
+    if not can(actor, capability):
+        st.error(t("errors.permission_denied"))
+        st.stop()
+    return actor
+
+
+def error_text(error: DomainError) -> str:
+    return t(error.key, **error.params)
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    ok: bool
+    value: T | None = None
+
+
+def run_write(action: Callable[..., T], *args: Any, **kwargs: Any) -> Outcome[T]:
+    """Run one data_access write in its own transaction.
+
+    A user's mistake is shown in their language and nothing is written; an
+    unexpected failure is logged with a reference the user can quote.
+    """
+    try:
+        with session_scope() as session:
+            return Outcome(True, action(session, current_actor(), *args, **kwargs))
+    except DomainError as error:
+        st.error(error_text(error))
+    except Exception:
+        reference = uuid.uuid4().hex[:8]
+        log.exception("write failed (ref %s): %s", reference, getattr(action, "__name__", action))
+        st.error(t("errors.unexpected", ref=reference))
+    return Outcome(False)
+
+
+def read(query: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run one data_access read in a short session."""
+    with session_scope() as session:
+        return query(session, *args, **kwargs)

@@ -1,0 +1,191 @@
+"""Deterministic demo data: a believable municipality at scale S, M or L.
+
+The same seed always gives the same organisation. Feature modules add their
+own demo data through `FEATURE_SEEDERS`, each receiving the DemoContext.
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from data_access import settings
+from data_access.models import Department, User, utcnow
+from data_access.text import search_key
+from data_access.users import hash_password
+
+DEMO_PASSWORD = "peyvand-demo"
+SCALES = {"S": (500, 15), "M": (5_000, 60), "L": (60_000, 400)}
+# Modules with `seed(session, context)`; each feature issue adds its own.
+FEATURE_SEEDERS = ("data_access.demo_news", "data_access.demo_surveys")
+
+CORE_DEPARTMENTS = [
+    ("روابط عمومی", "Public Relations"),
+    ("امور مالی", "Finance"),
+    ("خدمات شهری", "Urban Services"),
+    ("حمل‌ونقل و ترافیک", "Traffic and Transport"),
+    ("فضای سبز", "Green Space"),
+    ("فناوری اطلاعات", "Information Technology"),
+    ("منابع انسانی", "Human Resources"),
+]
+UNIT_NAMES = [
+    ("اداره پسماند", "Waste Management Office"),
+    ("اداره نظارت", "Inspection Office"),
+    ("واحد درآمد", "Revenue Unit"),
+    ("واحد خدمات مشترکین", "Citizen Services Unit"),
+    ("اداره پارک‌ها", "Parks Office"),
+    ("واحد حسابداری", "Accounting Unit"),
+    ("اداره عمران", "Civil Works Office"),
+    ("واحد رفاه کارکنان", "Staff Welfare Unit"),
+    ("اداره کنترل ترافیک", "Traffic Control Office"),
+    ("واحد انبار", "Stores Unit"),
+    ("اداره آتش‌نشانی", "Fire Station Office"),
+    ("واحد پشتیبانی", "Support Unit"),
+]
+PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+FIRST_NAMES = [
+    "علی", "محمد", "حسین", "رضا", "مهدی", "امیر", "سعید", "حمید", "مجید", "کاظم", "جواد",
+    "فاطمه", "زهرا", "مریم", "سارا", "نرگس", "لیلا", "الهام", "مینا", "نسرین", "پریسا", "شیما",
+    "آرش", "بهروز", "پیمان", "کیوان", "رویا", "نازنین", "هانیه", "سمیرا", "یاسمن", "فرهاد",
+]
+LAST_NAMES = [
+    "احمدی", "محمدی", "حسینی", "رضایی", "کریمی", "موسوی", "جعفری", "کاظمی", "رحیمی", "نوری",
+    "صادقی", "قاسمی", "اکبری", "ابراهیمی", "هاشمی", "مرادی", "شریفی", "طاهری", "یزدانی",
+    "فرهادی", "بهرامی", "سلطانی", "نیک‌پور", "کامرانی", "توکلی", "زارعی", "عباسی", "شکوهی",
+]
+DEMO_ACCOUNTS = [
+    # username, display name, role, department (English name)
+    ("admin", "مدیر سامانه", "admin", "Information Technology"),
+    ("pr", "کارشناس روابط عمومی", "pr", "Public Relations"),
+    ("manager", "مدیر حمل‌ونقل و ترافیک", "manager", "Traffic and Transport"),
+    ("employee", "کارمند نمونه", "employee", "Traffic and Transport"),
+]
+
+
+@dataclass
+class DemoContext:
+    """What feature seeders need to know about the organisation just built."""
+
+    rng: random.Random
+    scale: str
+    now: datetime
+    departments: list[int]  # every department id, parents before children
+    parent_of: dict[int, int | None]
+    members: dict[int, list[int]]  # department id -> user ids
+    accounts: dict[str, int]  # demo username -> user id
+    extra: dict = field(default_factory=dict)
+
+
+def _build_departments(session: Session, rng: random.Random, target: int) -> dict[int, int | None]:
+    parent_of: dict[int, int | None] = {}
+
+    def add(name: str, name_en: str, parent: int | None) -> int:
+        dept_id = session.execute(insert(Department).values(
+            name=name, name_en=name_en, name_key=search_key(name), parent_id=parent,
+            active=True, created_at=utcnow()).returning(Department.id)).scalar_one()
+        parent_of[dept_id] = parent
+        return dept_id
+
+    root = add("شهرداری", "Municipality", None)
+    core = [add(fa, en, root) for fa, en in CORE_DEPARTMENTS]
+    district = 1
+    units_of: dict[int, int] = {}
+    offsets: dict[int, int] = {}
+    while len(parent_of) < target:
+        remaining = target - len(parent_of)
+        # Alternate: a new district under the root, then units under a core
+        # department or a district, and deeper units at scale L.
+        if district <= max(2, target // 18) and remaining > 1:
+            number = str(district).translate(PERSIAN_DIGITS)
+            parent = add(f"منطقه {number}", f"District {district}", root)
+            core.append(parent)
+            district += 1
+            continue
+        parent = rng.choice(core if rng.random() < 0.7 or not units_of else list(units_of))
+        used = units_of.get(parent, 0)
+        offset = offsets.setdefault(parent, rng.randrange(len(UNIT_NAMES)))
+        fa, en = UNIT_NAMES[(offset + used) % len(UNIT_NAMES)]
+        if used >= len(UNIT_NAMES):
+            round_ = str(used // len(UNIT_NAMES) + 1).translate(PERSIAN_DIGITS)
+            fa, en = f"{fa} {round_}", f"{en} {used // len(UNIT_NAMES) + 1}"
+        units_of[parent] = used + 1
+        child = add(fa, en, parent)
+        units_of.setdefault(child, 0)
+    return parent_of
+
+
+def seed_demo(session: Session, scale: str = "S", seed: int = 42) -> DemoContext:
+    """Fill an empty database; refuses to touch one that already has users."""
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
+    if session.scalar(select(func.count()).select_from(User)):
+        raise RuntimeError("the database already has users; demo data goes into an empty one")
+    rng = random.Random(seed)
+    employees, department_count = SCALES[scale]
+    parent_of = _build_departments(session, rng, department_count)
+    departments = list(parent_of)
+    by_english = dict(session.execute(select(Department.name_en, Department.id)).tuples().all())
+
+    # One hash for every demo account: bcrypt on 60,000 rows would take hours.
+    password_hash = hash_password(DEMO_PASSWORD)
+    now = utcnow()
+    rows = []
+    for username, name, role, dept in DEMO_ACCOUNTS:
+        rows.append(dict(username=username, display_name=name, role=role,
+                         department_id=by_english[dept]))
+    # Uneven department sizes, with a few tiny ones so that small-group
+    # roll-up and suppression have something to do.
+    weights = {d: rng.choice([0.2, 0.5, 1, 1, 2, 3]) for d in departments}
+    tiny = rng.sample(departments[8:], k=min(3, max(0, len(departments) - 8)))
+    for d in tiny:
+        weights[d] = 0
+    tiny_members = {d: rng.randint(2, 4) for d in tiny}
+    pool = [d for d in departments if weights[d] > 0]
+    regular = employees - len(rows) - sum(tiny_members.values())
+    chosen = rng.choices(pool, weights=[weights[d] for d in pool], k=regular)
+    chosen += [d for d, n in tiny_members.items() for _ in range(n)]
+    managers_needed = set(departments)
+    for index, dept in enumerate(chosen, start=1):
+        role = "employee"
+        if dept in managers_needed:
+            role, _ = "manager", managers_needed.discard(dept)
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        rows.append(dict(username=f"user{index:05d}", display_name=name, role=role,
+                         department_id=dept))
+    for row in rows:
+        row.update(name_key=search_key(row["display_name"]), email=f"{row['username']}@example.org",
+                   locale="fa", active=True, password_hash=password_hash, failed_attempts=0,
+                   tokens_valid_after=now, created_at=now, updated_at=now)
+    for start in range(0, len(rows), 5_000):
+        session.execute(insert(User), rows[start:start + 5_000])
+    members: dict[int, list[int]] = {}
+    accounts: dict[str, int] = {}
+    for user_id, username, dept in session.execute(
+        select(User.id, User.username, User.department_id).order_by(User.id)
+    ).tuples():
+        members.setdefault(dept, []).append(user_id)
+        if username in {a[0] for a in DEMO_ACCOUNTS}:
+            accounts[username] = user_id
+    settings.put(session, settings.DEMO_MODE, "1")
+    context = DemoContext(rng, scale, now, departments, parent_of, members, accounts)
+    for module_name in FEATURE_SEEDERS:
+        seeder: Callable | None = getattr(_optional_module(module_name), "seed", None)
+        if seeder is not None:
+            session.flush()
+            seeder(session, context)
+    return context
+
+
+def _optional_module(name: str):
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name != name:
+            raise
+        return None

@@ -1,0 +1,185 @@
+"""The department tree: structure, headcounts and the rules for changing it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from data_access import audit
+from data_access.errors import Conflict, InvalidInput, NotFound
+from data_access.models import Department, User
+from data_access.permissions import Actor, require
+from data_access.text import normalize_text, search_key
+
+NAME_MAX = 200
+
+
+@dataclass(frozen=True)
+class DepartmentNode:
+    id: int
+    name: str
+    name_en: str | None
+    parent_id: int | None
+    active: bool
+    depth: int
+
+    def label(self, locale: str) -> str:
+        return (self.name_en or self.name) if locale == "en" else self.name
+
+
+def tree(session: Session, include_inactive: bool = True) -> list[DepartmentNode]:
+    """All departments in display order (each parent before its children)."""
+    rows = session.execute(
+        select(Department.id, Department.name, Department.name_en, Department.parent_id,
+               Department.active).order_by(Department.name)
+    ).all()
+    children: dict[int | None, list] = {}
+    for row in rows:
+        children.setdefault(row.parent_id, []).append(row)
+    ordered: list[DepartmentNode] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for row in children.get(parent_id, []):
+            if include_inactive or row.active:
+                ordered.append(DepartmentNode(row.id, row.name, row.name_en, row.parent_id,
+                                              row.active, depth))
+                walk(row.id, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+def parent_map(session: Session) -> dict[int, int | None]:
+    return dict(session.execute(select(Department.id, Department.parent_id)).tuples().all())
+
+
+def descendants(parents: dict[int, int | None], roots: Iterable[int]) -> set[int]:
+    """The given departments and everything below them."""
+    children: dict[int | None, list[int]] = {}
+    for dept, parent in parents.items():
+        children.setdefault(parent, []).append(dept)
+    found: set[int] = set()
+    stack = list(roots)
+    while stack:
+        dept = stack.pop()
+        if dept not in found:
+            found.add(dept)
+            stack.extend(children.get(dept, []))
+    return found
+
+
+def subtree_ids(session: Session, department_id: int) -> set[int]:
+    return descendants(parent_map(session), [department_id])
+
+
+def ancestors(parents: dict[int, int | None], department_id: int) -> list[int]:
+    """From the department up to the root, the department itself first."""
+    chain: list[int] = []
+    current: int | None = department_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    return chain
+
+
+def headcounts(session: Session) -> dict[int, int]:
+    """Active members directly in each department."""
+    rows = session.execute(
+        select(User.department_id, func.count()).where(User.active.is_(True))
+        .group_by(User.department_id)
+    ).tuples().all()
+    return dict(rows)
+
+
+def _clean_name(name: str | None, field: str = "name") -> str:
+    name = normalize_text(name or "")
+    if not name:
+        raise InvalidInput("errors.required", field=field)
+    if len(name) > NAME_MAX:
+        raise InvalidInput("errors.too_long", field=field, max=NAME_MAX)
+    return name
+
+
+def _ensure_unique(session: Session, name: str, parent_id: int | None, exclude: int | None) -> None:
+    query = select(Department.id).where(
+        Department.name_key == search_key(name),
+        Department.parent_id.is_(None) if parent_id is None else Department.parent_id == parent_id,
+    )
+    if exclude is not None:
+        query = query.where(Department.id != exclude)
+    if session.scalar(query) is not None:
+        raise Conflict("errors.department_exists", field="name")
+
+
+def _get(session: Session, department_id: int | None) -> Department:
+    department = session.get(Department, department_id) if department_id is not None else None
+    if department is None:
+        raise NotFound()
+    return department
+
+
+def create(
+    session: Session, actor: Actor, name: str, parent_id: int | None, name_en: str | None = None
+) -> int:
+    require(actor, "administer")
+    name = _clean_name(name)
+    name_en = normalize_text(name_en or "") or None
+    if name_en and len(name_en) > NAME_MAX:
+        raise InvalidInput("errors.too_long", field="name_en", max=NAME_MAX)
+    if parent_id is not None and not _get(session, parent_id).active:
+        raise InvalidInput("errors.department_inactive", field="parent")
+    _ensure_unique(session, name, parent_id, None)
+    department = Department(name=name, name_en=name_en, name_key=search_key(name),
+                            parent_id=parent_id)
+    session.add(department)
+    session.flush()
+    audit.record(session, actor, "department.create", "department", department.id,
+                 name=name, parent_id=parent_id)
+    return department.id
+
+
+def rename(
+    session: Session, actor: Actor, department_id: int, name: str, name_en: str | None = None
+) -> None:
+    require(actor, "administer")
+    department = _get(session, department_id)
+    name = _clean_name(name)
+    name_en = normalize_text(name_en or "") or None
+    _ensure_unique(session, name, department.parent_id, department.id)
+    audit.record(session, actor, "department.rename", "department", department.id,
+                 old=department.name, new=name, old_en=department.name_en, new_en=name_en)
+    department.name, department.name_en, department.name_key = name, name_en, search_key(name)
+
+
+def move(session: Session, actor: Actor, department_id: int, new_parent_id: int | None) -> None:
+    require(actor, "administer")
+    department = _get(session, department_id)
+    if new_parent_id is not None:
+        _get(session, new_parent_id)
+        if new_parent_id in subtree_ids(session, department_id):
+            raise InvalidInput("errors.department_cycle", field="parent")
+    _ensure_unique(session, department.name, new_parent_id, department.id)
+    audit.record(session, actor, "department.move", "department", department.id,
+                 old_parent=department.parent_id, new_parent=new_parent_id)
+    department.parent_id = new_parent_id
+
+
+def set_active(session: Session, actor: Actor, department_id: int, active: bool) -> None:
+    """Deactivate only an empty department: people and sub-departments must move first."""
+    require(actor, "administer")
+    department = _get(session, department_id)
+    if not active:
+        members = session.scalar(select(func.count()).select_from(User).where(
+            User.department_id == department_id, User.active.is_(True)))
+        children = session.scalar(select(func.count()).select_from(Department).where(
+            Department.parent_id == department_id, Department.active.is_(True)))
+        if members or children:
+            raise Conflict("errors.department_not_empty", members=members, children=children)
+    elif department.parent_id is not None and not _get(session, department.parent_id).active:
+        raise InvalidInput("errors.department_inactive", field="parent")
+    department.active = active
+    audit.record(session, actor, "department.activate" if active else "department.deactivate",
+                 "department", department.id)

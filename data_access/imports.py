@@ -1,0 +1,210 @@
+"""CSV import of users: validate the whole file first, then write it in one transaction."""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from data_access import audit
+from data_access.errors import DomainError
+from data_access.models import Department, User
+from data_access.permissions import Actor, require
+from data_access.text import normalize_digits, search_key
+from data_access.users import (
+    hash_password,
+    validate_display_name,
+    validate_email,
+    validate_locale,
+    validate_password,
+    validate_role,
+    validate_username,
+)
+
+REQUIRED_COLUMNS = ("username", "display_name", "department")
+OPTIONAL_COLUMNS = ("email", "role", "locale", "password")
+MAX_BYTES = 20 * 1024 * 1024
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int  # line number in the file as a spreadsheet shows it (header = 1)
+    field: str | None
+    key: str
+    params: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    line: int
+    username: str
+    display_name: str
+    email: str | None
+    department_id: int
+    role: str
+    locale: str
+    password: str | None  # None: a random one is generated on import
+
+
+@dataclass
+class ImportPreview:
+    rows: list[ImportRow]
+    errors: list[RowError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    generated_passwords: dict[str, str]  # username -> password, shown to the admin once
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8-sig")  # with or without a byte-order mark
+    except UnicodeDecodeError as error:
+        raise DomainError("errors.csv_encoding", None) from error
+
+
+def _department_lookup(session: Session) -> tuple[dict[str, list[int]], set[int]]:
+    by_name: dict[str, list[int]] = {}
+    ids: set[int] = set()
+    for dept_id, name, name_en in session.execute(
+        select(Department.id, Department.name, Department.name_en)
+        .where(Department.active.is_(True))
+    ).tuples():
+        ids.add(dept_id)
+        by_name.setdefault(search_key(name), []).append(dept_id)
+        if name_en:
+            by_name.setdefault(search_key(name_en), []).append(dept_id)
+    return by_name, ids
+
+
+def preview(session: Session, actor: Actor, raw: bytes) -> ImportPreview:
+    """Parse and check every row; nothing is written."""
+    require(actor, "administer")
+    if len(raw) > MAX_BYTES:
+        return ImportPreview([], [RowError(0, None, "errors.csv_too_large",
+                                           {"max_mb": MAX_BYTES // 2**20})])
+    try:
+        text = _decode(raw)
+    except DomainError as error:
+        return ImportPreview([], [RowError(0, None, error.key)])
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = [search_key(h) for h in (reader.fieldnames or [])]
+    except csv.Error:
+        return ImportPreview([], [RowError(1, None, "errors.csv_malformed")])
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        return ImportPreview([], [RowError(1, None, "errors.csv_missing_columns",
+                                           {"columns": ", ".join(missing)})])
+    reader.fieldnames = header
+    by_name, dept_ids = _department_lookup(session)
+    existing = set(session.scalars(select(User.username)))
+    seen: dict[str, int] = {}
+    rows: list[ImportRow] = []
+    errors: list[RowError] = []
+    try:
+        for record in reader:
+            line = reader.line_num
+            if None in record:  # more cells than columns
+                errors.append(RowError(line, None, "errors.csv_extra_cells"))
+                continue
+            values = {k: (v or "").strip() for k, v in record.items()}
+            if not any(values.values()):
+                continue  # blank line
+            row_errors: list[RowError] = []
+
+            def check(name: str, validator: Callable, value, errs=row_errors, ln=line):
+                try:
+                    return validator(value)
+                except DomainError as error:
+                    errs.append(RowError(ln, error.field or name, error.key, error.params))
+                    return None
+
+            username = check("username", validate_username, values.get("username"))
+            if username:
+                if username in existing:
+                    row_errors.append(RowError(line, "username", "errors.username_taken"))
+                elif username in seen:
+                    row_errors.append(RowError(line, "username", "errors.csv_duplicate_username",
+                                               {"other_line": seen[username]}))
+                else:
+                    seen[username] = line
+            name = check("display_name", validate_display_name, values.get("display_name"))
+            email = check("email", validate_email, values.get("email"))
+            role = check("role", validate_role, values.get("role") or "employee")
+            locale = check("locale", validate_locale, values.get("locale") or "fa")
+            password = values.get("password") or None
+            if password:
+                check("password", validate_password, password)
+            department_id = _resolve_department(values.get("department", ""), by_name, dept_ids,
+                                                line, row_errors)
+            if row_errors:
+                errors.extend(row_errors)
+            else:
+                rows.append(ImportRow(line, username, name, email, department_id, role, locale,
+                                      password))
+    except csv.Error:
+        errors.append(RowError(reader.line_num, None, "errors.csv_malformed"))
+    if not rows and not errors:
+        errors.append(RowError(0, None, "errors.csv_empty"))
+    return ImportPreview(rows, errors)
+
+
+def _resolve_department(value: str, by_name: dict[str, list[int]], ids: set[int], line: int,
+                        errors: list[RowError]) -> int | None:
+    if not value:
+        errors.append(RowError(line, "department", "errors.required"))
+        return None
+    digits = normalize_digits(value)
+    if digits.isdigit() and int(digits) in ids:
+        return int(digits)
+    matches = by_name.get(search_key(value), [])
+    if len(matches) == 1:
+        return matches[0]
+    errors.append(RowError(line, "department", "errors.department_ambiguous" if matches
+                           else "errors.department_unknown", {"value": value}))
+    return None
+
+
+def apply(
+    session: Session, actor: Actor, checked: ImportPreview,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Write every row of a valid preview in the caller's single transaction."""
+    require(actor, "administer")
+    if not checked.ok:
+        raise DomainError("errors.csv_not_valid")
+    taken = set(session.scalars(select(User.username).where(
+        User.username.in_([r.username for r in checked.rows]))))
+    if taken:  # someone created one of these users since the preview
+        raise DomainError("errors.csv_changed_since_preview", None, users=", ".join(sorted(taken)))
+    generated: dict[str, str] = {}
+    total = len(checked.rows)
+    for start in range(0, total, BATCH):
+        batch = []
+        for row in checked.rows[start:start + BATCH]:
+            password = row.password
+            if password is None:
+                password = generated[row.username] = secrets.token_urlsafe(9)
+            batch.append(User(username=row.username, display_name=row.display_name,
+                              name_key=search_key(row.display_name), email=row.email,
+                              department_id=row.department_id, role=row.role, locale=row.locale,
+                              password_hash=hash_password(password)))
+        session.add_all(batch)
+        session.flush()
+        if progress:
+            progress(min(start + BATCH, total), total)
+    audit.record(session, actor, "user.import", "user", None, created=total)
+    return ImportResult(total, generated)

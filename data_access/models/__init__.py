@@ -1,0 +1,10 @@
+"""All tables, importable from one place (Alembic reads Base.metadata)."""
+
+from data_access.models import news, surveys  # noqa: F401  (register their tables)
+from data_access.models.base import Base, UTCDateTime, utcnow
+from data_access.models.core import LOCALES, ROLES, AppSetting, AuditEntry, Department, User
+
+__all__ = [
+    "AppSetting", "AuditEntry", "Base", "Department", "LOCALES", "ROLES", "User", "UTCDateTime",
+    "utcnow",
+]

@@ -1,0 +1,1 @@
+"""Tables of internal news (announcements, reads, acknowledgements, comments)."""

@@ -1,0 +1,1 @@
+"""Tables of pulse surveys (waves, participation, anonymous answers) and action items."""

@@ -1,0 +1,50 @@
+"""Persian text normalisation: the one place that decides when two strings are
+"the same" for usernames, search and uniqueness checks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Arabic letter forms that Persian keyboards and old documents still produce.
+_LETTERS = str.maketrans({
+    "\u064a": "\u06cc",  # ي Arabic yeh -> ی Persian yeh
+    "\u0649": "\u06cc",  # ى alef maksura -> ی
+    "\u0643": "\u06a9",  # ك Arabic kaf -> ک Persian keheh
+    "\u0629": "\u0647",  # ة teh marbuta -> ه
+})
+_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+# Zero-width and bidi control characters that make equal-looking text unequal.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
+# Harakat (short-vowel marks) and tatweel are decoration, not identity.
+_DECORATION = re.compile("[\u064b-\u065f\u0670\u0640]")
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_digits(text: str) -> str:
+    """Persian and Arabic-Indic digits to ASCII digits."""
+    return text.translate(_DIGITS)
+
+
+def normalize_text(text: str) -> str:
+    """Canonical form for display-safe storage of names and titles.
+
+    Keeps zero-width non-joiners (they are correct Persian spelling in
+    display text such as «می‌شود») but unifies letters and spaces.
+    """
+    text = unicodedata.normalize("NFC", text).translate(_LETTERS)
+    text = _DECORATION.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def search_key(text: str) -> str:
+    """Form used for matching: letters unified, invisible marks removed,
+    digits in ASCII, case folded. Two strings match iff their keys match."""
+    text = normalize_text(text)
+    text = _INVISIBLE.sub("", text)
+    return normalize_digits(text).casefold()
+
+
+def normalize_username(text: str) -> str:
+    """Usernames compare by search key and never contain spaces."""
+    return search_key(text).replace(" ", "")

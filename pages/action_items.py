@@ -1,0 +1,8 @@
+"""Placeholder until its feature lands: the page exists for the roles that will use it."""
+
+import streamlit as st
+
+from dashboard.ui import t
+
+st.title(t("nav.action_items"))
+st.info(t("empty.action_items"))

@@ -1,0 +1,85 @@
+"""The role matrix: each role reaches exactly its pages, and no other."""
+
+import pytest
+
+from dashboard.navigation import PAGES, pages_for
+
+EXPECTED = {
+    "employee": {"", "announcements", "surveys", "meetings", "action-items", "profile"},
+    "manager": {"", "announcements", "surveys", "meetings", "action-items", "survey-results",
+                "kpis", "profile"},
+    "pr": {"", "announcements", "surveys", "meetings", "action-items", "survey-results", "kpis",
+           "profile"},
+    "admin": {spec.url for spec in PAGES},
+}
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED))
+def test_navigation_table_matches_roles(role):
+    assert {spec.url for spec in pages_for(role)} == EXPECTED[role]
+
+
+@pytest.mark.parametrize("username", ["employee", "manager", "pr", "admin"])
+def test_each_role_reaches_exactly_its_pages(open_app, username):
+    at = open_app(username)
+    assert not at.exception
+    for spec in PAGES:
+        if spec.url in EXPECTED[username]:
+            at.switch_page(str(spec.path)).run()
+            assert not at.exception, (username, spec.file, at.exception)
+            assert at.title, (username, spec.file)
+        else:
+            with pytest.raises(ValueError):
+                at.switch_page(str(spec.path)).run()
+
+
+def test_signed_out_visitor_sees_only_the_login_form(open_app):
+    at = open_app(None)
+    assert not at.exception
+    assert [ti.label for ti in at.text_input] == ["نام کاربری", "گذرواژه"]
+    with pytest.raises(ValueError):
+        at.switch_page(str(PAGES[0].path)).run()
+
+
+def test_login_form_signs_in_with_demo_password(open_app):
+    at = open_app(None)
+    at.text_input[0].input("employee")
+    at.text_input[1].input("peyvand-demo")
+    at.button[0].click().run()
+    assert at.session_state["authentication_status"] is True
+    assert at.session_state["actor"].role == "employee"
+
+
+def test_wrong_password_and_unknown_user_get_the_same_message(open_app):
+    messages = []
+    for username in ("employee", "nobody-here"):
+        at = open_app(None)
+        at.text_input[0].input(username)
+        at.text_input[1].input("wrong-password")
+        at.button[0].click().run()
+        messages.append([e.value for e in at.error])
+    assert messages[0] == messages[1] == [["نام کاربری یا گذرواژه درست نیست."][0]]
+
+
+def test_english_labels_on_the_login_page(open_app):
+    at = open_app(None, locale="en")
+    assert [ti.label for ti in at.text_input] == ["Username", "Password"]
+
+
+def test_admin_page_refuses_a_non_admin_reaching_it_directly(open_app):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "pages" / "admin.py"))
+    at.session_state["actor"] = _actor("employee")
+    at.run()
+    assert [e.value for e in at.error] == ["شما اجازه انجام این کار را ندارید."]
+    assert not at.dataframe
+
+
+def _actor(username):
+    from data_access import db, users
+
+    with db.session_scope() as session:
+        return users.active_actor(session, username)
