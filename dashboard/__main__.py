@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sqlite3
 import sys
 import time
@@ -86,7 +87,11 @@ def _cli_actor(session) -> Actor:
 
 def cmd_import_users(args: argparse.Namespace) -> int:
     db.upgrade()
-    raw = Path(args.file).read_bytes()
+    try:
+        raw = Path(args.file).read_bytes()
+    except OSError as error:
+        print(f"error: cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return 1
     with db.session_scope() as session:
         actor = _cli_actor(session)
         checked = imports.preview(session, actor, raw)
@@ -99,14 +104,30 @@ def cmd_import_users(args: argparse.Namespace) -> int:
             return 1
         result = imports.apply(session, actor, checked,
                                progress=lambda done, total: print(f"\r{done}/{total}", end=""))
+        if result.generated_passwords:
+            # Written before the commit: if the file cannot be written, nothing is imported
+            # (otherwise the new accounts' only passwords would be lost).
+            out = Path(args.passwords_out)
+            try:
+                _write_private(out, "username,password\n" + "".join(
+                    f"{u},{p}\n" for u, p in sorted(result.generated_passwords.items())))
+            except OSError as error:
+                session.rollback()
+                print(f"\nerror: cannot write {out}: {error.strerror}; nothing imported",
+                      file=sys.stderr)
+                return 1
     print(f"\nimported {result.created} users")
     if result.generated_passwords:
-        out = Path(args.passwords_out)
-        out.write_text("username,password\n" + "".join(
-            f"{u},{p}\n" for u, p in sorted(result.generated_passwords.items())))
-        out.chmod(0o600)
         print(f"generated passwords written to {out} (readable by you only)")
     return 0
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Create the file readable by its owner only from the start (no world-readable moment)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its old mode under O_CREAT
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

@@ -14,10 +14,10 @@ from streamlit_authenticator.utilities import LoginError  # noqa: E402
 
 from dashboard import news_ui, survey_ui, theme  # noqa: E402
 from dashboard.auth import build_authenticator, sign_out  # noqa: E402
-from dashboard.i18n import LOCALES  # noqa: E402
 from dashboard.navigation import pages_for  # noqa: E402
-from dashboard.ui import locale, read, run_write, t  # noqa: E402
+from dashboard.ui import language_picker, locale, read, t  # noqa: E402
 from data_access import db, settings, users  # noqa: E402
+from data_access.db import session_scope  # noqa: E402
 from data_access.models import utcnow  # noqa: E402
 
 # A local icon: a Material icon name here would make the browser fetch it from the internet.
@@ -54,25 +54,16 @@ def _resolve_actor():
     if not st.session_state.get("locale_loaded"):
         st.session_state["locale"] = actor.locale
         st.session_state["locale_loaded"] = True
+    elif st.session_state.pop("_save_locale", False) and actor.locale != locale():
+        # The language picked on the sign-in page becomes the account's language.
+        with session_scope() as session:
+            users.set_own_locale(session, actor, locale())
     st.session_state["actor"] = actor
     return actor
 
 
-def _language_picker(where) -> None:
-    labels = {"fa": "فارسی", "en": "English"}
-    choice = where.segmented_control(
-        t("profile.language"), options=list(LOCALES), format_func=labels.get,
-        default=locale(), key=f"language_{where is st.sidebar}",
-    )
-    if choice and choice != locale():
-        st.session_state["locale"] = choice
-        if st.session_state.get("actor"):
-            run_write(users.set_own_locale, choice)
-        st.rerun()
-
-
 def login_page() -> None:
-    _language_picker(st)
+    language_picker(st, key="language_login")
     st.title(t("app.name"))
     st.caption(t("app.tagline"))
     if st.session_state.pop("_session_ended", False):
@@ -88,7 +79,11 @@ def login_page() -> None:
     if status:
         st.session_state["_signed_in_at"] = utcnow()
         st.session_state["_set_cookie"] = True
-        st.session_state.pop("locale_loaded", None)
+        if st.session_state.pop("_login_locale_chosen", False):
+            st.session_state["locale_loaded"] = True
+            st.session_state["_save_locale"] = True
+        else:
+            st.session_state.pop("locale_loaded", None)
         st.rerun()
     elif status is False:
         if st.session_state.get("_sign_in_outcome") == "locked":
@@ -106,7 +101,7 @@ def sidebar(actor) -> None:
         st.caption(t(f"roles.{actor.role}"))
         news_ui.sidebar(actor)
         survey_ui.sidebar(actor)
-        _language_picker(st.sidebar)
+        language_picker(st.sidebar, key="language_sidebar")
         if st.button(t("login.sign_out"), icon=":material/logout:", key="sign_out"):
             sign_out(authenticator, actor.id)
             st.rerun()

@@ -4,6 +4,7 @@ text, and one way to run a write and report its outcome."""
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,14 @@ def require_page(capability: str) -> Actor:
     return actor
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
+
+
+def escape_markdown(text: str) -> str:
+    """User text placed inside Markdown shows literally: no links, emphasis or HTML."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
 def error_text(error: DomainError) -> str:
     return t(error.key, **error.params)
 
@@ -76,3 +85,28 @@ def read(query: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run one data_access read in a short session."""
     with session_scope() as session:
         return query(session, *args, **kwargs)
+
+
+LANGUAGE_NAMES = {"fa": "فارسی", "en": "English"}
+
+
+def _language_changed(key: str) -> None:
+    from data_access import users
+
+    choice = st.session_state.get(key)
+    if not choice or choice == locale():
+        return
+    st.session_state["locale"] = choice
+    if current_actor() is not None:
+        run_write(users.set_own_locale, choice)
+    else:  # on the sign-in page: saved to the account once signed in
+        st.session_state["_login_locale_chosen"] = True
+
+
+def language_picker(where: Any = st, key: str = "language") -> None:
+    """The one language switch (sidebar, sign-in page, profile); the choice is saved."""
+    # Follow the current language, whichever picker changed it last.
+    st.session_state[key] = locale()
+    where.segmented_control(t("profile.language"), options=list(LANGUAGE_NAMES),
+                            format_func=LANGUAGE_NAMES.get, key=key,
+                            on_change=_language_changed, args=(key,))

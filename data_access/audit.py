@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from data_access.models import AuditEntry, User
 from data_access.permissions import Actor, require
+from data_access.text import normalize_username
 
 
 def record(
@@ -25,7 +26,8 @@ def record(
     """Append an entry in the caller's transaction, so it commits or rolls back with the change."""
     session.add(
         AuditEntry(
-            actor_id=actor.id if actor else None,
+            # Actors without a user row (the command line's system actor, id 0) show as "system".
+            actor_id=actor.id if actor and actor.id > 0 else None,
             action=action,
             entity=entity,
             entity_id=None if entity_id is None else str(entity_id),
@@ -65,7 +67,7 @@ def search(
     if entity:
         query = query.where(AuditEntry.entity == entity)
     if actor_username:
-        query = query.where(User.username == actor_username)
+        query = query.where(User.username == normalize_username(actor_username))
     if since:
         query = query.where(AuditEntry.at >= since)
     if until:

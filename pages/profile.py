@@ -2,27 +2,31 @@
 
 import streamlit as st
 
-from dashboard.ui import current_actor, locale, read, run_write, t
+from dashboard.ui import (
+    current_actor,
+    escape_markdown,
+    language_picker,
+    locale,
+    read,
+    run_write,
+    t,
+)
 from data_access import departments, users
 
 actor = current_actor()
 st.title(t("nav.profile"))
 department = next((d for d in read(departments.tree) if d.id == actor.department_id), None)
-col1, col2, col3 = st.columns(3)
-col1.metric(t("profile.name"), actor.display_name)
-col2.metric(t("profile.department"), department.label(locale()) if department else "—")
-col3.metric(t("profile.role"), t(f"roles.{actor.role}"))
-st.caption(t("profile.username", username=actor.username))
+with st.container(border=True):
+    for label, value in [
+        (t("profile.name"), actor.display_name),
+        (t("profile.department"), department.label(locale()) if department else "—"),
+        (t("profile.role"), t(f"roles.{actor.role}")),
+        (t("admin.username"), actor.username),
+    ]:
+        st.markdown(f"**{escape_markdown(label)}:** {escape_markdown(value)}")
 
 st.subheader(t("profile.language"))
-labels = {"fa": "فارسی", "en": "English"}
-choice = st.radio(t("profile.language"), ["fa", "en"], format_func=labels.get,
-                  index=["fa", "en"].index(locale()), horizontal=True,
-                  label_visibility="collapsed", key="profile_language")
-if choice != locale():
-    st.session_state["locale"] = choice
-    run_write(users.set_own_locale, choice)
-    st.rerun()
+language_picker(st, key="language_profile")
 
 st.subheader(t("profile.change_password"))
 with st.form("change_password", clear_on_submit=True):

@@ -1,0 +1,178 @@
+"""Browser tests: the real app in a subprocess, driven by Debian's Chromium.
+
+Without Chromium (a laptop) these tests skip; with CI=true they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from data_access import db
+from data_access.demo import DEMO_PASSWORD, seed_demo
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "e2e" / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic",
+                 "--no-first-run"]
+
+
+def _unavailable(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"browser tests must run in CI: {reason}")
+    pytest.skip(reason)
+
+
+@dataclass
+class LiveApp:
+    url: str
+    db_url: str
+
+    def engine(self):
+        return db.get_engine(self.db_url)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    """The app served on a free port over a fresh demo database (scale S)."""
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"no Chromium at {CHROMIUM}")
+    workdir = tmp_path_factory.mktemp("live")
+    db_url = f"sqlite:///{workdir / 'live.db'}"
+    engine = db.get_engine(db_url)
+    db.upgrade(engine)
+    with db.session_scope(engine) as session:
+        seed_demo(session, "S", seed=11)
+    port = _free_port()
+    env = {**os.environ, "DATABASE_URL": db_url, "INTRANET_DATA_DIR": str(workdir),
+           "INTRANET_COOKIE_KEY": os.urandom(32).hex(), "INTRANET_BCRYPT_ROUNDS": "4"}
+    log = open(workdir / "streamlit.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+         "--server.headless", "true", "--server.port", str(port),
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        process.terminate()
+        pytest.fail(f"the app did not start; see {workdir / 'streamlit.log'}")
+    yield LiveApp(url, db_url)
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"no Chromium at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context (no cookies) and page; dialogs are recorded, not accepted."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fa-IR")
+    page = context.new_page()
+    page.dialogs = []  # an alert() from injected script would land here
+
+    def on_dialog(dialog):
+        page.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+LABELS = {
+    "fa": {"username": "نام کاربری", "password": "گذرواژه", "submit": "ورود", "home": "خانه"},
+    "en": {"username": "Username", "password": "Password", "submit": "Sign in", "home": "Home"},
+}
+
+
+def choose_language(page, locale: str) -> None:
+    page.get_by_role("radio", name="English" if locale == "en" else "فارسی").first.click()
+    page.get_by_role("textbox", name=LABELS[locale]["username"]).wait_for()
+
+
+def login(page, live_app: LiveApp, username: str, locale: str = "fa",
+          password: str = DEMO_PASSWORD, expect_success: bool = True) -> None:
+    """Open the app and sign in through the real form."""
+    page.goto(live_app.url)
+    page.get_by_role("textbox", name=LABELS["fa"]["username"]).wait_for()
+    if locale != "fa":
+        choose_language(page, locale)
+    labels = LABELS[locale]
+    page.get_by_role("textbox", name=labels["username"]).fill(username)
+    page.get_by_role("textbox", name=labels["password"]).fill(password)
+    page.get_by_role("button", name=labels["submit"], exact=True).click()
+    if expect_success:
+        page.locator('[data-testid="stSidebarNav"]').wait_for()
+        # The sign-in cookie is written by a component in the browser a moment later.
+        for _ in range(50):
+            if any(c["name"] == "peyvand_auth" for c in page.context.cookies()):
+                break
+            page.wait_for_timeout(100)
+
+
+def settle(page, ms: int = 800) -> None:
+    """Let Streamlit finish a rerun before looking at the page."""
+    page.wait_for_timeout(ms)
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def goto(page, live_app: LiveApp, path: str) -> None:
+    page.goto(f"{live_app.url}/{path.lstrip('/')}")
+    page.locator('[data-testid="stSidebarNav"]').wait_for()
+    settle(page)
+
+
+@pytest.fixture
+def e2e_tools():
+    """The helpers above, for test modules that prefer a fixture to an import."""
+    return {"login": login, "screenshot": screenshot, "settle": settle, "goto": goto,
+            "choose_language": choose_language}

@@ -1,0 +1,142 @@
+"""Sign-in, roles, language and direction, as a person meets them in Chromium."""
+
+from __future__ import annotations
+
+import pytest
+
+from data_access import db
+from data_access.models import Department
+from data_access.permissions import Actor
+from data_access.users import create_user, set_active
+from tests.e2e.conftest import LABELS, goto, login, screenshot, settle
+
+SIDEBAR_PAGES = {
+    "employee": ["خانه", "اخبار و اطلاعیه‌ها", "نظرسنجی‌ها", "جلسات", "اقدام‌ها", "حساب من"],
+    "manager": ["خانه", "اخبار و اطلاعیه‌ها", "نظرسنجی‌ها", "جلسات", "اقدام‌ها",
+                "نتایج نظرسنجی", "شاخص‌ها", "حساب من"],
+    "pr": ["خانه", "اخبار و اطلاعیه‌ها", "نظرسنجی‌ها", "جلسات", "اقدام‌ها", "نتایج نظرسنجی",
+           "شاخص‌ها", "حساب من"],
+    "admin": ["خانه", "اخبار و اطلاعیه‌ها", "نظرسنجی‌ها", "جلسات", "اقدام‌ها", "نتایج نظرسنجی",
+              "شاخص‌ها", "مدیریت سامانه", "حساب من"],
+}
+SYSTEM = Actor(id=0, username="test", role="admin", department_id=0)
+
+
+def _make_user(live_app, username: str) -> None:
+    with db.session_scope(live_app.engine()) as session:
+        department = session.query(Department.id).first()[0]  # any department will do
+        create_user(session, SYSTEM, username=username, display_name="کاربر آزمایشی",
+                    department_id=department, password="secret-pass-1")
+
+
+def _direction(page) -> str:
+    return page.evaluate("() => getComputedStyle(document.querySelector('.stApp')).direction")
+
+
+@pytest.mark.parametrize("username", ["employee", "manager", "pr", "admin"])
+def test_each_demo_account_signs_in_sees_its_pages_and_signs_out(page, live_app, username):
+    login(page, live_app, username)
+    nav = page.locator('[data-testid="stSidebarNav"] a')
+    assert [text.strip().split("\n")[-1] for text in nav.all_inner_texts()] == \
+        SIDEBAR_PAGES[username]
+    assert _direction(page) == "rtl"
+    screenshot(page, f"home_{username}_fa")
+    page.get_by_role("button", name="خروج").click()
+    page.get_by_role("textbox", name="نام کاربری").wait_for()
+
+
+def test_page_outside_the_role_is_not_reachable_by_url(page, live_app):
+    login(page, live_app, "employee")
+    page.goto(f"{live_app.url}/admin")
+    page.locator('[data-testid="stSidebarNav"]').wait_for()
+    settle(page)
+    assert page.get_by_role("heading", name="مدیریت سامانه").count() == 0
+    assert page.get_by_text("سلام،").count() == 1  # fell back to the home page
+
+
+def test_wrong_password_and_unknown_user_give_one_message(page, live_app):
+    for username in ("employee", "no-such-user"):
+        login(page, live_app, username, password="wrong-password", expect_success=False)
+        page.get_by_text("نام کاربری یا گذرواژه درست نیست.").wait_for()
+    screenshot(page, "login_wrong_password_fa")
+
+
+def test_five_failures_lock_the_account(page, live_app):
+    _make_user(live_app, "locktest")
+    for _ in range(5):
+        login(page, live_app, "locktest", password="wrong-password", expect_success=False)
+        settle(page, 500)
+    page.get_by_text("قفل شده است").wait_for()
+    login(page, live_app, "locktest", password="secret-pass-1", expect_success=False)
+    page.get_by_text("قفل شده است").wait_for()
+    screenshot(page, "login_locked_fa")
+
+
+def test_english_is_left_to_right_and_the_choice_is_saved(page, live_app):
+    login(page, live_app, "manager", locale="en")
+    # The language picked on the sign-in page carries over and is saved.
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Home", exact=True).wait_for()
+    settle(page)
+    assert _direction(page) == "ltr"
+    screenshot(page, "home_manager_en")
+    goto(page, live_app, "profile")
+    page.get_by_role("heading", name="My profile").wait_for()
+    screenshot(page, "profile_manager_en")
+    # A new session (cookie kept) comes back in English.
+    page.reload()
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Home", exact=True).wait_for()
+    page.locator('[data-testid="stSidebar"]').get_by_role("radio", name="فارسی").click()
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("خانه", exact=True).wait_for()
+    settle(page)
+    screenshot(page, "home_manager_back_to_fa")
+    assert _direction(page) == "rtl"
+
+
+def test_cookie_brings_the_user_back_until_logout(page, live_app, browser):
+    login(page, live_app, "pr")
+    cookies = page.context.cookies()
+    assert any(c["name"] == "peyvand_auth" for c in cookies)
+    again = browser.new_context()
+    again.add_cookies(cookies)
+    tab = again.new_page()
+    tab.goto(live_app.url)
+    tab.locator('[data-testid="stSidebarNav"]').wait_for()
+    tab.close()
+    page.get_by_role("button", name="خروج").click()
+    page.get_by_role("textbox", name="نام کاربری").wait_for()
+    tab = again.new_page()
+    tab.goto(live_app.url)
+    tab.get_by_role("textbox", name=LABELS["fa"]["username"]).wait_for()
+    again.close()
+
+
+def test_deactivated_user_is_refused_even_with_a_cookie(page, live_app, browser):
+    _make_user(live_app, "leaver")
+    login(page, live_app, "leaver", password="secret-pass-1")
+    cookies = page.context.cookies()
+    with db.session_scope(live_app.engine()) as session:
+        from sqlalchemy import select
+
+        from data_access.models import User
+
+        user_id = session.scalar(select(User.id).where(User.username == "leaver"))
+        set_active(session, SYSTEM, user_id, False)
+    again = browser.new_context()
+    again.add_cookies(cookies)
+    tab = again.new_page()
+    tab.goto(live_app.url)
+    tab.get_by_role("textbox", name=LABELS["fa"]["username"]).wait_for()
+    again.close()
+    # The open session ends at its next interaction.
+    page.reload()
+    page.get_by_role("textbox", name=LABELS["fa"]["username"]).wait_for()
+
+
+def test_admin_page_in_persian(page, live_app):
+    login(page, live_app, "admin")
+    goto(page, live_app, "admin")
+    page.get_by_role("heading", name="مدیریت سامانه").wait_for()
+    screenshot(page, "admin_users_fa")
+    page.get_by_role("tab", name="رویدادنگار").click()
+    settle(page)
+    screenshot(page, "admin_audit_fa")
