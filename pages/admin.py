@@ -58,7 +58,7 @@ with tab_users:
         if r.department_id in by_id else r.department,
         t("admin.role"): role_label(r.role),
         t("admin.status"): t("admin.active") if r.active else t("admin.inactive"),
-    } for r in rows]), hide_index=True, use_container_width=True)
+    } for r in rows]), hide_index=True, width="stretch")
     pages = max(1, -(-total // PAGE_SIZE))
     if pages > 1:
         st.number_input(t("admin.page_of", pages=pages), min_value=1, max_value=pages,
@@ -127,7 +127,7 @@ with tab_departments:
         t("admin.department"): department_label(d.id),
         t("admin.name_en"): d.name_en or "",
         t("admin.status"): t("admin.active") if d.active else t("admin.inactive"),
-    } for d in tree]), hide_index=True, use_container_width=True)
+    } for d in tree]), hide_index=True, width="stretch")
     col1, col2 = st.columns(2)
     with col1.form("create_department", clear_on_submit=True):
         st.subheader(t("admin.create_department"))
@@ -184,14 +184,14 @@ with tab_import:
                 t("admin.line"): format_number(e.line, locale()),
                 t("admin.field"): t(f"admin.{e.field}") if e.field else "—",
                 t("admin.reason"): t(e.key, **e.params),
-            } for e in checked.errors]), hide_index=True, use_container_width=True)
+            } for e in checked.errors]), hide_index=True, width="stretch")
         else:
             st.success(t("admin.import_ready", count=len(checked.rows)))
             st.dataframe(pd.DataFrame([{
                 t("admin.username"): r.username, t("admin.display_name"): r.display_name,
                 t("admin.department"): department_label(r.department_id),
                 t("admin.role"): role_label(r.role),
-            } for r in checked.rows[:200]]), hide_index=True, use_container_width=True)
+            } for r in checked.rows[:200]]), hide_index=True, width="stretch")
             if st.button(t("admin.import_now", count=len(checked.rows)), type="primary",
                          key="import_now"):
                 bar = st.progress(0.0, text=t("admin.importing"))
@@ -231,4 +231,4 @@ with tab_audit:
         t("admin.entity"): f"{e.entity} {e.entity_id or ''}".strip(),
         t("admin.details"): json.dumps(json.loads(e.details), ensure_ascii=False)
         if e.details else "",
-    } for e in entries]), hide_index=True, use_container_width=True)
+    } for e in entries]), hide_index=True, width="stretch")

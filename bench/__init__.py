@@ -1,0 +1,1 @@
+"""Benchmarks that print figures (medians and ratios); tests never assert on time."""
