@@ -53,6 +53,12 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+def date_messages() -> dict[str, str]:
+    """Messages for the Jalali date inputs, in the user's language."""
+    return {"invalid_date": t("date.invalid"), "before_min": t("date.before_min"),
+            "after_max": t("date.after_max")}
+
+
 def error_text(error: DomainError) -> str:
     return t(error.key, **error.params)
 

@@ -1,12 +1,14 @@
 """Administration: users, departments, CSV import and the audit log (admins only)."""
 
 import json
+from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.formatting import format_datetime, format_number
-from dashboard.ui import error_text, locale, read, require_page, run_write, t
+from dashboard.formatting import format_datetime, format_number, tehran_local_to_utc
+from dashboard.jalali_input import jalali_date_input
+from dashboard.ui import date_messages, error_text, locale, read, require_page, run_write, t
 from data_access import audit, departments, imports, users
 from data_access.db import session_scope
 from data_access.errors import DomainError
@@ -66,18 +68,20 @@ with tab_users:
 
     with st.expander(t("admin.create_user"), icon=":material/person_add:"):
         with st.form("create_user", clear_on_submit=False):
-            username = st.text_input(t("admin.username"), max_chars=64)
-            display_name = st.text_input(t("admin.display_name"), max_chars=200)
-            email = st.text_input(t("admin.email"), max_chars=254)
+            username = st.text_input(t("admin.username"), max_chars=64, key="new_username")
+            display_name = st.text_input(t("admin.display_name"), max_chars=200,
+                                         key="new_display_name")
+            email = st.text_input(t("admin.email"), max_chars=254, key="new_email")
             department_id = st.selectbox(t("admin.department"), active_departments,
                                          format_func=department_label)
             role = st.selectbox(t("admin.role"), ROLES, format_func=role_label)
             user_locale = st.selectbox(t("profile.language"), LOCALES,
                                        format_func=lambda x: t(f"locale.{x}"))
             password = st.text_input(t("admin.initial_password"), type="password",
+                                     key="new_password",
                                      help=t("profile.password_rules", min=users.PASSWORD_MIN,
                                             max=users.PASSWORD_MAX))
-            if st.form_submit_button(t("admin.create")):
+            if st.form_submit_button(t("admin.create"), key="create_user_submit"):
                 outcome = run_write(users.create_user, username=username,
                                     display_name=display_name, email=email,
                                     department_id=department_id, role=role,
@@ -214,15 +218,25 @@ with tab_import:
                             "peyvand-initial-passwords.csv", "text/csv")
 
 with tab_audit:
-    col1, col2, col3 = st.columns(3)
+    col1, col2, col3, col4, col5 = st.columns([2, 2, 2, 3, 3])
     action = col1.selectbox(t("admin.action"), [None, *read(audit.actions)],
                             format_func=lambda a: t("admin.any") if a is None else a)
     who = col2.text_input(t("admin.actor"))
     entity = col3.selectbox(t("admin.entity"), [None, "user", "department", "announcement",
                                                 "survey", "comment"],
                             format_func=lambda a: t("admin.any") if a is None else a)
-    entries, total = read(audit.search, actor, action=action, entity=entity,
-                          actor_username=who.strip().lower() or None, limit=200)
+    with col4:
+        since = jalali_date_input(t("admin.since"), key="audit_since", locale=locale(),
+                                  messages=date_messages())
+    with col5:
+        until = jalali_date_input(t("admin.until"), key="audit_until", locale=locale(),
+                                  min_value=since, messages=date_messages())
+    entries, total = read(
+        audit.search, actor, action=action, entity=entity,
+        actor_username=who.strip().lower() or None,
+        since=tehran_local_to_utc(since, 0, 0) if since else None,
+        until=tehran_local_to_utc(until + timedelta(days=1), 0, 0) if until else None,
+        limit=200)
     st.caption(t("admin.audit_found", count=total))
     st.dataframe(pd.DataFrame([{
         t("admin.when"): format_datetime(e.at, locale()),

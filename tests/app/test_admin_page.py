@@ -1,0 +1,33 @@
+"""The admin page as an administrator uses it (AppTest, demo database)."""
+
+from data_access import db, users
+
+
+def test_admin_sees_the_four_tabs(open_app):
+    at = open_app("admin", "admin.py")
+    assert not at.exception
+    assert [tab.label for tab in at.tabs] == ["کاربران", "واحدها", "ورود از CSV", "رویدادنگار"]
+    assert at.dataframe  # users table
+
+
+def test_admin_creates_a_user_and_bad_input_is_explained(open_app):
+    at = open_app("admin", "admin.py")
+    at.text_input(key="new_username").input("new.person")
+    at.text_input(key="new_display_name").input("شخص جديد")  # Arabic yeh is normalised
+    at.text_input(key="new_password").input("short")
+    at.button(key="create_user_submit").click().run()
+    assert "گذرواژه باید بین ۸ تا ۶۴ نویسه باشد." in [e.value for e in at.error]
+    with db.session_scope() as session:
+        assert not users.username_taken(session, "new.person")
+
+    at.text_input(key="new_password").input("long-enough-1")
+    at.button(key="create_user_submit").click().run()
+    assert any("new.person" in s.value for s in at.success)
+    with db.session_scope() as session:
+        actor = users.active_actor(session, "new.person")
+    assert actor.display_name == "شخص جدید"
+
+
+def test_english_admin_page(open_app):
+    at = open_app("admin", "admin.py", locale="en")
+    assert [tab.label for tab in at.tabs] == ["Users", "Departments", "CSV import", "Audit log"]
