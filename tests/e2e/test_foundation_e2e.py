@@ -140,3 +140,39 @@ def test_admin_page_in_persian(page, live_app):
     page.get_by_role("tab", name="رویدادنگار").click()
     settle(page)
     screenshot(page, "admin_audit_fa")
+
+
+def _upload(page, name: str, content: bytes) -> None:
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": content}])
+    settle(page, 1500)
+
+
+def test_csv_import_lists_bad_rows_then_imports_a_good_file(page, live_app):
+    login(page, live_app, "admin")
+    goto(page, live_app, "admin")
+    page.get_by_role("tab", name="ورود از CSV").click()
+    bad = ("username,display_name,email,department\n"
+           "csv.one,علي رضايي,one@example.org,روابط عمومی\n"
+           "csv.one,تکراری,dup@example.org,روابط عمومی\n"
+           "csv.two,سارا,not-an-email,واحد ناموجود\n").encode("utf-8-sig")
+    _upload(page, "bad.csv", bad)
+    page.get_by_text("۳ خطا پیدا شد؛ چیزی ثبت نشد").wait_for()  # shown in a data grid
+    screenshot(page, "admin_import_errors_fa")
+    with db.session_scope(live_app.engine()) as session:
+        from data_access.users import username_taken
+
+        assert not username_taken(session, "csv.one")
+    good = ("username,display_name,email,department\n"
+            "csv.one,علي رضايي,one@example.org,روابط عمومی\n"
+            "csv.two,سارا كاظمي,two@example.org,روابط عمومی\n").encode("utf-8")
+    _upload(page, "good.csv", good)
+    page.get_by_text("همه ۲ سطر درست است.").wait_for()
+    page.get_by_role("button", name="ثبت ۲ کاربر").click()
+    page.get_by_text("۲ کاربر ثبت شد.").wait_for()
+    page.get_by_role("button", name="دریافت گذرواژه‌های اولیه").wait_for()
+    screenshot(page, "admin_import_done_fa")
+    with db.session_scope(live_app.engine()) as session:
+        from data_access.users import active_actor
+
+        assert active_actor(session, "csv.two").display_name == "سارا کاظمی"
