@@ -165,7 +165,7 @@ def test_csv_import_lists_bad_rows_then_imports_a_good_file(page, live_app):
         assert not username_taken(session, "csv.one")
     good = ("username,display_name,email,department\n"
             "csv.one,علي رضايي,one@example.org,روابط عمومی\n"
-            "csv.two,سارا كاظمي,two@example.org,روابط عمومی\n").encode("utf-8")
+            "csv.two,سارا كاظمي,two@example.org,روابط عمومی\n").encode()
     _upload(page, "good.csv", good)
     page.get_by_text("همه ۲ سطر درست است.").wait_for()
     page.get_by_role("button", name="ثبت ۲ کاربر").click()
