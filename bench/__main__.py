@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--suite", nargs="+", choices=SUITES, default=list(SUITES))
     parser.add_argument("--no-extra", action="store_true", help="pages only")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="drop and rebuild the databases (after the demo data changed)")
     args = parser.parse_args(argv)
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     os.environ.setdefault("INTRANET_COOKIE_KEY", "bench-only-key-0123456789abcdef0123456789")
@@ -41,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     warm_by: dict[tuple[str, str], dict[str, float]] = {}
     for backend in args.db:
         for scale in args.scale:
-            url, seeded = ensure_database(scale, backend)
+            url, seeded = ensure_database(scale, backend, rebuild=args.rebuild)
             os.environ["DATABASE_URL"] = url
             rows.append((backend, scale, "seed-demo (when built)", "-",
                          f"{seeded:.1f} s" if seeded is not None else "n/a"))

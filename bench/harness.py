@@ -52,11 +52,25 @@ def _seed_times() -> dict:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def ensure_database(scale: str, backend: str, seed: int = 42) -> tuple[str, float | None]:
+def drop_database(scale: str, backend: str) -> None:
+    if backend == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            (CACHE / f"peyvand-{scale}.db{suffix}").unlink(missing_ok=True)
+        return
+    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "peyvand_bench_{scale.lower()}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def ensure_database(scale: str, backend: str, seed: int = 42,
+                    rebuild: bool = False) -> tuple[str, float | None]:
     """Build the database of this scale once; later runs reuse it.
 
     Returns the URL and the seeding time in seconds (measured when it was built).
     """
+    if rebuild:
+        drop_database(scale, backend)
     url = database_url(scale, backend)
     engine = db.get_engine(url)
     db.upgrade(engine)

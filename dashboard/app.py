@@ -15,7 +15,7 @@ from streamlit_authenticator.utilities import LoginError  # noqa: E402
 from dashboard import news_ui, survey_ui, theme  # noqa: E402
 from dashboard.auth import build_authenticator, sign_out  # noqa: E402
 from dashboard.navigation import pages_for  # noqa: E402
-from dashboard.ui import language_picker, locale, read, t  # noqa: E402
+from dashboard.ui import language_picker, locale, read, show_flash, t  # noqa: E402
 from data_access import db, settings, users  # noqa: E402
 from data_access.db import session_scope  # noqa: E402
 from data_access.models import utcnow  # noqa: E402
@@ -125,4 +125,5 @@ else:
         authenticator.cookie_controller.set_cookie()
     sidebar(actor)
     news_ui.top_banner(actor)
+    show_flash()
     navigation.run()

@@ -53,6 +53,40 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+@st.cache_data(ttl=300, show_spinner=False)
+def _department_tree(database: str) -> list:
+    from data_access import departments
+
+    return read(departments.tree)
+
+
+def department_tree() -> list:
+    """The department tree (the same for every viewer), cached for a few minutes."""
+    from data_access.db import database_url
+
+    return _department_tree(database_url())
+
+
+def department_of(department_id: int):
+    return next((d for d in department_tree() if d.id == department_id), None)
+
+
+def departments_changed() -> None:
+    _department_tree.clear()
+
+
+def done(message: str) -> None:
+    """Report a successful write and rerun, so every table on the page shows the change."""
+    st.session_state["_flash"] = message
+    st.rerun()
+
+
+def show_flash() -> None:
+    message = st.session_state.pop("_flash", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
 def date_messages() -> dict[str, str]:
     """Messages for the Jalali date inputs, in the user's language."""
     return {"invalid_date": t("date.invalid"), "before_min": t("date.before_min"),

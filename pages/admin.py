@@ -8,7 +8,18 @@ import streamlit as st
 
 from dashboard.formatting import format_datetime, format_number, tehran_local_to_utc
 from dashboard.jalali_input import jalali_date_input
-from dashboard.ui import date_messages, error_text, locale, read, require_page, run_write, t
+from dashboard.ui import (
+    date_messages,
+    department_tree,
+    departments_changed,
+    done,
+    error_text,
+    locale,
+    read,
+    require_page,
+    run_write,
+    t,
+)
 from data_access import audit, departments, imports, users
 from data_access.db import session_scope
 from data_access.errors import DomainError
@@ -17,7 +28,7 @@ from data_access.models import LOCALES, ROLES
 actor = require_page("administer")
 PAGE_SIZE = 50
 st.title(t("nav.admin"))
-tree = read(departments.tree)
+tree = department_tree()
 by_id = {d.id: d for d in tree}
 active_departments = [d.id for d in tree if d.active]
 
@@ -87,7 +98,7 @@ with tab_users:
                                     department_id=department_id, role=role,
                                     locale=user_locale, password=password)
                 if outcome.ok:
-                    st.success(t("admin.user_created", username=username.strip().lower()))
+                    done(t("admin.user_created", username=username.strip().lower()))
 
     if rows:
         with st.expander(t("admin.edit_user"), icon=":material/edit:"):
@@ -110,16 +121,16 @@ with tab_users:
                     if run_write(users.update_user, chosen.id, display_name=display_name,
                                  email=email, department_id=department_id, role=role,
                                  locale=user_locale).ok:
-                        st.success(t("admin.saved"))
+                        done(t("admin.saved"))
             col1, col2 = st.columns(2)
             if chosen.active:
                 if col1.button(t("admin.deactivate"), key=f"deactivate_{chosen.id}",
                                icon=":material/person_off:"):
                     if run_write(users.set_active, chosen.id, False).ok:
-                        st.success(t("admin.deactivated", username=chosen.username))
+                        done(t("admin.deactivated", username=chosen.username))
             elif col1.button(t("admin.activate"), key=f"activate_{chosen.id}"):
                 if run_write(users.set_active, chosen.id, True).ok:
-                    st.success(t("admin.activated", username=chosen.username))
+                    done(t("admin.activated", username=chosen.username))
             with col2.form(f"reset_{chosen.id}", clear_on_submit=True):
                 new_password = st.text_input(t("admin.new_password"), type="password")
                 if st.form_submit_button(t("admin.reset_password")):
@@ -141,7 +152,8 @@ with tab_departments:
                               format_func=department_label)
         if st.form_submit_button(t("admin.create")):
             if run_write(departments.create, name, parent, name_en).ok:
-                st.success(t("admin.saved"))
+                departments_changed()
+                done(t("admin.saved"))
     with col2:
         st.subheader(t("admin.change_department"))
         chosen_dept = st.selectbox(t("admin.department"), list(by_id),
@@ -153,7 +165,8 @@ with tab_departments:
                 name_en = st.text_input(t("admin.name_en"), node.name_en or "", max_chars=200)
                 if st.form_submit_button(t("admin.rename")):
                     if run_write(departments.rename, node.id, name, name_en).ok:
-                        st.success(t("admin.saved"))
+                        departments_changed()
+                        done(t("admin.saved"))
             with st.form(f"move_{node.id}"):
                 parents = [None, *[d for d in active_departments if d != node.id]]
                 new_parent = st.selectbox(t("admin.parent"), parents,
@@ -162,14 +175,17 @@ with tab_departments:
                                           format_func=department_label)
                 if st.form_submit_button(t("admin.move")):
                     if run_write(departments.move, node.id, new_parent).ok:
-                        st.success(t("admin.saved"))
+                        departments_changed()
+                        done(t("admin.saved"))
             if node.active:
                 if st.button(t("admin.deactivate"), key=f"dept_off_{node.id}"):
                     if run_write(departments.set_active, node.id, False).ok:
-                        st.success(t("admin.saved"))
+                        departments_changed()
+                        done(t("admin.saved"))
             elif st.button(t("admin.activate"), key=f"dept_on_{node.id}"):
                 if run_write(departments.set_active, node.id, True).ok:
-                    st.success(t("admin.saved"))
+                    departments_changed()
+                    done(t("admin.saved"))
 
 with tab_import:
     st.markdown(t("admin.import_help"))

@@ -4,12 +4,11 @@ import streamlit as st
 
 from dashboard import news_ui, survey_ui
 from dashboard.formatting import format_date, local_today
-from dashboard.ui import current_actor, locale, read, t
-from data_access import departments
+from dashboard.ui import current_actor, department_of, locale, t
 
 actor = current_actor()
 st.title(t("home.title", name=actor.display_name))
-department = next((d for d in read(departments.tree) if d.id == actor.department_id), None)
+department = department_of(actor.department_id)
 st.caption(t("home.subtitle", department=department.label(locale()) if department else "—",
              today=format_date(local_today(), locale(), style="long", weekday=True)))
 survey_ui.home_reminder(actor)

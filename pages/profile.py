@@ -4,18 +4,18 @@ import streamlit as st
 
 from dashboard.ui import (
     current_actor,
+    department_of,
     escape_markdown,
     language_picker,
     locale,
-    read,
     run_write,
     t,
 )
-from data_access import departments, users
+from data_access import users
 
 actor = current_actor()
 st.title(t("nav.profile"))
-department = next((d for d in read(departments.tree) if d.id == actor.department_id), None)
+department = department_of(actor.department_id)
 with st.container(border=True):
     for label, value in [
         (t("profile.name"), actor.display_name),
