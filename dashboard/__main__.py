@@ -8,6 +8,7 @@ import os
 import sqlite3
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -139,10 +140,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     source_path = url.split("///", 1)[1]
+    if not Path(source_path).is_file():
+        # sqlite3.connect would create an empty database and "back up" that.
+        print(f"error: there is no database at {source_path}", file=sys.stderr)
+        return 1
     target = Path(args.path)
     target.parent.mkdir(parents=True, exist_ok=True)
     # SQLite's online backup copies a consistent snapshot while the app keeps running.
-    with sqlite3.connect(source_path) as source, sqlite3.connect(target) as dest:
+    with closing(sqlite3.connect(source_path)) as source, \
+            closing(sqlite3.connect(target)) as dest:
         source.backup(dest)
     print(f"backed up {source_path} to {target}")
     return 0

@@ -96,7 +96,7 @@ def headcounts(session: Session) -> dict[int, int]:
 
 def _clean_name(name: str | None, field: str = "name") -> str:
     name = normalize_text(name or "")
-    if not name:
+    if not search_key(name):  # only invisible marks is as good as empty
         raise InvalidInput("errors.required", field=field)
     if len(name) > NAME_MAX:
         raise InvalidInput("errors.too_long", field=field, max=NAME_MAX)
@@ -148,6 +148,8 @@ def rename(
     department = _get(session, department_id)
     name = _clean_name(name)
     name_en = normalize_text(name_en or "") or None
+    if name_en and len(name_en) > NAME_MAX:
+        raise InvalidInput("errors.too_long", field="name_en", max=NAME_MAX)
     _ensure_unique(session, name, department.parent_id, department.id)
     audit.record(session, actor, "department.rename", "department", department.id,
                  old=department.name, new=name, old_en=department.name_en, new_en=name_en)
@@ -158,7 +160,9 @@ def move(session: Session, actor: Actor, department_id: int, new_parent_id: int 
     require(actor, "administer")
     department = _get(session, department_id)
     if new_parent_id is not None:
-        _get(session, new_parent_id)
+        if department.active and not _get(session, new_parent_id).active:
+            # As in create and set_active: an active department never sits under an inactive one.
+            raise InvalidInput("errors.department_inactive", field="parent")
         if new_parent_id in subtree_ids(session, department_id):
             raise InvalidInput("errors.department_cycle", field="parent")
     _ensure_unique(session, department.name, new_parent_id, department.id)

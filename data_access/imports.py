@@ -83,9 +83,9 @@ def _department_lookup(session: Session) -> tuple[dict[str, list[int]], set[int]
         .where(Department.active.is_(True))
     ).tuples():
         ids.add(dept_id)
-        by_name.setdefault(search_key(name), []).append(dept_id)
-        if name_en:
-            by_name.setdefault(search_key(name_en), []).append(dept_id)
+        # A department whose Persian and English names match is still one department.
+        for key in {search_key(name), search_key(name_en or "")} - {""}:
+            by_name.setdefault(key, []).append(dept_id)
     return by_name, ids
 
 
@@ -99,11 +99,14 @@ def preview(session: Session, actor: Actor, raw: bytes) -> ImportPreview:
         text = _decode(raw)
     except DomainError as error:
         return ImportPreview([], [RowError(0, None, error.key)])
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    # strict: an unterminated quote is reported, not silently swallowed into one cell.
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [search_key(h) for h in (reader.fieldnames or [])]
     except csv.Error:
         return ImportPreview([], [RowError(1, None, "errors.csv_malformed")])
+    if not any(header):
+        return ImportPreview([], [RowError(0, None, "errors.csv_empty")])
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         return ImportPreview([], [RowError(1, None, "errors.csv_missing_columns",

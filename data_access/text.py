@@ -19,6 +19,8 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2066-\u20
 # Harakat (short-vowel marks) and tatweel are decoration, not identity.
 _DECORATION = re.compile("[\u064b-\u065f\u0670\u0640]")
 _SPACES = re.compile(r"\s+")
+# Control characters that are not whitespace (NUL among them: PostgreSQL text refuses it).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 
 
 def normalize_digits(text: str) -> str:
@@ -33,15 +35,15 @@ def normalize_text(text: str) -> str:
     display text such as «می‌شود») but unifies letters and spaces.
     """
     text = unicodedata.normalize("NFC", text).translate(_LETTERS)
-    text = _DECORATION.sub("", text)
+    text = _DECORATION.sub("", _CONTROL.sub("", text))
     return _SPACES.sub(" ", text).strip()
 
 
 def search_key(text: str) -> str:
     """Form used for matching: letters unified, invisible marks removed,
     digits in ASCII, case folded. Two strings match iff their keys match."""
-    text = normalize_text(text)
-    text = _INVISIBLE.sub("", text)
+    # Invisible marks go before spaces are collapsed, so «a \u200b b» matches «a b».
+    text = normalize_text(_INVISIBLE.sub("", text))
     return normalize_digits(text).casefold()
 
 

@@ -26,7 +26,7 @@ PASSWORD_MIN, PASSWORD_MAX = 8, 64
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=15)
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
-EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+EMAIL_RE = re.compile(r"^[^@\s<>\x00-\x1f\x7f]+@[^@\s<>\x00-\x1f\x7f]+\.[^@\s<>\x00-\x1f\x7f]+$")
 NAME_MAX, EMAIL_MAX = 200, 254
 
 
@@ -79,7 +79,7 @@ def validate_username(username: str | None) -> str:
 
 def validate_display_name(name: str | None) -> str:
     name = normalize_text(name or "")
-    if not name:
+    if not search_key(name):  # only invisible marks is as good as empty
         raise InvalidInput("errors.required", field="display_name")
     if len(name) > NAME_MAX:
         raise InvalidInput("errors.too_long", field="display_name", max=NAME_MAX)
