@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from dashboard.i18n import translate
-from data_access import db, imports, users
+from data_access import db, departments, imports, users
 from data_access.demo import DEMO_PASSWORD, SCALES, seed_demo
 from data_access.errors import DomainError
 from data_access.models import ROLES, User
@@ -84,6 +84,20 @@ def _cli_actor(session) -> Actor:
     admin = session.scalar(select(User).where(User.role == "admin", User.active.is_(True))
                            .order_by(User.id))
     return users.to_actor(admin) if admin else SYSTEM
+
+
+def cmd_create_department(args: argparse.Namespace) -> int:
+    db.upgrade()
+    try:
+        with db.session_scope() as session:
+            parent = _department_id(session, args.parent) if args.parent else None
+            department_id = departments.create(session, _cli_actor(session), args.name, parent,
+                                               args.name_en)
+    except DomainError as error:
+        print(f"error: {_message(error)}", file=sys.stderr)
+        return 1
+    print(f"created department {args.name} (id {department_id})")
+    return 0
 
 
 def cmd_import_users(args: argparse.Namespace) -> int:
@@ -175,6 +189,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--locale", choices=["fa", "en"], default="fa")
     p.add_argument("--password", help="omit to be asked without echo")
     p.set_defaults(func=cmd_create_user)
+    p = sub.add_parser("create-department", help="create one department")
+    p.add_argument("name", help="name in Persian")
+    p.add_argument("--name-en", help="name in English")
+    p.add_argument("--parent", help="parent department name or id (omit for a top level one)")
+    p.set_defaults(func=cmd_create_department)
     p = sub.add_parser("import-users", help="import users from a UTF-8 CSV file")
     p.add_argument("file")
     p.add_argument("--passwords-out", default="initial-passwords.csv",

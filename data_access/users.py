@@ -191,7 +191,14 @@ def revoke_sessions(session: Session, user_id: int, now: datetime | None = None)
 
 # --- the signed-in user's own settings ---------------------------------------
 
-def change_own_password(session: Session, actor: Actor, current: str, new: str) -> None:
+def change_own_password(
+    session: Session, actor: Actor, current: str, new: str, now: datetime | None = None
+) -> datetime:
+    """Change one's own password; every other session and cookie stops working.
+
+    Returns the instant of the change: the caller's own session continues only
+    if it re-establishes itself after it (the web layer re-issues its cookie).
+    """
     user = session.get(User, actor.id)
     if user is None:
         raise NotFound()
@@ -199,7 +206,10 @@ def change_own_password(session: Session, actor: Actor, current: str, new: str) 
         raise InvalidInput("errors.current_password_wrong", field="current_password")
     validate_password(new, field="new_password")
     user.password_hash = hash_password(new)
+    changed_at = now or utcnow()
+    revoke_sessions(session, user.id, changed_at)
     audit.record(session, actor, "user.change_password", "user", user.id)
+    return changed_at
 
 
 def set_own_locale(session: Session, actor: Actor, locale: str) -> None:

@@ -5,6 +5,7 @@ import streamlit as st
 from dashboard.ui import (
     current_actor,
     department_of,
+    done,
     escape_markdown,
     language_picker,
     locale,
@@ -12,6 +13,7 @@ from dashboard.ui import (
     t,
 )
 from data_access import users
+from data_access.models import utcnow
 
 actor = current_actor()
 st.title(t("nav.profile"))
@@ -39,4 +41,7 @@ with st.form("change_password", clear_on_submit=True):
         if new != repeat:
             st.error(t("errors.passwords_differ"))
         elif run_write(users.change_own_password, current, new).ok:
-            st.success(t("profile.password_changed"))
+            # Other sessions are signed out; this one continues with a fresh cookie.
+            st.session_state["_signed_in_at"] = utcnow()
+            st.session_state["_set_cookie"] = True
+            done(t("profile.password_changed"))

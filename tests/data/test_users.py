@@ -653,3 +653,13 @@ def test_only_admins_manage_users(session, org, role, operation):
 def test_no_actor_is_denied(session, org):
     with pytest.raises(PermissionDenied):
         ADMIN_WRITES["create_user"](session, None, org)
+
+
+def test_changing_own_password_signs_out_other_sessions(session, org):
+    before = utcnow() - timedelta(seconds=1)
+    changed_at = users.change_own_password(session, org.employee, TEST_PASSWORD,
+                                           "a-brand-new-pass")
+    session.commit()
+    assert users.active_actor(session, "employee", signed_in_at=before) is None
+    assert users.active_actor(session, "employee",
+                              signed_in_at=changed_at + timedelta(microseconds=1)) is not None

@@ -454,3 +454,15 @@ def test_passwords_file_is_private_from_the_start(tmp_path):
         assert stat.S_IMODE(target.stat().st_mode) == 0o600
     finally:
         os.umask(previous)
+
+
+def test_create_department_then_a_user_in_it(tmp_path, monkeypatch, capsys):
+    from dashboard.__main__ import main
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+    assert main(["create-department", "شهرداری", "--name-en", "Municipality"]) == 0
+    assert main(["create-department", "روابط عمومی", "--parent", "شهرداري"]) == 0
+    assert main(["create-department", "روابط عمومی", "--parent", "شهرداری"]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert main(["create-user", "first.admin", "--display-name", "مدیر", "--department",
+                 "روابط عمومی", "--role", "admin", "--password", "first-admin-1"]) == 0
