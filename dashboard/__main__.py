@@ -80,10 +80,8 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 
 
 def _cli_actor(session) -> Actor:
-    # Audit entries need a real user id: use the first active admin if there is one.
-    admin = session.scalar(select(User).where(User.role == "admin", User.active.is_(True))
-                           .order_by(User.id))
-    return users.to_actor(admin) if admin else SYSTEM
+    # The audit log records command-line changes as made by the system, not by a person.
+    return SYSTEM
 
 
 def cmd_create_department(args: argparse.Namespace) -> int:

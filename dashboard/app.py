@@ -15,9 +15,16 @@ from streamlit_authenticator.utilities import LoginError  # noqa: E402
 from dashboard import news_ui, survey_ui, theme  # noqa: E402
 from dashboard.auth import build_authenticator, sign_out  # noqa: E402
 from dashboard.navigation import pages_for  # noqa: E402
-from dashboard.ui import language_picker, locale, read, show_flash, t  # noqa: E402
+from dashboard.ui import (  # noqa: E402
+    apologise,
+    language_picker,
+    locale,
+    read,
+    run_write,
+    show_flash,
+    t,
+)
 from data_access import db, settings, users  # noqa: E402
-from data_access.db import session_scope  # noqa: E402
 from data_access.models import utcnow  # noqa: E402
 
 # A local icon: a Material icon name here would make the browser fetch it from the internet.
@@ -37,6 +44,9 @@ try:
     authenticator.login(location="unrendered")  # a valid cookie signs the user back in
 except LoginError:
     st.session_state["authentication_status"] = None
+except Exception:  # e.g. the database is unreachable: say so, do not show internals
+    st.session_state["authentication_status"] = None
+    apologise("cookie sign-in")
 
 
 def _resolve_actor():
@@ -51,14 +61,13 @@ def _resolve_actor():
         st.session_state["_session_ended"] = True
         st.session_state.pop("actor", None)
         return None
+    st.session_state["actor"] = actor
     if not st.session_state.get("locale_loaded"):
         st.session_state["locale"] = actor.locale
         st.session_state["locale_loaded"] = True
     elif st.session_state.pop("_save_locale", False) and actor.locale != locale():
         # The language picked on the sign-in page becomes the account's language.
-        with session_scope() as session:
-            users.set_own_locale(session, actor, locale())
-    st.session_state["actor"] = actor
+        run_write(users.set_own_locale, locale())
     return actor
 
 
@@ -75,6 +84,9 @@ def login_page() -> None:
         })
     except LoginError:
         st.session_state["authentication_status"] = False
+    except Exception:
+        st.session_state["authentication_status"] = None
+        apologise("sign-in")
     status = st.session_state.get("authentication_status")
     if status:
         st.session_state["_signed_in_at"] = utcnow()

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
+import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
 
@@ -96,21 +98,31 @@ def build_authenticator() -> stauth.Authenticate:
     model.credentials["usernames"] = DatabaseCredentials()
     model.check_credentials = _check_credentials
     cookies = authenticator.cookie_controller
+    cookie_model = cookies.cookie_model
     read_cookie = cookies.get_cookie
 
+    def encode_with_issue_time() -> str:
+        # The library's token holds only the username and expiry; the issue time
+        # is what lets a logout or reset refuse every cookie issued before it.
+        return jwt.encode({"username": st.session_state["username"],
+                           "exp_date": cookie_model.exp_date, "iat": time.time()},
+                          cookie_model.cookie_key, algorithm="HS256")
+
     def checked_cookie():
-        # A cookie is honoured only while its account is active and no
-        # logout or password reset has happened since it was issued.
-        token = read_cookie()
-        if not token:
+        # A cookie is honoured only while its account is active and no logout,
+        # password change or reset has happened since it was issued.
+        try:
+            token = read_cookie()
+        except jwt.PyJWTError:  # malformed or forged: treat as no cookie
             return None
-        issued = datetime.fromtimestamp(token["exp_date"], UTC).timestamp() \
-            - cookie_expiry_days() * 86400
+        if not token or not isinstance(token.get("iat"), int | float):
+            return None
         with session_scope() as session:
             actor = users.active_actor(session, token.get("username"),
-                                       signed_in_at=datetime.fromtimestamp(issued, UTC))
+                                       signed_in_at=datetime.fromtimestamp(token["iat"], UTC))
         return token if actor else None
 
+    cookie_model._token_encode = encode_with_issue_time
     cookies.get_cookie = checked_cookie
     return authenticator
 

@@ -94,7 +94,10 @@ def date_messages() -> dict[str, str]:
 
 
 def error_text(error: DomainError) -> str:
-    return t(error.key, **error.params)
+    """The localised message; values from user input inside it show literally."""
+    params = {k: escape_markdown(v) if isinstance(v, str) else v
+              for k, v in error.params.items()}
+    return t(error.key, **params)
 
 
 @dataclass(frozen=True)
@@ -115,10 +118,15 @@ def run_write(action: Callable[..., T], *args: Any, **kwargs: Any) -> Outcome[T]
     except DomainError as error:
         st.error(error_text(error))
     except Exception:
-        reference = uuid.uuid4().hex[:8]
-        log.exception("write failed (ref %s): %s", reference, getattr(action, "__name__", action))
-        st.error(t("errors.unexpected", ref=reference))
+        apologise(getattr(action, "__name__", str(action)))
     return Outcome(False)
+
+
+def apologise(context: str) -> None:
+    """An error the user did not cause: logged with a reference they can quote."""
+    reference = uuid.uuid4().hex[:8]
+    log.exception("%s failed (ref %s)", context, reference)
+    st.error(t("errors.unexpected", ref=reference))
 
 
 def read(query: Callable[..., T], *args: Any, **kwargs: Any) -> T:

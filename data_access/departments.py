@@ -12,7 +12,7 @@ from data_access import audit
 from data_access.errors import Conflict, InvalidInput, NotFound
 from data_access.models import Department, User
 from data_access.permissions import Actor, require
-from data_access.text import normalize_text, search_key
+from data_access.text import normalize_text, search_key, validated_name
 
 NAME_MAX = 200
 
@@ -95,12 +95,7 @@ def headcounts(session: Session) -> dict[int, int]:
 
 
 def _clean_name(name: str | None, field: str = "name") -> str:
-    name = normalize_text(name or "")
-    if not search_key(name):  # only invisible marks is as good as empty
-        raise InvalidInput("errors.required", field=field)
-    if len(name) > NAME_MAX:
-        raise InvalidInput("errors.too_long", field=field, max=NAME_MAX)
-    return name
+    return validated_name(name, field, NAME_MAX)
 
 
 def _ensure_unique(session: Session, name: str, parent_id: int | None, exclude: int | None) -> None:

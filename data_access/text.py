@@ -50,3 +50,23 @@ def search_key(text: str) -> str:
 def normalize_username(text: str) -> str:
     """Usernames compare by search key and never contain spaces."""
     return search_key(text).replace(" ", "")
+
+
+# A cell starting with one of these is run as a formula by spreadsheet programs
+# when the name reaches a CSV export.
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def validated_name(value: str | None, field: str, max_length: int) -> str:
+    """A person's or department's name: normalised, not empty, not too long,
+    and safe to export to a spreadsheet."""
+    from data_access.errors import InvalidInput
+
+    name = normalize_text(value or "")
+    if not search_key(name):  # only invisible marks is as good as empty
+        raise InvalidInput("errors.required", field=field)
+    if len(name) > max_length:
+        raise InvalidInput("errors.too_long", field=field, max=max_length)
+    if name.startswith(FORMULA_PREFIXES):
+        raise InvalidInput("errors.name_formula", field=field)
+    return name

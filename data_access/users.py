@@ -20,7 +20,7 @@ from data_access import audit
 from data_access.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from data_access.models import LOCALES, ROLES, Department, User, utcnow
 from data_access.permissions import Actor, require
-from data_access.text import normalize_text, normalize_username, search_key
+from data_access.text import normalize_username, search_key, validated_name
 
 PASSWORD_MIN, PASSWORD_MAX = 8, 64
 MAX_FAILED_ATTEMPTS = 5
@@ -78,12 +78,7 @@ def validate_username(username: str | None) -> str:
 
 
 def validate_display_name(name: str | None) -> str:
-    name = normalize_text(name or "")
-    if not search_key(name):  # only invisible marks is as good as empty
-        raise InvalidInput("errors.required", field="display_name")
-    if len(name) > NAME_MAX:
-        raise InvalidInput("errors.too_long", field="display_name", max=NAME_MAX)
-    return name
+    return validated_name(name, "display_name", NAME_MAX)
 
 
 def validate_email(email: str | None) -> str | None:
@@ -142,25 +137,33 @@ def authenticate(
     """Check a password; five failures in a row lock the account for 15 minutes.
 
     The counter lives in the database (atomic updates), so every app process
-    and replica sees the same count.
+    and replica sees the same count. Commits the session (see below).
     """
     now = now or utcnow()
     user = session.scalar(select(User).where(User.username == normalize_username(username)))
     if user is None or not user.active:
         verify_password(password, _dummy_hash())
         return SignInResult(SignIn.INVALID)
-    if user.locked_until is not None and user.locked_until > now:
-        return SignInResult(SignIn.LOCKED, locked_until=user.locked_until)
+    # Reserve this attempt before checking the password, atomically and
+    # committed at once, so that parallel guesses cannot exceed the limit.
+    attempt = session.scalar(
+        update(User)
+        .where(User.id == user.id,
+               or_(User.locked_until.is_(None), User.locked_until <= now),
+               User.failed_attempts < MAX_FAILED_ATTEMPTS)
+        .values(failed_attempts=User.failed_attempts + 1)
+        .returning(User.failed_attempts)
+    )
+    session.commit()
+    if attempt is None:
+        verify_password(password, _dummy_hash())  # a locked answer takes as long as any other
+        locked_until = session.scalar(select(User.locked_until).where(User.id == user.id))
+        return SignInResult(SignIn.LOCKED, locked_until=locked_until)
     if verify_password(password, user.password_hash):
         session.execute(update(User).where(User.id == user.id)
                         .values(failed_attempts=0, locked_until=None))
         return SignInResult(SignIn.OK, actor=to_actor(user))
-    failed = session.scalar(
-        update(User).where(User.id == user.id)
-        .values(failed_attempts=User.failed_attempts + 1)
-        .returning(User.failed_attempts)
-    )
-    if failed is not None and failed >= MAX_FAILED_ATTEMPTS:
+    if attempt >= MAX_FAILED_ATTEMPTS:
         locked_until = now + LOCKOUT
         session.execute(update(User).where(User.id == user.id)
                         .values(failed_attempts=0, locked_until=locked_until))

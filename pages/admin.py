@@ -1,5 +1,6 @@
 """Administration: users, departments, CSV import and the audit log (admins only)."""
 
+import hashlib
 import json
 from datetime import timedelta
 
@@ -13,7 +14,6 @@ from dashboard.ui import (
     department_tree,
     departments_changed,
     done,
-    error_text,
     locale,
     read,
     require_page,
@@ -21,8 +21,6 @@ from dashboard.ui import (
     t,
 )
 from data_access import audit, departments, imports, users
-from data_access.db import session_scope
-from data_access.errors import DomainError
 from data_access.models import LOCALES, ROLES
 
 actor = require_page("administer")
@@ -44,11 +42,11 @@ def role_label(role: str) -> str:
     return t(f"roles.{role}")
 
 
-tab_users, tab_departments, tab_import, tab_audit = st.tabs([
-    t("admin.tab_users"), t("admin.tab_departments"), t("admin.tab_import"), t("admin.tab_audit"),
-])
+SECTIONS = {"users": "admin.tab_users", "departments": "admin.tab_departments",
+            "import": "admin.tab_import", "audit": "admin.tab_audit"}
+LARGE_IMPORT = 300
 
-with tab_users:
+def users_section() -> None:
     col1, col2, col3, col4 = st.columns([3, 2, 2, 2])
     search = col1.text_input(t("admin.search_users"), key="user_search")
     role_filter = col2.selectbox(t("admin.role"), [None, *ROLES], key="user_role_filter",
@@ -137,7 +135,7 @@ with tab_users:
                     if run_write(users.reset_password, chosen.id, new_password).ok:
                         st.success(t("admin.password_reset", username=chosen.username))
 
-with tab_departments:
+def departments_section() -> None:
     st.dataframe(pd.DataFrame([{
         t("admin.department"): department_label(d.id),
         t("admin.name_en"): d.name_en or "",
@@ -187,53 +185,69 @@ with tab_departments:
                     departments_changed()
                     done(t("admin.saved"))
 
-with tab_import:
+def import_section() -> None:
     st.markdown(t("admin.import_help"))
     template = "username,display_name,email,department,role,locale,password\n" \
                "sara.ahmadi,سارا احمدی,sara@example.org,روابط عمومی,employee,fa,\n"
     st.download_button(t("admin.import_template"), template.encode("utf-8-sig"),
                        "peyvand-users.csv", "text/csv")
-    upload = st.file_uploader(t("admin.import_file"), type=["csv"], key="import_file")
-    if upload is not None:
-        raw = upload.getvalue()
-        with session_scope() as session:
-            checked = imports.preview(session, actor, raw)
-        if checked.errors:
-            st.error(t("admin.import_errors", count=len(checked.errors)))
-            st.dataframe(pd.DataFrame([{
-                t("admin.line"): format_number(e.line, locale()),
-                t("admin.field"): t(f"admin.{e.field}") if e.field else "—",
-                t("admin.reason"): t(e.key, **e.params),
-            } for e in checked.errors]), hide_index=True, width="stretch")
-        else:
-            st.success(t("admin.import_ready", count=len(checked.rows)))
-            st.dataframe(pd.DataFrame([{
-                t("admin.username"): r.username, t("admin.display_name"): r.display_name,
-                t("admin.department"): department_label(r.department_id),
-                t("admin.role"): role_label(r.role),
-            } for r in checked.rows[:200]]), hide_index=True, width="stretch")
-            if st.button(t("admin.import_now", count=len(checked.rows)), type="primary",
-                         key="import_now"):
-                bar = st.progress(0.0, text=t("admin.importing"))
-                try:
-                    with session_scope() as session:
-                        result = imports.apply(session, actor, checked,
-                                               progress=lambda done, total: bar.progress(
-                                                   done / total, text=t("admin.importing")))
-                except DomainError as error:
-                    st.error(error_text(error))
-                else:
-                    st.success(t("admin.imported", count=result.created))
-                    if result.generated_passwords:
-                        st.warning(t("admin.generated_passwords"))
-                        st.download_button(
-                            t("admin.download_passwords"),
-                            pd.DataFrame(sorted(result.generated_passwords.items()),
-                                         columns=["username", "password"])
-                            .to_csv(index=False).encode("utf-8-sig"),
-                            "peyvand-initial-passwords.csv", "text/csv")
+    result = st.session_state.get("import_result")
+    if result is not None:
+        # Kept until the admin confirms: the generated passwords are shown only here.
+        st.success(t("admin.imported", count=result.created))
+        if result.generated_passwords:
+            st.warning(t("admin.generated_passwords"))
+            st.download_button(
+                t("admin.download_passwords"),
+                pd.DataFrame(sorted(result.generated_passwords.items()),
+                             columns=["username", "password"]).to_csv(index=False)
+                .encode("utf-8-sig"),
+                "peyvand-initial-passwords.csv", "text/csv", key="download_passwords")
+        if st.button(t("admin.import_another"), key="import_another"):
+            del st.session_state["import_result"]
+            st.rerun()
+        return
+    upload_key = f"import_file_{st.session_state.get('import_round', 0)}"
+    upload = st.file_uploader(t("admin.import_file"), type=["csv"], key=upload_key)
+    if upload is None:
+        return
+    raw = upload.getvalue()
+    digest = hashlib.sha256(raw).hexdigest()
+    cached = st.session_state.get("import_preview")
+    if cached is None or cached[0] != digest:  # check each file once, not on every rerun
+        cached = (digest, read(imports.preview, actor, raw))
+        st.session_state["import_preview"] = cached
+    checked = cached[1]
+    if checked.errors:
+        st.error(t("admin.import_errors", count=len(checked.errors)))
+        st.dataframe(pd.DataFrame([{
+            t("admin.line"): format_number(e.line, locale()),
+            t("admin.field"): t(f"admin.{e.field}") if e.field else "—",
+            t("admin.reason"): t(e.key, **e.params),
+        } for e in checked.errors]), hide_index=True, width="stretch")
+        return
+    st.success(t("admin.import_ready", count=len(checked.rows)))
+    st.dataframe(pd.DataFrame([{
+        t("admin.username"): r.username, t("admin.display_name"): r.display_name,
+        t("admin.department"): department_label(r.department_id),
+        t("admin.role"): role_label(r.role),
+    } for r in checked.rows[:200]]), hide_index=True, width="stretch")
+    if len(checked.rows) > LARGE_IMPORT:
+        st.info(t("admin.import_large", count=len(checked.rows)))
+    if st.button(t("admin.import_now", count=len(checked.rows)), type="primary",
+                 key="import_now"):
+        bar = st.progress(0.0, text=t("admin.hashing"))
+        prepared = imports.prepare(checked, progress=lambda done, total: bar.progress(
+            done / total, text=t("admin.hashing")))
+        outcome = run_write(imports.apply, prepared)
+        if outcome.ok:
+            st.session_state["import_result"] = outcome.value
+            st.session_state.pop("import_preview", None)
+            st.session_state["import_round"] = st.session_state.get("import_round", 0) + 1
+            st.rerun()
 
-with tab_audit:
+
+def audit_section() -> None:
     col1, col2, col3, col4, col5 = st.columns([2, 2, 2, 3, 3])
     action = col1.selectbox(t("admin.action"), [None, *read(audit.actions)],
                             format_func=lambda a: t("admin.any") if a is None else a)
@@ -262,3 +276,14 @@ with tab_audit:
         t("admin.details"): json.dumps(json.loads(e.details), ensure_ascii=False)
         if e.details else "",
     } for e in entries]), hide_index=True, width="stretch")
+
+
+# Only the chosen section runs, so a page of 60,000 users or a long audit log
+# is queried only when the admin looks at it.
+if st.session_state.get("admin_section") is None:  # clicking the chosen section unselects it
+    st.session_state["admin_section"] = "users"
+section = st.segmented_control(t("admin.section"), list(SECTIONS), key="admin_section",
+                               format_func=lambda key: t(SECTIONS[key]),
+                               label_visibility="collapsed")
+{"users": users_section, "departments": departments_section, "import": import_section,
+ "audit": audit_section}[section]()

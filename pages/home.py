@@ -4,12 +4,13 @@ import streamlit as st
 
 from dashboard import news_ui, survey_ui
 from dashboard.formatting import format_date, local_today
-from dashboard.ui import current_actor, department_of, locale, t
+from dashboard.ui import current_actor, department_of, escape_markdown, locale, t
 
 actor = current_actor()
-st.title(t("home.title", name=actor.display_name))
+st.title(t("home.title", name=escape_markdown(actor.display_name)))
 department = department_of(actor.department_id)
-st.caption(t("home.subtitle", department=department.label(locale()) if department else "—",
+st.caption(t("home.subtitle",
+             department=escape_markdown(department.label(locale())) if department else "—",
              today=format_date(local_today(), locale(), style="long", weekday=True)))
 survey_ui.home_reminder(actor)
 news_ui.home_section(actor)

@@ -155,14 +155,24 @@ def test_generated_passwords_work(session, org):
     assert users.authenticate(session, "reza.karimi", TEST_PASSWORD).outcome is SignIn.OK
 
 
-def test_apply_reports_progress_in_batches(session, org, monkeypatch):
+def test_passwords_are_hashed_before_the_transaction_with_progress(session, org, monkeypatch):
     monkeypatch.setattr(imports, "BATCH", 2)
-    raw = _csv(*[f"user{i},کاربر {i},,ترافیک,,,{TEST_PASSWORD}" for i in range(1, 6)])
+    raw = _csv(*[f"user{i},کاربر {i},,ترافیک,,,{TEST_PASSWORD}" for i in range(1, 26)])
+    checked = imports.preview(session, org.admin, raw)
     calls: list[tuple[int, int]] = []
-    result = imports.apply(session, org.admin, imports.preview(session, org.admin, raw),
-                           progress=lambda done, total: calls.append((done, total)))
-    assert result.created == 5
-    assert calls == [(2, 5), (4, 5), (5, 5)]
+    before = _snapshot(session)
+    prepared = imports.prepare(checked, progress=lambda done, total: calls.append((done, total)))
+    assert _snapshot(session) == before  # hashing touches no database
+    assert calls == [(10, 25), (20, 25), (25, 25)]
+    assert imports.apply(session, org.admin, prepared).created == 25
+    session.commit()
+    assert users.authenticate(session, "user25", TEST_PASSWORD).outcome is SignIn.OK
+
+
+def test_generated_passwords_are_safe_to_open_in_a_spreadsheet():
+    for _ in range(2000):
+        password = imports.generate_password()
+        assert password.isalnum() and len(password) == 14
 
 
 def test_apply_is_one_transaction(session, org, monkeypatch):
@@ -171,12 +181,12 @@ def test_apply_is_one_transaction(session, org, monkeypatch):
     checked = imports.preview(session, org.admin, raw)
     before = _snapshot(session)
 
-    def fail_midway(done: int, total: int) -> None:
-        if done == 2:
-            raise RuntimeError("connection lost")
+    def fail_after_the_inserts(*args, **kwargs) -> None:
+        raise RuntimeError("connection lost")
 
+    monkeypatch.setattr(imports.audit, "record", fail_after_the_inserts)
     with pytest.raises(RuntimeError):
-        imports.apply(session, org.admin, checked, progress=fail_midway)
+        imports.apply(session, org.admin, checked)
     session.rollback()
     assert _snapshot(session) == before
 

@@ -663,3 +663,23 @@ def test_changing_own_password_signs_out_other_sessions(session, org):
     assert users.active_actor(session, "employee", signed_in_at=before) is None
     assert users.active_actor(session, "employee",
                               signed_in_at=changed_at + timedelta(microseconds=1)) is not None
+
+
+def test_parallel_guesses_cannot_exceed_the_lockout_limit(database_url, org):
+    """Many wrong passwords at once: at most five are checked, then the account locks."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from data_access import db
+
+    engine = db.get_engine(database_url)
+
+    def guess(_):
+        with db.session_scope(engine) as session:
+            return users.authenticate(session, "manager", "wrong-password").outcome
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(guess, range(24)))
+    assert outcomes.count(SignIn.INVALID) <= users.MAX_FAILED_ATTEMPTS - 1
+    assert SignIn.LOCKED in outcomes
+    with db.session_scope(engine) as session:
+        assert users.authenticate(session, "manager", TEST_PASSWORD).outcome is SignIn.LOCKED
