@@ -122,6 +122,8 @@ def sidebar(actor) -> None:
 actor = _resolve_actor()
 theme.apply(locale())
 if actor is None:
+    if st.session_state.pop("_delete_cookie", False):
+        authenticator.cookie_controller.delete_cookie()
     st.navigation([st.Page(login_page, title=t("login.title"), url_path="login",
                            default=True)], position="hidden").run()
 else:

@@ -136,3 +136,6 @@ def sign_out(authenticator: stauth.Authenticate, user_id: int | None) -> None:
         authenticator.logout(location="unrendered")
     for key in ("_signed_in_at", "_sign_in_outcome", "_locked_until", "locale_loaded"):
         st.session_state.pop(key, None)
+    # Removed from the browser on the next run (a rerun would discard it now);
+    # the server already refuses it.
+    st.session_state["_delete_cookie"] = True

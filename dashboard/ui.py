@@ -53,26 +53,24 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
-@st.cache_data(ttl=300, show_spinner=False)
-def _department_tree(database: str) -> list:
+@st.cache_data(ttl=3600, show_spinner=False)
+def _department_tree(database: str, version: str) -> list:
     from data_access import departments
 
     return read(departments.tree)
 
 
 def department_tree() -> list:
-    """The department tree (the same for every viewer), cached for a few minutes."""
+    """The department tree (the same for every viewer). Cached per tree version,
+    which every department write changes, so all replicas see a change at once."""
+    from data_access import departments
     from data_access.db import database_url
 
-    return _department_tree(database_url())
+    return _department_tree(database_url(), read(departments.tree_version))
 
 
 def department_of(department_id: int):
     return next((d for d in department_tree() if d.id == department_id), None)
-
-
-def departments_changed() -> None:
-    _department_tree.clear()
 
 
 def done(message: str) -> None:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data_access import audit
+from data_access import audit, settings
 from data_access.errors import Conflict, InvalidInput, NotFound
 from data_access.models import Department, User
 from data_access.permissions import Actor, require
 from data_access.text import normalize_text, search_key, validated_name
 
 NAME_MAX = 200
+TREE_VERSION = "departments_version"
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,15 @@ def _ensure_unique(session: Session, name: str, parent_id: int | None, exclude: 
         raise Conflict("errors.department_exists", field="name")
 
 
+def _changed(session: Session) -> None:
+    # Every app replica caches the tree; a new version tells them all to reload it.
+    settings.put(session, TREE_VERSION, uuid.uuid4().hex)
+
+
+def tree_version(session: Session) -> str:
+    return settings.get(session, TREE_VERSION, "0") or "0"
+
+
 def _get(session: Session, department_id: int | None) -> Department:
     department = session.get(Department, department_id) if department_id is not None else None
     if department is None:
@@ -133,6 +144,7 @@ def create(
     session.flush()
     audit.record(session, actor, "department.create", "department", department.id,
                  name=name, parent_id=parent_id)
+    _changed(session)
     return department.id
 
 
@@ -149,6 +161,7 @@ def rename(
     audit.record(session, actor, "department.rename", "department", department.id,
                  old=department.name, new=name, old_en=department.name_en, new_en=name_en)
     department.name, department.name_en, department.name_key = name, name_en, search_key(name)
+    _changed(session)
 
 
 def move(session: Session, actor: Actor, department_id: int, new_parent_id: int | None) -> None:
@@ -164,6 +177,7 @@ def move(session: Session, actor: Actor, department_id: int, new_parent_id: int 
     audit.record(session, actor, "department.move", "department", department.id,
                  old_parent=department.parent_id, new_parent=new_parent_id)
     department.parent_id = new_parent_id
+    _changed(session)
 
 
 def set_active(session: Session, actor: Actor, department_id: int, active: bool) -> None:
@@ -180,5 +194,6 @@ def set_active(session: Session, actor: Actor, department_id: int, active: bool)
     elif department.parent_id is not None and not _get(session, department.parent_id).active:
         raise InvalidInput("errors.department_inactive", field="parent")
     department.active = active
+    _changed(session)
     audit.record(session, actor, "department.activate" if active else "department.deactivate",
                  "department", department.id)

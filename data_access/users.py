@@ -236,11 +236,13 @@ class UserRow:
     locale: str
     active: bool
     locked_until: datetime | None
+    updated_at: datetime
 
 
 def _user_rows(query) -> list[UserRow]:
     return [UserRow(u.id, u.username, u.display_name, u.email, u.department_id, dept,
-                    u.role, u.locale, u.active, u.locked_until) for u, dept in query]
+                    u.role, u.locale, u.active, u.locked_until, u.updated_at)
+            for u, dept in query]
 
 
 def search_users(
@@ -307,12 +309,22 @@ def create_user(
 
 def update_user(
     session: Session, actor: Actor, user_id: int, *, display_name: str, email: str | None,
-    department_id: int, role: str, locale: str,
+    department_id: int, role: str, locale: str, expected_updated_at: datetime | None = None,
 ) -> None:
+    """Save an admin's edit. With `expected_updated_at` (when the form was
+    filled), an edit saved by someone else in between is refused, not overwritten."""
     require(actor, "administer")
     user = session.get(User, user_id)
     if user is None:
         raise NotFound()
+    if expected_updated_at is not None:
+        # Claim the row only if it is unchanged: atomic, so two admins saving
+        # at once cannot both pass.
+        claimed = session.execute(
+            update(User).where(User.id == user.id, User.updated_at == expected_updated_at)
+            .values(updated_at=utcnow()).execution_options(synchronize_session="fetch"))
+        if claimed.rowcount != 1:
+            raise Conflict("errors.edited_by_someone_else")
     new = dict(
         display_name=validate_display_name(display_name),
         email=validate_email(email),

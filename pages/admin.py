@@ -12,7 +12,6 @@ from dashboard.jalali_input import jalali_date_input
 from dashboard.ui import (
     date_messages,
     department_tree,
-    departments_changed,
     done,
     locale,
     read,
@@ -46,18 +45,23 @@ SECTIONS = {"users": "admin.tab_users", "departments": "admin.tab_departments",
             "import": "admin.tab_import", "audit": "admin.tab_audit"}
 LARGE_IMPORT = 300
 
+def _first_page() -> None:
+    st.session_state["user_page"] = 1  # new filters: page 10 of the old list means nothing
+
+
 def users_section() -> None:
     col1, col2, col3, col4 = st.columns([3, 2, 2, 2])
-    search = col1.text_input(t("admin.search_users"), key="user_search")
+    search = col1.text_input(t("admin.search_users"), key="user_search", on_change=_first_page)
     role_filter = col2.selectbox(t("admin.role"), [None, *ROLES], key="user_role_filter",
                                  format_func=lambda r: t("admin.any") if r is None
-                                 else role_label(r))
+                                 else role_label(r), on_change=_first_page)
     dept_filter = col3.selectbox(t("admin.department"), [None, *by_id], key="user_dept_filter",
                                  format_func=lambda d: t("admin.any") if d is None
-                                 else department_label(d))
+                                 else department_label(d), on_change=_first_page)
     active_filter = col4.selectbox(t("admin.status"), [True, False, None], key="user_active",
                                    format_func=lambda a: t("admin.any") if a is None
-                                   else t("admin.active") if a else t("admin.inactive"))
+                                   else t("admin.active") if a else t("admin.inactive"),
+                                   on_change=_first_page)
     page_number = st.session_state.get("user_page", 1)
     rows, total = read(users.search_users, actor, text=search, department_id=dept_filter,
                        role=role_filter, active=active_filter, limit=PAGE_SIZE,
@@ -118,7 +122,8 @@ def users_section() -> None:
                 if st.form_submit_button(t("admin.save")):
                     if run_write(users.update_user, chosen.id, display_name=display_name,
                                  email=email, department_id=department_id, role=role,
-                                 locale=user_locale).ok:
+                                 locale=user_locale,
+                                 expected_updated_at=chosen.updated_at).ok:
                         done(t("admin.saved"))
             col1, col2 = st.columns(2)
             if chosen.active:
@@ -150,7 +155,6 @@ def departments_section() -> None:
                               format_func=department_label)
         if st.form_submit_button(t("admin.create")):
             if run_write(departments.create, name, parent, name_en).ok:
-                departments_changed()
                 done(t("admin.saved"))
     with col2:
         st.subheader(t("admin.change_department"))
@@ -163,7 +167,6 @@ def departments_section() -> None:
                 name_en = st.text_input(t("admin.name_en"), node.name_en or "", max_chars=200)
                 if st.form_submit_button(t("admin.rename")):
                     if run_write(departments.rename, node.id, name, name_en).ok:
-                        departments_changed()
                         done(t("admin.saved"))
             with st.form(f"move_{node.id}"):
                 parents = [None, *[d for d in active_departments if d != node.id]]
@@ -173,16 +176,13 @@ def departments_section() -> None:
                                           format_func=department_label)
                 if st.form_submit_button(t("admin.move")):
                     if run_write(departments.move, node.id, new_parent).ok:
-                        departments_changed()
                         done(t("admin.saved"))
             if node.active:
                 if st.button(t("admin.deactivate"), key=f"dept_off_{node.id}"):
                     if run_write(departments.set_active, node.id, False).ok:
-                        departments_changed()
                         done(t("admin.saved"))
             elif st.button(t("admin.activate"), key=f"dept_on_{node.id}"):
                 if run_write(departments.set_active, node.id, True).ok:
-                    departments_changed()
                     done(t("admin.saved"))
 
 def import_section() -> None:

@@ -683,3 +683,19 @@ def test_parallel_guesses_cannot_exceed_the_lockout_limit(database_url, org):
     assert SignIn.LOCKED in outcomes
     with db.session_scope(engine) as session:
         assert users.authenticate(session, "manager", TEST_PASSWORD).outcome is SignIn.LOCKED
+
+
+def test_two_admins_editing_one_user_the_second_save_is_refused(session, org):
+    row = users.get_user(session, org.admin, org.employee.id)
+    fields = dict(display_name=row.display_name, email=row.email,
+                  department_id=row.department_id, locale=row.locale)
+    users.update_user(session, org.admin, row.id, role="manager",
+                      expected_updated_at=row.updated_at, **fields)
+    session.commit()
+    with pytest.raises(Conflict) as raised:
+        users.update_user(session, org.admin, row.id, role="employee",
+                          expected_updated_at=row.updated_at,
+                          **{**fields, "display_name": "نام دیگر"})
+    session.rollback()
+    assert raised.value.key == "errors.edited_by_someone_else"
+    assert users.get_user(session, org.admin, row.id).role == "manager"
