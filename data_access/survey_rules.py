@@ -209,6 +209,35 @@ def rollup_map(parent_of: Mapping[int, int | None], headcount: Mapping[int, int]
     return target
 
 
+def respondent_rollup(parent_of: Mapping[int, int | None], respondents: Mapping[int, int],
+                      k: int) -> dict[int, int]:
+    """Where each department's answers are stored once a wave has closed.
+
+    Bottom-up: a department whose own respondents, plus those rolled into it
+    from below, number fewer than k hands them all to its parent; a root keeps
+    whatever reaches it. So every department that answers are stored under
+    (a "reporting department") holds at least k respondents of its own, the
+    roots excepted, and a reporting department's subtree holds exactly the
+    respondents of its department subtree. Stored rows then never narrow an
+    answer below k people, even for someone who knows who took part
+    (`rollup_map` works on headcounts, which cannot promise that).
+    """
+    validate_min_group_size(k)
+    order = _top_down(parent_of)
+    pending = {dept: respondents.get(dept, 0) for dept in parent_of}
+    target: dict[int, int] = {}
+    for dept in reversed(order):  # children before their parents
+        parent = parent_of[dept]
+        if parent is None or pending[dept] >= k:
+            target[dept] = dept
+        else:
+            pending[parent] += pending[dept]
+            target[dept] = parent
+    for dept in order:  # parents are resolved first, so one step each suffices
+        target[dept] = target[target[dept]]
+    return target
+
+
 def _top_down(parent_of: Mapping[Node, Node | None]) -> list[Node]:
     """All nodes, each parent before its children; rejects dangling parents and cycles."""
     children: dict[Node, list[Node]] = {}

@@ -1,0 +1,162 @@
+"""The survey pages as each role meets them, over the demo municipality."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data_access import db, surveys, users
+from tests.app.conftest import ROOT
+
+SURVEYS = "surveys.py"
+RESULTS = "survey_results.py"
+
+
+def _actor(username: str):
+    with db.session_scope() as session:
+        return users.active_actor(session, username)
+
+
+def _open_wave_id() -> int:
+    with db.session_scope() as session:
+        return surveys.open_waves_for(session, _actor("employee"))[0].wave_id
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [e.value for e in at.info] + [e.value for e in at.warning]
+    parts += [e.value for e in at.error] + [e.value for e in at.success]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_employee_cannot_open_results(open_app, app_env):
+    at = open_app("employee")
+    with pytest.raises(ValueError):
+        at.switch_page(str(ROOT / "pages" / RESULTS)).run()
+    # Reached some other way, the page itself refuses.
+    direct = AppTest.from_file(str(ROOT / "pages" / RESULTS))
+    direct.session_state["actor"] = _actor("employee")
+    direct.run()
+    assert [e.value for e in direct.error] == ["شما اجازه انجام این کار را ندارید."]
+    assert not direct.dataframe
+
+
+def test_employee_sees_the_open_wave_and_the_reminder(open_app):
+    at = open_app("employee", SURVEYS)
+    assert not at.exception
+    text = _texts(at)
+    assert "نظرسنجی دوره‌ای تعلق و رضایت" in text
+    assert "مهلت پاسخ:" in text
+    assert any("منتظر پاسخ شماست" in w.value for w in at.warning)  # sidebar reminder
+    assert not at.tabs  # no design tab for employees
+
+
+def test_anonymity_notice_comes_before_the_form(open_app):
+    at = open_app("employee", SURVEYS)
+    at.button(key=f"answer_{_open_wave_id()}").click().run()
+    assert not at.exception
+    notice = [m.value for m in at.markdown]
+    assert "**پیش از پاسخ دادن بدانید**" in notice
+    assert any("هیچ‌کس" in m and "مدیر سامانه" in m for m in notice)
+    assert any("دست‌کم ۵ پاسخ" in m for m in notice)  # k, in Persian digits
+    # The notice is drawn above the first question.
+    order = [node for node in at.main]
+    flat = _flatten(order)
+    first_radio = next(i for i, n in enumerate(flat) if n.type == "radio")
+    notice_at = next(i for i, n in enumerate(flat)
+                     if n.type == "markdown" and "پیش از پاسخ" in n.value)
+    assert notice_at < first_radio
+
+
+def _flatten(nodes):
+    found = []
+    for node in nodes:
+        found.append(node)
+        children = getattr(node, "children", None)
+        if children:
+            found.extend(_flatten(children.values() if isinstance(children, dict)
+                                  else children))
+    return found
+
+
+def test_answers_are_kept_when_validation_fails_then_recorded_once(open_app):
+    wave_id = _open_wave_id()
+    at = open_app("admin", SURVEYS)
+    at.button(key=f"answer_{wave_id}").click().run()
+    form = _form(wave_id)
+    first = form.items[0]
+    at.radio(key=f"survey_answer_{wave_id}_{first.id}").set_value(4)
+    at.button(key=f"survey_submit_{wave_id}").click().run()
+    assert not at.exception
+    assert "لطفاً به پرسش‌های مشخص‌شده پاسخ دهید" in _texts(at)
+    assert at.radio(key=f"survey_answer_{wave_id}_{first.id}").value == 4
+    with db.session_scope() as session:
+        assert not surveys.has_answered(session, _actor("admin"), wave_id)
+    for item in form.items:
+        if item.kind == "likert5":
+            at.radio(key=f"survey_answer_{wave_id}_{item.id}").set_value(5)
+        elif item.kind == "enps":
+            at.radio(key=f"survey_answer_{wave_id}_{item.id}").set_value(9)
+    at.button(key=f"survey_submit_{wave_id}").click().run()
+    assert not at.exception
+    assert "پاسخ شما ثبت شد" in _texts(at)
+    with db.session_scope() as session:
+        assert surveys.has_answered(session, _actor("admin"), wave_id)
+    # Back in the list the wave shows as answered and offers no button.
+    again = open_app("admin", SURVEYS)
+    assert not [b for b in again.button if b.key == f"answer_{wave_id}"]
+
+
+def _form(wave_id: int) -> surveys.WaveForm:
+    with db.session_scope() as session:
+        return surveys.wave_form(session, _actor("employee"), wave_id)
+
+
+def test_manager_sees_only_their_subtree(open_app):
+    at = open_app("manager", RESULTS)
+    assert not at.exception
+    group = at.selectbox(key=next(s.key for s in at.selectbox
+                                  if s.key and s.key.startswith("results_group_")))
+    with db.session_scope() as session:
+        manager = _actor("manager")
+        allowed = {d.id for d in surveys.result_departments(
+            session, manager, int(at.selectbox(key="results_wave").value))}
+        subtree = surveys.departments.subtree_ids(session, manager.department_id)
+    assert set(group.options) and allowed <= subtree
+    assert "کل سازمان" not in group.options  # no whole-organisation group for a manager
+    assert at.dataframe  # drivers, items, ... for their department
+
+
+def test_pr_sees_the_whole_organisation_and_exports(open_app):
+    at = open_app("pr", RESULTS)
+    assert not at.exception
+    group = at.selectbox(key=next(s.key for s in at.selectbox
+                                  if s.key and s.key.startswith("results_group_")))
+    assert group.value is None  # the whole organisation by default
+    text = _texts(at)
+    assert "مشارکت = پاسخ‌دهندگان ÷ دعوت‌شدگان" in text
+    assert "eNPS = درصد مروجان" in text
+    assert len(at.get("download_button")) == 2
+
+
+def test_results_page_in_english(open_app):
+    at = open_app("pr", RESULTS, locale="en")
+    assert not at.exception
+    assert at.title[0].value == "Survey results"
+    assert "Favorable = share of answers 4–5" in _texts(at)
+
+
+def test_pr_has_design_and_bank_tabs_admin_can_add_to_the_bank(open_app):
+    at = open_app("pr", SURVEYS)
+    assert [tab.label for tab in at.tabs] == ["پاسخ به نظرسنجی", "طراحی و زمان‌بندی",
+                                             "بانک پرسش‌ها"]
+    assert not any(f.key == "survey_bank_add" for f in at.get("form"))
+    admin = open_app("admin", SURVEYS)
+    assert not admin.exception
+    assert any(tab.label == "بانک پرسش‌ها" for tab in admin.tabs)
+
+
+def test_design_form_refuses_k_below_three(open_app):
+    at = open_app("pr", SURVEYS)
+    k = next(n for n in at.number_input if n.label.startswith("حداقل اندازه گروه"))
+    assert k.min == 3 and k.value == 5

@@ -1,0 +1,130 @@
+"""Pure parts of survey storage: the roll-up by respondents, wave windows,
+answer checks and the sealed submission size."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from data_access import surveys
+from data_access.survey_rules import respondent_rollup, subtree_headcounts
+
+
+@st.composite
+def trees_with_respondents(draw):
+    size = draw(st.integers(1, 30))
+    parent_of: dict[int, int | None] = {1: None}
+    for node in range(2, size + 1):
+        parent_of[node] = draw(st.integers(1, node - 1))
+    if draw(st.booleans()):  # sometimes a forest
+        parent_of[size + 1] = None
+    respondents = {node: draw(st.integers(0, 12)) for node in parent_of}
+    return parent_of, respondents, draw(st.integers(3, 8))
+
+
+def _ancestors(parent_of, node):
+    chain = [node]
+    while parent_of[chain[-1]] is not None:
+        chain.append(parent_of[chain[-1]])
+    return chain
+
+
+@settings(max_examples=300, deadline=None)
+@given(trees_with_respondents())
+def test_every_reporting_department_holds_k_respondents_of_its_own(case):
+    parent_of, respondents, k = case
+    target = respondent_rollup(parent_of, respondents, k)
+    stored: dict[int, int] = {}
+    for node, n in respondents.items():
+        assert target[node] in _ancestors(parent_of, node)  # only ever upwards
+        stored[target[node]] = stored.get(target[node], 0) + n
+    assert sum(stored.values()) == sum(respondents.values())
+    for department, n in stored.items():
+        assert target[department] == department
+        assert n >= k or parent_of[department] is None or n == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(trees_with_respondents())
+def test_a_reporting_departments_subtree_is_exactly_its_department_subtree(case):
+    """So a reporting department's figures are those of its whole department subtree."""
+    parent_of, respondents, k = case
+    target = respondent_rollup(parent_of, respondents, k)
+    subtree = subtree_headcounts(parent_of, respondents)
+    for department in parent_of:
+        if target[department] != department:
+            continue
+        reported = sum(n for node, n in respondents.items()
+                       if department in _ancestors(parent_of, target[node]))
+        assert reported == subtree[department]
+
+
+def test_rollup_by_hand():
+    parent_of = {1: None, 2: 1, 3: 2, 4: 2, 5: 1}
+    # 3 has 2 (too few: goes to 2), 4 has 6, 2 has 1+2=3 (too few: goes to 1), 5 has 9.
+    assert respondent_rollup(parent_of, {1: 0, 2: 1, 3: 2, 4: 6, 5: 9}, 5) == {
+        1: 1, 2: 1, 3: 1, 4: 4, 5: 5}
+    assert respondent_rollup(parent_of, {3: 5, 2: 0}, 5)[3] == 3
+    with pytest.raises(ValueError):
+        respondent_rollup(parent_of, {}, 2)
+
+
+TEHRAN_9_30 = datetime(2025, 9, 23, 6, 0, tzinfo=UTC)  # 1 Mehr 1404, 09:30 in Tehran
+
+
+@pytest.mark.parametrize(("cadence", "number", "opens"), [
+    ("none", 5, TEHRAN_9_30),
+    ("weekly", 2, TEHRAN_9_30 + timedelta(days=7)),
+    ("biweekly", 27, TEHRAN_9_30 + timedelta(days=14 * 26)),
+    ("monthly", 2, datetime(2025, 10, 23, 6, 0, tzinfo=UTC)),  # 1 Aban
+    ("monthly", 13, datetime(2026, 9, 23, 6, 0, tzinfo=UTC)),  # 1 Mehr 1405
+])
+def test_wave_windows(cadence, number, opens):
+    window = surveys._wave_window(TEHRAN_9_30, TEHRAN_9_30 + timedelta(days=3), cadence, number)
+    assert window == (opens, opens + timedelta(days=3))
+
+
+def test_monthly_waves_clamp_to_the_end_of_a_shorter_month():
+    # 31 Shahrivar 1404 -> Mehr has 30 days -> 30 Mehr 1404 (2025-10-22).
+    first = datetime(2025, 9, 22, 6, 0, tzinfo=UTC)
+    opens, _ = surveys._wave_window(first, first + timedelta(days=2), "monthly", 2)
+    assert opens.date() == date(2025, 10, 22)
+
+
+def _items():
+    return [surveys.FormItem(1, 1, "likert5", "belonging", "الف", None, (), True),
+            surveys.FormItem(2, 2, "enps", "enps", "ب", None, (), True),
+            surveys.FormItem(3, 3, "choice", None, "پ", None, (("یک", None), ("دو", None)),
+                             False),
+            surveys.FormItem(4, 4, "comment", None, "ت", None, (), False)]
+
+
+@pytest.mark.parametrize(("answers", "problems"), [
+    ({1: 5, 2: 0}, {}),
+    ({1: 5, 2: 10, 3: 1, 4: "خوب"}, {}),
+    ({2: 3}, {1: "surveys.errors.required_item"}),
+    ({1: 0, 2: 3}, {1: "surveys.errors.out_of_range"}),
+    ({1: "5", 2: 3}, {1: "surveys.errors.out_of_range"}),
+    ({1: 3, 2: 11}, {2: "surveys.errors.out_of_range"}),
+    ({1: 3, 2: 1, 3: 2}, {3: "surveys.errors.out_of_range"}),
+    ({1: 3, 2: 1, 4: "   "}, {}),
+])
+def test_check_answers(answers, problems):
+    assert surveys.check_answers(_items(), answers) == problems
+
+
+def test_worst_case_submission_fits_the_sealed_size():
+    items = _items()
+    size = surveys._sealed_size([item.kind for item in items])
+    payload = {"d": 10**9, "a": [[10**9, 10], [10**9, 10], [10**9, 10]],
+               "c": [[10**9, "\U0001f600" * surveys.COMMENT_MAX]]}
+    assert len(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()) <= size
+    sealed = surveys._seal(7, size, payload)
+    assert len(sealed) == 12 + size + 16
+    assert surveys._unseal(7, sealed) == payload
+    with pytest.raises(Exception):  # noqa: B017 - any failure: the wave id is authenticated
+        surveys._unseal(8, sealed)
