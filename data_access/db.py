@@ -47,9 +47,14 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-@cache
 def get_engine(url: str | None = None) -> Engine:
-    return make_engine(url or database_url())
+    """The process's engine for `url` (default: DATABASE_URL as it is now)."""
+    return _engine_for(url or database_url())
+
+
+@cache
+def _engine_for(url: str) -> Engine:
+    return make_engine(url)
 
 
 @cache
