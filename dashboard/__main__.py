@@ -143,6 +143,16 @@ def _write_private(path: Path, text: str) -> None:
         handle.write(text)
 
 
+def cmd_survey_clock(args: argparse.Namespace) -> int:
+    from data_access import surveys
+
+    db.upgrade()
+    with db.session_scope() as session:
+        tick = surveys.open_due_waves(session)
+    print(f"survey clock: opened {len(tick.opened)} waves, closed {len(tick.closed)}")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     url = db.database_url()
     if not url.startswith("sqlite"):
@@ -197,6 +207,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--passwords-out", default="initial-passwords.csv",
                    help="where to write generated passwords")
     p.set_defaults(func=cmd_import_users)
+    p = sub.add_parser("survey-clock", help="open and close survey waves that are due "
+                       "(the app does this every minute; use from cron when no app runs)")
+    p.set_defaults(func=cmd_survey_clock)
     p = sub.add_parser("backup", help="copy the SQLite database safely while the app runs")
     p.add_argument("path")
     p.set_defaults(func=cmd_backup)

@@ -151,6 +151,14 @@ def _day_steps(start: date, end: date, step: int, limit: int, saturdays: bool) -
     return ticks
 
 
+def _rtl_lines(text: str, locale: str) -> str:
+    # Plotly's SVG text has no direction of its own: without an explicit
+    # right-to-left embedding «۵ آذر» is laid out as «آذر ۵».
+    if locale != "fa":
+        return text
+    return "<br>".join(f"\u202b{line}\u202c" for line in text.split("<br>"))
+
+
 def _label_days(ticks: list[date], locale: str) -> list[str]:
     labels, prev_year = [], None
     for t in ticks:
@@ -445,7 +453,7 @@ def _localize_axis(axis: Any, data: _AxisData, locale: str, is_x: bool) -> None:
             if extent:
                 vals, text = jalali_date_ticks(*extent, locale)
                 axis.update(type="date", tickmode="array", tickvals=[v.isoformat() for v in vals])
-                axis.ticktext = text
+                axis.ticktext = [_rtl_lines(label, locale) for label in text]
         else:
             num_extent = _number_extent(rng if rng else data.coords + data.value_extent)
             if num_extent:

@@ -167,7 +167,9 @@ def test_apply_locale_fa_mirrors_and_uses_jalali_persian_ticks() -> None:
     tickvals = [date.fromisoformat(v) for v in layout.xaxis.tickvals]
     assert tickvals == sorted(tickvals)
     assert _persian_only(layout.xaxis.ticktext)
-    assert any(label.split("<br>")[0] in FA_MONTHS for label in layout.xaxis.ticktext)
+    assert any(_plain(label).split("<br>")[0] in FA_MONTHS for label in layout.xaxis.ticktext)
+    # Each line is embedded right-to-left so SVG text reads «۵ آذر», not «آذر ۵».
+    assert all(label.startswith("\u202b") for label in layout.xaxis.ticktext)
     assert _persian_only(layout.yaxis.ticktext)
     assert "۳٬۰۰۰" in layout.yaxis.ticktext
     json.loads(fig.to_json())  # still serialisable for st.plotly_chart
@@ -191,7 +193,7 @@ def test_apply_locale_handles_python_dates_and_json_figures() -> None:
     # A figure that went through JSON holds Plotly's base64 typed arrays.
     fig = apply_locale(go.Figure(json.loads(source.to_json())), "fa")
     assert fig.layout.xaxis.type == "date"
-    assert fig.layout.xaxis.ticktext[0] == "فروردین<br>۱۴۰۳"
+    assert _plain(fig.layout.xaxis.ticktext[0]) == "فروردین<br>۱۴۰۳"
     assert fig.layout.yaxis.tickvals[0] == 0  # bars start at zero
     assert _persian_only(fig.layout.yaxis.ticktext)
 
@@ -305,3 +307,7 @@ def test_builders_use_one_font_and_palette() -> None:
     for fig in (bar_chart(df, "c", "v", "en"), line_chart(df, "c", "v", "en")):
         assert fig.layout.font.family == FONT_FAMILY
         assert fig.layout.hoverlabel.font.family == FONT_FAMILY
+
+
+def _plain(label: str) -> str:
+    return label.replace("\u202b", "").replace("\u202c", "")

@@ -20,7 +20,8 @@ from data_access.text import search_key
 from data_access.users import SignIn
 
 ROOT = Path(__file__).resolve().parents[2]
-SUBCOMMANDS = ("init-db", "seed-demo", "create-user", "import-users", "backup")
+SUBCOMMANDS = ("init-db", "seed-demo", "create-user", "create-department", "import-users",
+               "survey-clock", "backup")
 PASSWORD = "cli-password-1"
 
 
