@@ -1,5 +1,7 @@
 """The role matrix: each role reaches exactly its pages, and no other."""
 
+import re
+
 import pytest
 
 from dashboard.navigation import PAGES, pages_for
@@ -83,3 +85,26 @@ def _actor(username):
 
     with db.session_scope() as session:
         return users.active_actor(session, username)
+
+
+KEY_LIKE = re.compile(r"^[a-z_]+(\.[a-z_0-9]+)+$")
+
+
+def _visible_texts(at):
+    texts = []
+    for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning",
+                 "error", "success"):
+        texts += [str(element.value) for element in getattr(at, kind)]
+    texts += [str(w.label) for w in at.button] + [str(w.label) for w in at.text_input]
+    texts += [str(w.label) for w in at.selectbox]
+    return texts
+
+
+@pytest.mark.parametrize("locale", ["fa", "en"])
+@pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.url or "home")
+def test_no_page_shows_a_raw_locale_key(open_app, spec, locale):
+    at = open_app("admin", locale=locale)
+    at.switch_page(str(spec.path)).run()
+    assert not at.exception
+    raw = [text for text in _visible_texts(at) if KEY_LIKE.match(text.strip())]
+    assert raw == [], f"{spec.file} shows untranslated keys: {raw}"
