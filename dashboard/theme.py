@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
+
+from dashboard.i18n import translate
 
 # Streamlit has no RTL mode: these rules flip the layout for Persian. They
 # contain no user text.
@@ -17,6 +21,20 @@ html, body, .stApp, [data-testid="stSidebar"], [data-testid="stMain"] { directio
 [data-testid="stTabs"] [role="tablist"] { direction: rtl; }
 [data-testid="stDataFrame"], [data-testid="stTable"] { direction: rtl; }
 .js-plotly-plot, .js-plotly-plot * { direction: ltr; }
+/* Plotly measures tick labels in a hidden element under <body>; measured
+   right-to-left, right-hand axes get no room for their labels. */
+#js-plotly-tester, #js-plotly-tester * { direction: ltr !important; }
+</style>
+"""
+# Streamlit's upload button and size hint are English only; each form states
+# its own limits in its help text.
+_UPLOADER = """
+<style>
+[data-testid="stFileUploaderDropzoneInstructions"],
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] {{
+  display: none;
+}}
+[data-testid="stFileUploaderDropzone"] button [data-has-shortcut]::after {{ content: {label}; }}
 </style>
 """
 _LTR = """
@@ -27,4 +45,5 @@ html, body, .stApp { direction: ltr; }
 
 
 def apply(locale: str) -> None:
-    st.html(_RTL if locale == "fa" else _LTR)
+    label = json.dumps(translate("upload.choose_file", locale), ensure_ascii=False)
+    st.html((_RTL if locale == "fa" else _LTR) + _UPLOADER.format(label=label))

@@ -73,9 +73,14 @@ def department_of(department_id: int):
     return next((d for d in department_tree() if d.id == department_id), None)
 
 
+def flash(message: str) -> None:
+    """Shown once at the top of the next run (usable in widget callbacks)."""
+    st.session_state["_flash"] = message
+
+
 def done(message: str) -> None:
     """Report a successful write and rerun, so every table on the page shows the change."""
-    st.session_state["_flash"] = message
+    flash(message)
     st.rerun()
 
 

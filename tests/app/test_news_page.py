@@ -1,0 +1,268 @@
+"""The news page and the news hooks, per role, through the real entrypoint (AppTest)."""
+
+from __future__ import annotations
+
+import uuid
+
+import jdatetime
+import pytest
+from sqlalchemy import func, select
+
+from dashboard.formatting import DISPLAY_TZ, jalali_month_name
+from dashboard.news_ui import escape_markdown
+from data_access import db, departments, news
+from data_access.models import Department, User, utcnow
+from data_access.models.news import Announcement, AnnouncementReceipt
+from data_access.users import to_actor
+from tests.conftest import make_user
+
+URGENT = "اطلاعیه فوری: دورکاری کارکنان ستادی به‌دلیل آلودگی شدید هوا"
+WELCOME = "پیوند؛ سامانه ارتباط داخلی کارکنان شهرداری راه‌اندازی شد"
+
+
+def views(at) -> list[str]:
+    group = next(g for g in at.get("button_group") if g.proto.id.endswith("news_view"))
+    return [option.content for option in group.proto.options]
+
+
+def actor(url: str, username: str):
+    with db.session_scope(db.get_engine(url)) as session:
+        return to_actor(session.scalars(select(User).where(User.username == username)).one())
+
+
+def new_reader(url: str, department_name: str = "حمل‌ونقل و ترافیک") -> str:
+    """A fresh employee of the demo organisation, who has read nothing yet."""
+    username = f"reader{uuid.uuid4().hex[:8]}"
+    with db.session_scope(db.get_engine(url)) as session:
+        department = session.scalar(select(Department.id).where(Department.name == department_name))
+        make_user(session, username, department)
+    return username
+
+
+def item_id(url: str, title: str) -> int:
+    with db.session_scope(db.get_engine(url)) as session:
+        return session.scalar(select(Announcement.id).where(Announcement.title == title))
+
+
+def open_news(open_app, username, view=None, locale=None, **state):
+    at = open_app(username, "news.py", locale=locale)
+    if view or state:
+        if view:
+            at.session_state["news_view"] = view
+        for key, value in state.items():
+            at.session_state[key] = value
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_employee_reads_the_feed_without_compose_or_reach(open_app):
+    at = open_news(open_app, "employee")
+    assert at.title[0].value == "اخبار و اطلاعیه‌ها"
+    assert views(at) == ["اخبار", "رویدادها و مناسبت‌ها"]
+    titles = [s.value for s in at.subheader]
+    assert titles[0] == escape_markdown(WELCOME)  # pinned first
+    assert escape_markdown(URGENT) in titles
+    assert not [t for t in at.text_input if t.label == "عنوان"]
+    # A view the role does not have falls back to the feed.
+    at.session_state["news_view"] = "reach"
+    at.run()
+    assert not at.metric and escape_markdown(WELCOME) in [s.value for s in at.subheader]
+
+
+def test_pr_sees_compose_manage_and_reach(open_app, app_env):
+    at = open_news(open_app, "pr")
+    assert views(at) == ["اخبار", "رویدادها و مناسبت‌ها", "نوشتن خبر", "مدیریت اخبار",
+                         "گستره دسترسی"]
+    at.session_state["news_view"] = "compose"
+    at.run()
+    assert "عنوان" in [t.label for t in at.text_input]
+    assert {"ذخیره پیش‌نویس", "انتشار", "زمان‌بندی انتشار"} <= {b.label for b in at.button}
+    at.session_state["news_view"] = "manage"
+    at.run()
+    assert not at.exception and at.dataframe
+    at.session_state["news_view"] = "reach"
+    at.session_state["news_reach_choice"] = item_id(app_env, URGENT)
+    at.run()
+    assert not at.exception
+    with db.session_scope(db.get_engine(app_env)) as session:
+        active = session.scalar(select(func.count()).select_from(User).where(User.active))
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["مخاطبان"] == f"{active:,}".translate(str.maketrans("0123456789,",
+                                                                         "۰۱۲۳۴۵۶۷۸۹٬"))
+    assert at.get("plotly_chart")
+    assert "هنوز تأیید نکرده‌اند" in [s.value for s in at.subheader]
+    at.session_state["news_reach_mode"] = "trend"
+    at.run()
+    assert not at.exception and len(at.get("plotly_chart")) == 2
+
+
+def test_manager_sees_reach_for_their_subtree_only(open_app, app_env):
+    manager = actor(app_env, "manager")
+    with db.session_scope(db.get_engine(app_env)) as session:
+        subtree = departments.subtree_ids(session, manager.department_id)
+        members = session.scalar(select(func.count()).select_from(User).where(
+            User.active, User.department_id.in_(subtree)))
+        everyone = session.scalar(select(func.count()).select_from(User).where(User.active))
+    at = open_news(open_app, "manager")
+    assert views(at) == ["اخبار", "رویدادها و مناسبت‌ها", "گستره دسترسی"]
+    at = open_news(open_app, "manager", view="reach",
+                   news_reach_choice=item_id(app_env, URGENT))
+    assert "آمار واحد شما و زیرمجموعه‌های آن" in [c.value for c in at.caption]
+    audience = int(at.metric[0].value.translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹٬", "0123456789,"))
+                   .replace(",", ""))
+    assert audience == members < everyone
+    at.session_state["news_view"] = "compose"
+    at.run()
+    assert not [t for t in at.text_input if t.label == "عنوان"]
+
+
+def test_urgent_banner_on_the_home_page_until_acknowledged(open_app, app_env):
+    username = new_reader(app_env)
+    at = open_app(username)
+    assert not at.exception
+    assert escape_markdown(URGENT) in [e.value for e in at.error]
+    assert "خوانده‌نشده در ماه اخیر" in [m.label for m in at.metric]
+    ack = next(b for b in at.button if b.label == "این اطلاعیه را خواندم")
+    ack.click().run()
+    assert escape_markdown(URGENT) not in [e.value for e in at.error]
+    with db.session_scope(db.get_engine(app_env)) as session:
+        receipt = session.scalars(select(AnnouncementReceipt).join(
+            User, User.id == AnnouncementReceipt.user_id).where(User.username == username)).one()
+        assert receipt.acknowledged_at is not None
+
+
+def test_an_employee_outside_the_audience_gets_no_banner(open_app, app_env):
+    pr = actor(app_env, "pr")
+    title = f"هشدار ویژه فضای سبز {uuid.uuid4().hex[:6]}"
+    with db.session_scope(db.get_engine(app_env)) as session:
+        green = session.scalar(select(Department.id).where(Department.name == "فضای سبز"))
+        news.publish(session, pr, news.AnnouncementInput(
+            title=title, body="متن", category_id=news.category_id(session, "urgent"),
+            priority="urgent", audience=[green]))
+    inside = open_app(new_reader(app_env, "فضای سبز"))
+    outside = open_app(new_reader(app_env, "امور مالی"))
+    assert escape_markdown(title) in [e.value for e in inside.error]
+    assert escape_markdown(title) not in [e.value for e in outside.error]
+
+
+def test_opening_an_item_marks_it_read_and_updates_the_badge(open_app, app_env):
+    username = new_reader(app_env)
+    at = open_news(open_app, username)
+    badge = [p.label for p in at.get("page_link") if "خوانده‌نشده" in p.label]
+    at.query_params["item"] = str(item_id(app_env, WELCOME))
+    at.run()
+    assert not at.exception
+    assert at.header[0].value == escape_markdown(WELCOME)
+    after = [p.label for p in at.get("page_link") if "خوانده‌نشده" in p.label]
+    assert badge and after and badge != after  # one fewer, in the same run
+    with db.session_scope(db.get_engine(app_env)) as session:
+        assert session.scalar(select(func.count()).select_from(AnnouncementReceipt).join(
+            User, User.id == AnnouncementReceipt.user_id).where(User.username == username)) == 1
+
+
+def test_publishing_from_the_composer_with_validation(open_app, app_env):
+    at = open_news(open_app, "pr", view="compose")
+    with db.session_scope(db.get_engine(app_env)) as session:
+        before = session.scalar(select(func.count()).select_from(Announcement))
+    at.text_area(key="news_f0_body").input("متن خبر آزمایشی")
+    at.button(key="news_publish").click().run()
+    assert "عنوان خبر را بنویسید." in [e.value for e in at.error]
+    with db.session_scope(db.get_engine(app_env)) as session:
+        assert session.scalar(select(func.count()).select_from(Announcement)) == before
+    title = f"خبر آزمایشی {uuid.uuid4().hex[:6]}"
+    at.text_input(key="news_f0_title").input(title)
+    at.button(key="news_publish").click().run()
+    assert not at.exception
+    assert f"«{escape_markdown(title)}» منتشر شد." in [s.value for s in at.success]
+    assert item_id(app_env, title) is not None
+
+
+def test_second_editor_is_told_someone_else_saved_first(open_app, app_env):
+    pr = actor(app_env, "pr")
+    title = f"ویرایش هم‌زمان {uuid.uuid4().hex[:6]}"
+    with db.session_scope(db.get_engine(app_env)) as session:
+        saved = news.publish(session, pr, news.AnnouncementInput(
+            title=title, body="متن", category_id=news.category_id(session, "news")))
+    at = open_news(open_app, "pr", view="compose", news_edit_id=saved.id,
+                   news_edit_version=None, news_form_nonce=7)
+    with db.session_scope(db.get_engine(app_env)) as session:  # another editor saves first
+        news.publish(session, actor(app_env, "admin"), news.AnnouncementInput(
+            title=title + " (admin)", body="متن", category_id=news.category_id(session, "news")),
+            item_id=saved.id, expected_version=saved.version)
+    at.text_input(key="news_f7_title").input(title + " (pr)")
+    at.button(key="news_save_changes").click().run()
+    assert any("توسط همکار دیگری ویرایش شده است" in e.value for e in at.error)
+    with db.session_scope(db.get_engine(app_env)) as session:
+        assert session.get(Announcement, saved.id).title == title + " (admin)"
+
+
+def test_markup_in_titles_and_comments_is_shown_as_typed(open_app, app_env):
+    payload = "<script>alert(1)</script> <img src=x onerror=alert(1)> **bold**"
+    with db.session_scope(db.get_engine(app_env)) as session:
+        saved = news.publish(session, actor(app_env, "pr"), news.AnnouncementInput(
+            title=payload, body=payload, category_id=news.category_id(session, "news"),
+            pinned=True))
+        news.add_comment(session, actor(app_env, "employee"), saved.id, payload)
+    at = open_news(open_app, "employee")
+    assert escape_markdown(payload) in [s.value for s in at.subheader]
+    at.query_params["item"] = str(saved.id)
+    at.run()
+    assert at.header[0].value == escape_markdown(payload)
+    assert payload in [t.value for t in at.text]  # the comment, as plain text
+    with db.session_scope(db.get_engine(app_env)) as session:  # keep the feed tidy for others
+        news.archive(session, actor(app_env, "pr"), saved.id,
+                     session.get(Announcement, saved.id).version)
+
+
+def test_events_are_listed_by_jalali_month(open_app):
+    at = open_news(open_app, "employee", view="events")
+    months = [jalali_month_name(m, "fa") for m in range(1, 13)]
+    headings = [s.value for s in at.subheader]
+    assert headings and all(h.split()[0] in months for h in headings)
+
+
+@pytest.mark.parametrize("username", ["employee", "pr"])
+def test_english_labels(open_app, username):
+    at = open_news(open_app, username, locale="en")
+    assert at.title[0].value == "News"
+    assert views(at)[:2] == ["News", "Events and occasions"]
+
+
+def test_scheduling_with_the_jalali_date_time_inputs(open_app, app_env):
+    at = open_news(open_app, "pr", view="compose", news_form_nonce=11)
+    title = f"برنامه زمان‌بندی‌شده {uuid.uuid4().hex[:6]}"
+    at.text_input(key="news_f11_title").input(title)
+    at.text_area(key="news_f11_body").input("متن")
+    next_year = jdatetime.date.today().year + 1
+    for part, value in (("d", 15), ("m", 1), ("y", next_year), ("hh", 9), ("mm", 30)):
+        at.selectbox(key=f"news_f11_publish__{part}").set_value(value)
+    at.button(key="news_schedule").click().run()
+    assert not at.exception
+    assert f"«{escape_markdown(title)}» برای انتشار زمان‌بندی شد." in [s.value for s in at.success]
+    with db.session_scope(db.get_engine(app_env)) as session:
+        item = session.scalars(select(Announcement).where(Announcement.title == title)).one()
+        local = jdatetime.datetime.fromgregorian(
+            datetime=item.publish_at.astimezone(DISPLAY_TZ))
+        assert (local.year, local.month, local.day, local.hour, local.minute) == \
+            (next_year, 1, 15, 9, 30)
+        assert news.stage_of(item.status, item.publish_at, item.expires_at, utcnow()) == \
+            "scheduled"
+
+
+def test_admin_adds_a_news_category(open_app, app_env):
+    at = open_news(open_app, "admin", view="manage")
+    name = f"گزارش ویژه {uuid.uuid4().hex[:4]}"
+    form_inputs = [t for t in at.text_input if t.label in ("نام فارسی", "نام انگلیسی")]
+    form_inputs[0].input(name)
+    form_inputs[1].input("Special reports")
+    next(b for b in at.button if b.label == "افزودن دسته").click().run()
+    assert not at.exception
+    assert "دسته افزوده شد." in [s.value for s in at.success]
+    with db.session_scope(db.get_engine(app_env)) as session:
+        assert name in {c.name for c in news.categories(session)}
+
+
+def test_pr_sees_no_category_admin(open_app):
+    at = open_news(open_app, "pr", view="manage")
+    assert "دسته‌های خبر" not in [e.label for e in at.expander]

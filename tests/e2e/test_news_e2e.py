@@ -1,0 +1,229 @@
+"""Internal news in Chromium: an urgent notice from composer to acknowledgement,
+audience targeting, bad uploads, and markup that must stay text."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from PIL import Image
+from sqlalchemy import select, update
+
+from data_access import db
+from data_access.models import Department, User
+from data_access.models.news import Announcement, AnnouncementReceipt
+from tests.conftest import TEST_PASSWORD, make_user
+from tests.e2e.conftest import goto, login, screenshot, settle
+
+pytestmark = pytest.mark.e2e
+XSS_TITLE = "<script>alert(1)</script> خبر آزمایشی"
+XSS_BODY = "متن با <img src=x onerror=alert(1)> و <script>alert(2)</script> در میان."
+XSS_COMMENT = "<img src=x onerror=alert(3)> نظر"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def persian_accounts(live_app):
+    """The demo accounts used here read Persian, whatever other tests chose for them."""
+    with db.session_scope(live_app.engine()) as session:
+        session.execute(update(User).where(User.username.in_(["pr", "employee"]))
+                        .values(locale="fa"))
+
+
+def _user(live_app, department_name: str, role: str = "employee") -> str:
+    username = f"e2e{uuid.uuid4().hex[:8]}"
+    with db.session_scope(live_app.engine()) as session:
+        department = session.scalar(select(Department.id).where(
+            Department.name == department_name))
+        make_user(session, username, department, role, display_name="همکار آزمایشی")
+    return username
+
+
+@contextmanager
+def signed_in(browser, live_app, username: str, locale: str = "fa",
+              password: str | None = None) -> Iterator:
+    """A separate browser context per person; alert() dialogs are recorded, not accepted."""
+    context = browser.new_context(viewport={"width": 1366, "height": 2000}, locale="fa-IR")
+    page = context.new_page()
+    page.dialogs = []
+
+    def on_dialog(dialog):
+        page.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.set_default_timeout(20_000)
+    try:
+        kwargs = {"password": password} if password else {}
+        login(page, live_app, username, locale=locale, **kwargs)
+        yield page
+    finally:
+        context.close()
+
+
+def _open_news(page, live_app, view: str | None = None) -> None:
+    goto(page, live_app, "announcements")
+    page.get_by_role("heading", name="اخبار و اطلاعیه‌ها").first.wait_for()
+    if view:
+        page.get_by_role("radio", name=view).click()
+        settle(page, 1200)
+
+
+def _compose(page, title: str, body: str) -> None:
+    page.get_by_role("textbox", name="عنوان").fill(title)
+    editor = page.get_by_role("textbox", name="متن خبر")
+    editor.fill(body)
+    editor.blur()
+    settle(page)
+
+
+def _item_id(live_app, title: str) -> int | None:
+    with db.session_scope(live_app.engine()) as session:
+        return session.scalar(select(Announcement.id).where(Announcement.title == title))
+
+
+def _snap(page, name: str) -> None:
+    settle(page, 1500)  # let the rerun finish, so no faded leftovers are captured
+    screenshot(page, name)
+
+
+def _direction(page) -> str:
+    return page.evaluate("() => getComputedStyle(document.querySelector('.stApp')).direction")
+
+
+def test_urgent_notice_reaches_its_audience_and_is_acknowledged(browser, live_app, tmp_path):
+    title = f"قطعی برق ساختمان ترافیک {uuid.uuid4().hex[:4]}"
+    cover = tmp_path / "cover.png"
+    Image.new("RGB", (640, 240), (181, 113, 74)).save(cover)
+
+    with signed_in(browser, live_app, "pr") as page:
+        _open_news(page, live_app, "نوشتن خبر")
+        _compose(page, title, "برق ساختمان **حمل‌ونقل و ترافیک** امروز از ساعت ۱۰ قطع است.")
+        page.locator(".st-key-news_uploads input[type=file]").first.set_input_files(str(cover))
+        settle(page, 1200)
+        audience = page.locator('[data-testid="stMultiSelect"]').filter(has_text="مخاطبان")
+        audience.locator("input").fill("حمل")
+        page.get_by_role("option", name="حمل‌ونقل و ترافیک", exact=True).click()
+        page.keyboard.press("Escape")
+        page.get_by_role("radio", name="فوری").click()
+        page.get_by_text("تأیید مطالعه لازم است").click()
+        settle(page)
+        assert _direction(page) == "rtl"
+        _snap(page, "news_compose_urgent_fa")
+        page.get_by_role("button", name="انتشار", exact=True).click()
+        page.get_by_text(f"«{title}» منتشر شد.").wait_for()
+        assert page.dialogs == []
+    item_id = _item_id(live_app, title)
+    assert item_id is not None
+
+    with signed_in(browser, live_app, "employee") as page:
+        banner = page.locator(f".st-key-urgent_banner_{item_id}")
+        banner.get_by_text(title).wait_for()
+        _snap(page, "news_banner_employee_fa")
+        banner.get_by_text("مشاهده اطلاعیه").click()
+        page.get_by_role("heading", name=title).wait_for()
+        page.locator('[data-testid="stImage"] img').first.wait_for()
+        assert page.get_by_text("مطالعه این اطلاعیه باید تأیید شود.").is_visible()
+        _snap(page, "news_detail_employee_fa")
+        page.locator(".st-key-news_body").get_by_text("حمل‌ونقل و ترافیک").wait_for()
+        page.get_by_role("button", name="این اطلاعیه را خواندم").last.click()
+        page.get_by_text("مطالعه این اطلاعیه را در").wait_for()
+        assert banner.count() == 0
+        _snap(page, "news_acknowledged_employee_fa")
+    with db.session_scope(live_app.engine()) as session:
+        receipt = session.scalars(select(AnnouncementReceipt).join(
+            User, User.id == AnnouncementReceipt.user_id).where(
+            User.username == "employee", AnnouncementReceipt.announcement_id == item_id)).one()
+        assert receipt.acknowledged_at is not None and receipt.read_at is not None
+
+    outsider = _user(live_app, "امور مالی")
+    with signed_in(browser, live_app, outsider, password=TEST_PASSWORD) as page:
+        page.get_by_role("heading", name="اخبار و اطلاعیه‌ها").first.wait_for()
+        settle(page)
+        assert page.get_by_text(title).count() == 0
+        _open_news(page, live_app)
+        assert page.get_by_text(title).count() == 0
+        _snap(page, "news_outside_audience_fa")
+
+    with signed_in(browser, live_app, "pr") as page:
+        _open_news(page, live_app, "گستره دسترسی")
+        page.locator('[data-testid="stSelectbox"]').filter(has_text="خبر").first.click()
+        page.get_by_role("option", name=title).click()
+        page.get_by_text("هنوز تأیید نکرده‌اند").wait_for()
+        page.locator(".js-plotly-plot").first.wait_for()
+        settle(page, 1500)
+        assert page.locator('[data-testid="stMetricValue"]').nth(2).inner_text() == "۱"
+        _snap(page, "news_reach_fa")
+
+
+def test_markup_in_title_body_and_comment_stays_text(browser, live_app):
+    with signed_in(browser, live_app, "pr") as page:
+        _open_news(page, live_app, "نوشتن خبر")
+        _compose(page, XSS_TITLE, XSS_BODY)
+        page.get_by_role("button", name="انتشار", exact=True).click()
+        page.get_by_text("منتشر شد.").wait_for()
+        assert page.dialogs == []
+    item_id = _item_id(live_app, XSS_TITLE)
+    assert item_id is not None
+
+    with signed_in(browser, live_app, "employee") as page:
+        _open_news(page, live_app)
+        page.get_by_text(XSS_TITLE).first.wait_for()  # the card's title, as typed
+        goto(page, live_app, f"announcements?item={item_id}")
+        page.get_by_role("heading", name=XSS_TITLE).wait_for()
+        page.get_by_role("textbox", name="نظر شما").fill(XSS_COMMENT)
+        page.get_by_role("button", name="ارسال نظر").click()
+        page.get_by_text("نظر شما ثبت شد.").wait_for()
+        page.get_by_text(XSS_COMMENT).wait_for()
+        settle(page, 1500)  # time for any injected handler to fire
+        body = page.locator(".st-key-news_body").inner_text()
+        assert "<img src=x onerror=alert(1)>" in body and "<script>alert(2)</script>" in body
+        assert page.locator('img[src="x"]').count() == 0
+        assert not page.evaluate(
+            "() => [...document.scripts].some(s => s.textContent.includes('alert('))")
+        assert page.dialogs == []
+        _snap(page, "news_markup_as_text_fa")
+
+
+def test_a_file_pretending_to_be_a_png_is_refused(browser, live_app, tmp_path):
+    fake = tmp_path / "cover.png"
+    fake.write_bytes(b"this is plain text pretending to be an image")
+    title = f"خبر با تصویر جعلی {uuid.uuid4().hex[:4]}"
+    with signed_in(browser, live_app, "pr") as page:
+        _open_news(page, live_app, "نوشتن خبر")
+        _compose(page, title, "متن")
+        page.locator(".st-key-news_uploads input[type=file]").first.set_input_files(str(fake))
+        settle(page, 1200)
+        page.get_by_role("button", name="انتشار", exact=True).click()
+        page.get_by_text("تصویر شاخص باید یک فایل سالم PNG، JPEG یا WebP باشد.").wait_for()
+        _snap(page, "news_fake_png_fa")
+    assert _item_id(live_app, title) is None
+
+
+def test_feed_events_and_reach_in_english(browser, live_app):
+    reader = _user(live_app, "روابط عمومی", role="pr")
+    with signed_in(browser, live_app, reader, locale="en", password=TEST_PASSWORD) as page:
+        goto(page, live_app, "announcements")
+        page.get_by_role("heading", name="News", exact=True).wait_for()
+        assert _direction(page) == "ltr"
+        _snap(page, "news_feed_en")
+        page.get_by_role("radio", name="Events and occasions").click()
+        settle(page, 1200)
+        _snap(page, "news_events_en")
+        page.get_by_role("radio", name="Reach").click()
+        page.locator(".js-plotly-plot").first.wait_for()
+        settle(page, 1500)
+        _snap(page, "news_reach_en")
+        assert page.dialogs == []
+
+
+def test_feed_and_events_in_persian(browser, live_app):
+    with signed_in(browser, live_app, "employee") as page:
+        _open_news(page, live_app)
+        page.get_by_role("button", name="ادامه مطلب").first.wait_for()
+        _snap(page, "news_feed_fa")
+        page.get_by_role("radio", name="رویدادها و مناسبت‌ها").click()
+        settle(page, 1200)
+        _snap(page, "news_events_fa")
+        assert page.get_by_text("۱۴۰۵").count() + page.get_by_text("۱۴۰۶").count() > 0
