@@ -9,9 +9,10 @@ import streamlit as st
 from dashboard.i18n import translate
 
 # Streamlit has no RTL mode: these rules flip the layout for Persian. They
-# contain no user text.
+# contain no user text. #js-plotly-tester is where Plotly measures tick labels;
+# measured right-to-left, right-hand axes get no room for their labels.
+# No CSS comments in these strings: st.html then drops the whole snippet.
 _RTL = """
-<style>
 html, body, .stApp, [data-testid="stSidebar"], [data-testid="stMain"] { direction: rtl; }
 .stApp p, .stApp li, .stApp h1, .stApp h2, .stApp h3, .stApp h4, .stApp label,
 .stApp [data-testid="stMarkdownContainer"], .stApp [data-testid="stCaptionContainer"],
@@ -21,29 +22,23 @@ html, body, .stApp, [data-testid="stSidebar"], [data-testid="stMain"] { directio
 [data-testid="stTabs"] [role="tablist"] { direction: rtl; }
 [data-testid="stDataFrame"], [data-testid="stTable"] { direction: rtl; }
 .js-plotly-plot, .js-plotly-plot * { direction: ltr; }
-/* Plotly measures tick labels in a hidden element under <body>; measured
-   right-to-left, right-hand axes get no room for their labels. */
 #js-plotly-tester, #js-plotly-tester * { direction: ltr !important; }
-</style>
 """
 # Streamlit's upload button and size hint are English only; each form states
 # its own limits in its help text.
 _UPLOADER = """
-<style>
 [data-testid="stFileUploaderDropzoneInstructions"],
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] {{
   display: none;
 }}
 [data-testid="stFileUploaderDropzone"] button [data-has-shortcut]::after {{ content: {label}; }}
-</style>
 """
 _LTR = """
-<style>
 html, body, .stApp { direction: ltr; }
-</style>
 """
 
 
 def apply(locale: str) -> None:
     label = json.dumps(translate("upload.choose_file", locale), ensure_ascii=False)
-    st.html((_RTL if locale == "fa" else _LTR) + _UPLOADER.format(label=label))
+    # One <style> element: st.html injects a style-only snippet without taking space.
+    st.html(f"<style>{_RTL if locale == 'fa' else _LTR}{_UPLOADER.format(label=label)}</style>")
