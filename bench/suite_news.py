@@ -2,10 +2,6 @@
 
 Figures are printed, never asserted. Target: warm rerun of the feed and the
 reach page ≤ 250 ms at L on SQLite and PostgreSQL, and L ≤ 2× S.
-
-Run one scale per process (`--scale L` on its own): data_access.db.get_engine()
-keeps the engine of the first DATABASE_URL it saw, so later scales in the same
-process would be timed against the first database.
 """
 
 from __future__ import annotations
