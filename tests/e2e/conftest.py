@@ -117,7 +117,7 @@ def page(browser):
         dialog.dismiss()
 
     page.on("dialog", on_dialog)
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(30_000)  # CI machines are shared; a cold page can be slow
     yield page
     context.close()
 
@@ -156,6 +156,18 @@ def login(page, live_app: LiveApp, username: str, locale: str = "fa",
 def settle(page, ms: int = 800) -> None:
     """Let Streamlit finish a rerun before looking at the page."""
     page.wait_for_timeout(ms)
+
+
+def direction(page, expected: str | None = None) -> str:
+    """The app's text direction; with `expected`, wait (up to 10 s) for the rerun
+    that applies it, since the previous page stays on screen while Streamlit reruns."""
+    script = "() => getComputedStyle(document.querySelector('.stApp')).direction"
+    if expected:
+        try:
+            page.wait_for_function(f"() => ({script})() === '{expected}'", timeout=10_000)
+        except Exception:  # noqa: BLE001 - the caller's assertion reports what was seen
+            pass
+    return page.evaluate(script)
 
 
 def screenshot(page, name: str) -> Path:

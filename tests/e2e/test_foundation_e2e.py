@@ -10,7 +10,7 @@ from data_access import db
 from data_access.models import Department
 from data_access.permissions import Actor
 from data_access.users import create_user, set_active
-from tests.e2e.conftest import LABELS, goto, login, screenshot, settle
+from tests.e2e.conftest import LABELS, direction, goto, login, screenshot, settle
 
 SIDEBAR_PAGES = {
     "employee": ["خانه", "اخبار و اطلاعیه‌ها", "نظرسنجی‌ها", "جلسات", "اقدام‌ها", "حساب من"],
@@ -31,17 +31,13 @@ def _make_user(live_app, username: str) -> None:
                     department_id=department, password="secret-pass-1")
 
 
-def _direction(page) -> str:
-    return page.evaluate("() => getComputedStyle(document.querySelector('.stApp')).direction")
-
-
 @pytest.mark.parametrize("username", ["employee", "manager", "pr", "admin"])
 def test_each_demo_account_signs_in_sees_its_pages_and_signs_out(page, live_app, username):
     login(page, live_app, username)
     nav = page.locator('[data-testid="stSidebarNav"] a')
     assert [text.strip().split("\n")[-1] for text in nav.all_inner_texts()] == \
         SIDEBAR_PAGES[username]
-    assert _direction(page) == "rtl"
+    assert direction(page, "rtl") == "rtl"
     screenshot(page, f"home_{username}_fa")
     page.get_by_role("button", name="خروج").click()
     page.get_by_role("textbox", name="نام کاربری").wait_for()
@@ -79,7 +75,7 @@ def test_english_is_left_to_right_and_the_choice_is_saved(page, live_app):
     # The language picked on the sign-in page carries over and is saved.
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Home", exact=True).wait_for()
     settle(page)
-    assert _direction(page) == "ltr"
+    assert direction(page, "ltr") == "ltr"
     screenshot(page, "home_manager_en")
     goto(page, live_app, "profile")
     page.get_by_role("heading", name="My profile").wait_for()
@@ -91,7 +87,7 @@ def test_english_is_left_to_right_and_the_choice_is_saved(page, live_app):
     page.locator('[data-testid="stSidebarNav"]').get_by_text("خانه", exact=True).wait_for()
     settle(page)
     screenshot(page, "home_manager_back_to_fa")
-    assert _direction(page) == "rtl"
+    assert direction(page, "rtl") == "rtl"
 
 
 def test_cookie_brings_the_user_back_until_logout(page, live_app, browser):

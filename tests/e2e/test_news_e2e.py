@@ -15,7 +15,7 @@ from data_access import db
 from data_access.models import Department, User
 from data_access.models.news import Announcement, AnnouncementReceipt
 from tests.conftest import TEST_PASSWORD, make_user
-from tests.e2e.conftest import goto, login, screenshot, settle
+from tests.e2e.conftest import direction, goto, login, screenshot, settle
 
 pytestmark = pytest.mark.e2e
 XSS_TITLE = "<script>alert(1)</script> خبر آزمایشی"
@@ -88,10 +88,6 @@ def _snap(page, name: str) -> None:
     screenshot(page, name)
 
 
-def _direction(page) -> str:
-    return page.evaluate("() => getComputedStyle(document.querySelector('.stApp')).direction")
-
-
 def test_urgent_notice_reaches_its_audience_and_is_acknowledged(browser, live_app, tmp_path):
     title = f"قطعی برق ساختمان ترافیک {uuid.uuid4().hex[:4]}"
     cover = tmp_path / "cover.png"
@@ -109,7 +105,7 @@ def test_urgent_notice_reaches_its_audience_and_is_acknowledged(browser, live_ap
         page.get_by_role("radio", name="فوری").click()
         page.get_by_text("تأیید مطالعه لازم است").click()
         settle(page)
-        assert _direction(page) == "rtl"
+        assert direction(page, "rtl") == "rtl"
         _snap(page, "news_compose_urgent_fa")
         page.get_by_role("button", name="انتشار", exact=True).click()
         page.get_by_text(f"«{title}» منتشر شد.").wait_for()
@@ -206,7 +202,7 @@ def test_feed_events_and_reach_in_english(browser, live_app):
     with signed_in(browser, live_app, reader, locale="en", password=TEST_PASSWORD) as page:
         goto(page, live_app, "announcements")
         page.get_by_role("heading", name="News", exact=True).wait_for()
-        assert _direction(page) == "ltr"
+        assert direction(page, "ltr") == "ltr"
         _snap(page, "news_feed_en")
         page.get_by_role("radio", name="Events and occasions").click()
         settle(page, 1200)
