@@ -14,7 +14,7 @@ import logging
 import os
 import sys
 
-from bench.harness import ensure_database, time_page
+from bench.harness import CACHE, ensure_database, time_page
 
 SUITES = ("core", "news", "surveys")
 
@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     os.environ.setdefault("INTRANET_COOKIE_KEY", "bench-only-key-0123456789abcdef0123456789")
+    # The survey key lives beside the bench databases it seals submissions for.
+    os.environ.setdefault("INTRANET_DATA_DIR", str(CACHE))
 
     rows: list[tuple[str, str, str, str, str]] = []
     warm_by: dict[tuple[str, str], dict[str, float]] = {}
