@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from data_access import audit, settings
 from data_access.errors import Conflict, InvalidInput, NotFound
@@ -85,6 +85,15 @@ def ancestors(parents: dict[int, int | None], department_id: int) -> list[int]:
         chain.append(current)
         current = parents.get(current)
     return chain
+
+
+def chain(session: Session, department_id: int) -> list[int]:
+    """The department and its ancestors, read with one recursive query (no tree load)."""
+    parent = aliased(Department)
+    cte = (select(Department.id, Department.parent_id)
+           .where(Department.id == department_id).cte("chain", recursive=True))
+    cte = cte.union_all(select(parent.id, parent.parent_id).where(parent.id == cte.c.parent_id))
+    return list(session.scalars(select(cte.c.id)))
 
 
 def headcounts(session: Session) -> dict[int, int]:

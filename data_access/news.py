@@ -49,7 +49,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
-from data_access import audit
+from data_access import audit, departments
 from data_access.departments import ancestors, descendants, parent_map
 from data_access.errors import Conflict, InvalidInput, NotFound
 from data_access.models import Department, User, utcnow
@@ -631,16 +631,6 @@ def set_comments_enabled(session: Session, actor: Actor, item_id: int, enabled: 
 
 # --- the reader's view -----------------------------------------------------------------------
 
-def _chain(session: Session, department_id: int) -> list[int]:
-    """The reader's department and its ancestors, read with one recursive query."""
-    parent = aliased(Department)
-    chain = (select(Department.id, Department.parent_id)
-             .where(Department.id == department_id).cte("chain", recursive=True))
-    chain = chain.union_all(select(parent.id, parent.parent_id)
-                            .where(parent.id == chain.c.parent_id))
-    return list(session.scalars(select(chain.c.id)))
-
-
 def _visible_ids(chain: Sequence[int]):
     """Ids of items addressed to everyone or to any department on the reader's chain.
 
@@ -749,7 +739,7 @@ def feed(session: Session, actor: Actor, *, category_id: int | None = None,
     require(actor, "read_news")
     now = now or utcnow()
     a, r = Announcement, AnnouncementReceipt
-    chain = _chain(session, actor.department_id)
+    chain = departments.chain(session, actor.department_id)
     filters = _feed_filters(actor, category_id, search, unread_only)
     total = _count_visible(session, chain, now, *filters)
     pages = max(1, -(-total // page_size))
@@ -816,7 +806,7 @@ def _addressed_to(session: Session, actor: Actor, item: Announcement) -> bool:
     """Whether the item's audience includes the actor (everyone, or their department chain)."""
     if item.audience_all:
         return True
-    chain = _chain(session, actor.department_id)
+    chain = departments.chain(session, actor.department_id)
     return bool(session.scalar(select(exists().where(
         AnnouncementAudience.announcement_id == item.id,
         AnnouncementAudience.department_id.in_(chain)))))
@@ -957,7 +947,8 @@ def unread_count(session: Session, actor: Actor, now: datetime | None = None) ->
     now = now or utcnow()
     a, r = Announcement, AnnouncementReceipt
     return _count_visible(
-        session, _chain(session, actor.department_id), now, a.publish_at > now - UNREAD_WINDOW,
+        session, departments.chain(session, actor.department_id), now,
+        a.publish_at > now - UNREAD_WINDOW,
         ~exists().where(r.announcement_id == a.id, r.user_id == actor.id, r.read_at.isnot(None)))
 
 
@@ -976,7 +967,7 @@ def urgent_notices(session: Session, actor: Actor, now: datetime | None = None
     require(actor, "read_news")
     now = now or utcnow()
     a, r = Announcement, AnnouncementReceipt
-    chain = _chain(session, actor.department_id)
+    chain = departments.chain(session, actor.department_id)
     rows = session.execute(
         select(a.id, a.title, func.substr(a.body, 1, 600).label("head"), a.ack_required,
                a.publish_at)
@@ -1074,7 +1065,7 @@ def upcoming_events(session: Session, actor: Actor, today: date, months: int = 1
     require(actor, "read_news")
     now = now or utcnow()
     a, r = Announcement, AnnouncementReceipt
-    chain = _chain(session, actor.department_id)
+    chain = departments.chain(session, actor.department_id)
     rows = session.execute(
         select(a.id, a.title, a.event_date, r.read_at)
         .outerjoin(r, _receipt_join(actor))
