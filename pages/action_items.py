@@ -1,8 +1,35 @@
-"""Placeholder until its feature lands: the page exists for the roles that will use it."""
+"""Action items: what I have been asked to follow up, and moving it along."""
 
 import streamlit as st
 
-from dashboard.ui import t
+from dashboard.formatting import format_date, local_today
+from dashboard.ui import current_actor, done, locale, read, run_write, t
+from data_access import action_items, surveys
+from data_access.models.surveys import ACTION_STATUSES
+from data_access.survey_bank import DRIVER_LABELS
 
+actor = current_actor()
 st.title(t("nav.action_items"))
-st.info(t("empty.action_items"))
+show_done = st.toggle(t("actions.show_done"), key="actions_show_done")
+items = read(action_items.owned_by, actor, include_done=show_done)
+if not items:
+    st.info(t("empty.action_items"))
+for item in items:
+    with st.container(border=True):
+        st.text(item.title)
+        overdue = item.status != "done" and item.due_on < local_today()
+        source = DRIVER_LABELS[locale()].get(item.source_driver or "", "") \
+            if item.source == "survey" else ""
+        st.caption(" · ".join(part for part in [
+            t("actions.due", date=format_date(item.due_on, locale(), style="long")),
+            t("actions.overdue") if overdue else "",
+            t("actions.from_survey", driver=source) if source else "",
+        ] if part))
+        if item.description:
+            st.text(item.description)
+        status = st.segmented_control(
+            t("surveys.actions.col.status"), list(ACTION_STATUSES), default=item.status,
+            format_func=lambda s: t(f"surveys.actions.status.{s}"), key=f"action_{item.id}")
+        if status and status != item.status:
+            if run_write(surveys.set_action_status, item.id, status).ok:
+                done(t("actions.saved"))

@@ -1,0 +1,44 @@
+"""/action-items: each person sees and moves along their own action items."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from data_access import db, users
+from data_access.models import utcnow
+from data_access.models.surveys import ActionItem
+
+
+def _give(username: str, title: str, due: date) -> int:
+    with db.session_scope() as session:
+        owner = users.active_actor(session, username)
+        admin = users.active_actor(session, "admin")
+        item = ActionItem(title=title, owner_id=owner.id, due_on=due, status="open",
+                          source="survey", source_driver="recognition", created_by=admin.id,
+                          created_at=utcnow(), updated_at=utcnow())
+        session.add(item)
+        session.flush()
+        return item.id
+
+
+def test_owner_sees_the_item_and_marks_it_done(open_app):
+    item_id = _give("employee", "برگزاری جلسه قدردانی ماهانه", date.today() + timedelta(days=10))
+    _give("manager", "اقدام کس دیگر", date.today() + timedelta(days=3))
+    at = open_app("employee", "action_items.py")
+    assert not at.exception
+    texts = [t.value for t in at.text]
+    assert "برگزاری جلسه قدردانی ماهانه" in texts
+    assert "اقدام کس دیگر" not in texts  # only one's own
+    assert any("قدردانی" in c.value for c in at.caption)  # the driver it answers
+    control = next(b for b in at.get("button_group") if b.key == f"action_{item_id}")
+    control.set_value("done").run()
+    assert not at.exception
+    with db.session_scope() as session:
+        assert session.scalar(select(ActionItem.status).where(ActionItem.id == item_id)) == "done"
+    assert "برگزاری جلسه قدردانی ماهانه" not in [t.value for t in at.text]  # finished: hidden
+
+
+def test_english_empty_state(open_app):
+    at = open_app("pr", "action_items.py", locale="en")
+    assert not at.exception
+    assert at.title[0].value == "Action items"
