@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from data_access import audit, settings
-from data_access.errors import Conflict, InvalidInput, NotFound
+from data_access.errors import Conflict, InvalidInput, get_or_not_found
 from data_access.models import Department, User
 from data_access.permissions import Actor, require
 from data_access.text import normalize_text, search_key, validated_name
@@ -130,10 +130,7 @@ def tree_version(session: Session) -> str:
 
 
 def _get(session: Session, department_id: int | None) -> Department:
-    department = session.get(Department, department_id) if department_id is not None else None
-    if department is None:
-        raise NotFound()
-    return department
+    return get_or_not_found(session, Department, department_id)
 
 
 def create(

@@ -42,3 +42,11 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     """Someone else changed the record first, or a uniqueness rule was hit."""
+
+
+def get_or_not_found(session, model, key, **options):
+    """The row of `model` with primary key `key`, or NotFound (one way for every domain)."""
+    row = session.get(model, key, **options) if key is not None else None
+    if row is None:
+        raise NotFound()
+    return row

@@ -51,7 +51,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from data_access import audit, departments
 from data_access.departments import ancestors, descendants, parent_map
-from data_access.errors import Conflict, InvalidInput, NotFound
+from data_access.errors import Conflict, InvalidInput, NotFound, get_or_not_found
 from data_access.models import Department, User, utcnow
 from data_access.models.news import (
     PRIORITIES,
@@ -212,9 +212,7 @@ def add_category(session: Session, actor: Actor, name: str, name_en: str) -> int
 def set_category_active(session: Session, actor: Actor, category_id: int, active: bool) -> None:
     """Hide an added category from the composer (its items keep it). Built-ins stay."""
     require(actor, "administer")
-    category = session.get(NewsCategory, category_id)
-    if category is None:
-        raise NotFound()
+    category = get_or_not_found(session, NewsCategory, category_id)
     if category.code is not None:
         raise InvalidInput("news.errors.category_builtin", field="category")
     category.active = active
@@ -400,9 +398,7 @@ class Saved:
 
 def _load_for_write(session: Session, item_id: int, expected_version: int | None
                     ) -> Announcement:
-    item = session.get(Announcement, item_id, populate_existing=True)
-    if item is None:
-        raise NotFound()
+    item = get_or_not_found(session, Announcement, item_id, populate_existing=True)
     if expected_version is None or item.version != expected_version:
         raise Conflict("news.errors.edited_by_someone_else")
     return item
@@ -618,9 +614,7 @@ def set_comments_enabled(session: Session, actor: Actor, item_id: int, enabled: 
     """Turning comments off hides the form; existing comments stay visible."""
     now = now or utcnow()
     require(actor, "moderate_news")
-    item = session.get(Announcement, item_id)
-    if item is None:
-        raise NotFound()
+    item = get_or_not_found(session, Announcement, item_id)
     if item.comments_enabled != enabled:
         item.comments_enabled = enabled
         item.updated_by, item.updated_at = actor.id, now
@@ -818,9 +812,7 @@ def _visible_item(session: Session, actor: Actor, item_id: int, now: datetime) -
     pr/admin see every item; others only published items addressed to them.
     """
     require(actor, "read_news")
-    item = session.get(Announcement, item_id)
-    if item is None:
-        raise NotFound()
+    item = get_or_not_found(session, Announcement, item_id)
     if not _is_moderator(actor) and (
             stage_of(item.status, item.publish_at, item.expires_at, now) != "published"
             or not _addressed_to(session, actor, item)):
@@ -866,9 +858,7 @@ def file_content(session: Session, actor: Actor, file_id: int, now: datetime | N
                  ) -> StoredFile:
     """A cover or attachment, only for someone who may see its item."""
     now = now or utcnow()
-    row = session.get(AnnouncementFile, file_id)
-    if row is None:
-        raise NotFound()
+    row = get_or_not_found(session, AnnouncementFile, file_id)
     _visible_item(session, actor, row.announcement_id, now)
     return StoredFile(row.filename, row.mime_type, row.content)
 
@@ -1030,9 +1020,7 @@ def set_comment_hidden(session: Session, actor: Actor, comment_id: int, hidden: 
     """Moderators hide (or show again) a comment; the audit log keeps who and when."""
     now = now or utcnow()
     require(actor, "moderate_news")
-    comment = session.get(AnnouncementComment, comment_id)
-    if comment is None:
-        raise NotFound()
+    comment = get_or_not_found(session, AnnouncementComment, comment_id)
     if comment.hidden == hidden:
         return
     comment.hidden = hidden

@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from data_access import audit, departments
 from data_access.db import ROOT
-from data_access.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from data_access.errors import Conflict, InvalidInput, NotFound, PermissionDenied, get_or_not_found
 from data_access.models import Department, User, utcnow
 from data_access.models.surveys import (
     ACTION_STATUSES,
@@ -403,9 +403,7 @@ def stop_survey(session: Session, actor: Actor, survey_id: int,
                 now: datetime | None = None) -> None:
     """No further waves; an open wave still runs until it closes."""
     require(actor, "design_surveys")
-    survey = session.get(Survey, survey_id)
-    if survey is None:
-        raise NotFound()
+    survey = get_or_not_found(session, Survey, survey_id)
     if survey.stopped_at is None:
         survey.stopped_at = now or utcnow()
         audit.record(session, actor, "survey.stop", "survey", survey_id)
@@ -415,9 +413,7 @@ def close_wave_now(session: Session, actor: Actor, wave_id: int,
                    now: datetime | None = None) -> None:
     """Close an open wave early and publish its results."""
     require(actor, "design_surveys")
-    wave = session.get(SurveyWave, wave_id)
-    if wave is None:
-        raise NotFound()
+    wave = get_or_not_found(session, SurveyWave, wave_id)
     if wave.status != "open":
         raise InvalidInput("surveys.errors.closed")
     _close_wave(session, wave_id, now or utcnow())
@@ -1726,9 +1722,7 @@ def set_action_status(session: Session, actor: Actor, action_id: int, status: st
     """The owner or a leader with the department in scope moves an action along."""
     if status not in ACTION_STATUSES:
         raise InvalidInput("surveys.errors.status_unknown", field="status")
-    action = session.get(ActionItem, action_id)
-    if action is None:
-        raise NotFound()
+    action = get_or_not_found(session, ActionItem, action_id)
     if action.owner_id != actor.id:
         require(actor, "create_action_items")
         scope = _scope(session, actor)

@@ -17,7 +17,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from data_access import audit
-from data_access.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from data_access.errors import Conflict, InvalidInput, NotFound, PermissionDenied, get_or_not_found
 from data_access.models import LOCALES, ROLES, Department, User, utcnow
 from data_access.permissions import Actor, require
 from data_access.text import normalize_username, search_key, validated_name
@@ -202,9 +202,7 @@ def change_own_password(
     Returns the instant of the change: the caller's own session continues only
     if it re-establishes itself after it (the web layer re-issues its cookie).
     """
-    user = session.get(User, actor.id)
-    if user is None:
-        raise NotFound()
+    user = get_or_not_found(session, User, actor.id)
     if not verify_password(current or "", user.password_hash):
         raise InvalidInput("errors.current_password_wrong", field="current_password")
     validate_password(new, field="new_password")
@@ -216,9 +214,7 @@ def change_own_password(
 
 
 def set_own_locale(session: Session, actor: Actor, locale: str) -> None:
-    user = session.get(User, actor.id)
-    if user is None:
-        raise NotFound()
+    user = get_or_not_found(session, User, actor.id)
     user.locale = validate_locale(locale)
 
 
@@ -314,9 +310,7 @@ def update_user(
     """Save an admin's edit. With `expected_updated_at` (when the form was
     filled), an edit saved by someone else in between is refused, not overwritten."""
     require(actor, "administer")
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound()
+    user = get_or_not_found(session, User, user_id)
     if expected_updated_at is not None:
         # Claim the row only if it is unchanged: atomic, so two admins saving
         # at once cannot both pass.
@@ -349,9 +343,7 @@ def update_user(
 
 def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> None:
     require(actor, "administer")
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound()
+    user = get_or_not_found(session, User, user_id)
     if user.id == actor.id and not active:
         raise PermissionDenied("errors.cannot_deactivate_self")
     if not active:
@@ -364,9 +356,7 @@ def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> No
 def reset_password(session: Session, actor: Actor, user_id: int, new_password: str) -> None:
     """An admin sets a new password; the account is unlocked and signed out everywhere."""
     require(actor, "administer")
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound()
+    user = get_or_not_found(session, User, user_id)
     user.password_hash = hash_password(validate_password(new_password, field="new_password"))
     user.failed_attempts, user.locked_until = 0, None
     revoke_sessions(session, user.id)

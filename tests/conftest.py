@@ -11,13 +11,13 @@ import uuid
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
 os.environ.setdefault("INTRANET_BCRYPT_ROUNDS", "4")  # fast hashes in tests only
 
 from data_access import db  # noqa: E402
-from data_access.models import Base, Department, User  # noqa: E402
+from data_access.models import AuditEntry, Base, Department, User  # noqa: E402
 from data_access.permissions import Actor  # noqa: E402
 from data_access.text import search_key  # noqa: E402
 from data_access.users import hash_password, to_actor  # noqa: E402
@@ -83,6 +83,12 @@ def session(engine):
     with Session(engine, expire_on_commit=False) as session:
         yield session
         session.rollback()
+
+
+def audit_entries(session: Session, action: str) -> list[AuditEntry]:
+    """The audit log's entries for one action, oldest first."""
+    return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action)
+                                .order_by(AuditEntry.id)))
 
 
 @dataclass

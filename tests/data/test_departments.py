@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from data_access import departments, users
 from data_access.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from data_access.models import AuditEntry, Department
-from tests.conftest import make_department, make_user
+from tests.conftest import audit_entries, make_department, make_user
 
 
 def _department(session, department_id: int) -> Department:
@@ -19,11 +19,6 @@ def _department(session, department_id: int) -> Department:
     department = session.get(Department, department_id)
     session.refresh(department)
     return department
-
-
-def _audit(session, action: str) -> list[AuditEntry]:
-    return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action)
-                                .order_by(AuditEntry.id)))
 
 
 def _snapshot(session) -> tuple:
@@ -46,7 +41,7 @@ def test_create_normalises_the_name_and_audits(session, org):
     assert department.name_en == "Quality Control"
     assert department.name_key == "واحد کنترل کیفیت"
     assert (department.parent_id, department.active) == (org.traffic, True)
-    [entry] = _audit(session, "department.create")
+    [entry] = audit_entries(session, "department.create")
     assert (entry.actor_id, entry.entity, entry.entity_id) == (org.admin.id, "department",
                                                                str(dept_id))
     assert json.loads(entry.details) == {"name": "واحد کنترل کیفیت", "parent_id": org.traffic}
@@ -114,14 +109,14 @@ def test_create_under_unknown_or_inactive_parent_is_refused(session, org):
 
 # --- rename --------------------------------------------------------------------
 
-def test_rename_and_audit(session, org):
+def test_rename_andaudit_entries(session, org):
     departments.rename(session, org.admin, org.traffic, "حمل‌ونقل و ترافيك", "Transport")
     session.commit()
     department = _department(session, org.traffic)
     assert department.name == "حمل‌ونقل و ترافیک"  # keeps the ZWNJ for display
     assert department.name_key == "حملونقل و ترافیک"
     assert department.name_en == "Transport"
-    [entry] = _audit(session, "department.rename")
+    [entry] = audit_entries(session, "department.rename")
     assert json.loads(entry.details) == {"old": "ترافیک", "new": "حمل‌ونقل و ترافیک",
                                          "old_en": "Traffic", "new_en": "Transport"}
 
@@ -153,11 +148,11 @@ def test_rename_validates(session, org):
 
 # --- move ----------------------------------------------------------------------
 
-def test_move_and_audit(session, org):
+def test_move_andaudit_entries(session, org):
     departments.move(session, org.admin, org.traffic_control, org.pr_dept)
     session.commit()
     assert _department(session, org.traffic_control).parent_id == org.pr_dept
-    [entry] = _audit(session, "department.move")
+    [entry] = audit_entries(session, "department.move")
     assert entry.entity_id == str(org.traffic_control)
     assert json.loads(entry.details) == {"old_parent": org.traffic, "new_parent": org.pr_dept}
     assert org.traffic_control in departments.subtree_ids(session, org.pr_dept)
@@ -235,11 +230,11 @@ def test_deactivate_an_empty_department_and_reactivate(session, org):
     departments.set_active(session, org.admin, empty, False)
     session.commit()
     assert _department(session, empty).active is False
-    [entry] = _audit(session, "department.deactivate")
+    [entry] = audit_entries(session, "department.deactivate")
     assert (entry.actor_id, entry.entity_id) == (org.admin.id, str(empty))
     departments.set_active(session, org.admin, empty, True)
     assert _department(session, empty).active is True
-    assert len(_audit(session, "department.activate")) == 1
+    assert len(audit_entries(session, "department.activate")) == 1
 
 
 def test_inactive_members_and_sub_departments_do_not_block(session, org):

@@ -14,7 +14,7 @@ from data_access import users
 from data_access.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from data_access.models import AuditEntry, Department, User, utcnow
 from data_access.users import SignIn
-from tests.conftest import TEST_PASSWORD, make_department, make_user
+from tests.conftest import TEST_PASSWORD, audit_entries, make_department, make_user
 
 NEW_PASSWORD = "a-new-password-9"
 
@@ -32,11 +32,6 @@ def _user(session, username: str) -> User:
     assert user is not None, username
     session.refresh(user)
     return user
-
-
-def _audit(session, action: str) -> list[AuditEntry]:
-    return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action)
-                                .order_by(AuditEntry.id)))
 
 
 def _snapshot(session) -> tuple:
@@ -65,7 +60,7 @@ def test_create_user_stores_normalised_fields_and_audits(session, org):
     assert (user.department_id, user.role, user.locale, user.active) == (
         org.traffic, "manager", "en", True)
     assert user.password_hash != TEST_PASSWORD and user.password_hash.startswith("$2")
-    [entry] = _audit(session, "user.create")
+    [entry] = audit_entries(session, "user.create")
     assert entry.actor_id == org.admin.id and entry.entity == "user"
     assert entry.entity_id == str(user_id)
     details = json.loads(entry.details)
@@ -227,7 +222,7 @@ def test_update_user_applies_changes_and_audits_old_and_new(session, org):
     assert (user.display_name, user.email, user.department_id, user.role, user.locale) == (
         "کارمند جدید", "e@example.org", org.pr_dept, "manager", "en")
     assert user.name_key == "کارمند جدید"
-    [entry] = _audit(session, "user.update")
+    [entry] = audit_entries(session, "user.update")
     assert entry.actor_id == org.admin.id and entry.entity_id == str(org.employee.id)
     changes = json.loads(entry.details)["changes"]
     assert changes["role"] == {"old": "employee", "new": "manager"}
@@ -247,7 +242,7 @@ def test_update_without_changes_writes_no_audit_entry(session, org):
 def test_update_records_only_changed_fields(session, org):
     users.update_user(session, org.admin, org.employee.id, display_name="employee", email=None,
                       department_id=org.traffic_control, role="manager", locale="fa")
-    [entry] = _audit(session, "user.update")
+    [entry] = audit_entries(session, "user.update")
     assert set(json.loads(entry.details)["changes"]) == {"role"}
 
 
@@ -329,7 +324,7 @@ def test_deactivated_user_is_locked_out_everywhere(session, org):
     assert users.active_actor(session, "employee") is None
     assert users.active_actor(session, "employee", signed_in_at=signed_in_before) is None
     assert users.authenticate(session, "employee", TEST_PASSWORD).outcome is SignIn.INVALID
-    [entry] = _audit(session, "user.deactivate")
+    [entry] = audit_entries(session, "user.deactivate")
     assert entry.actor_id == org.admin.id and entry.entity_id == str(org.employee.id)
 
 
@@ -343,7 +338,7 @@ def test_reactivation_does_not_revive_an_old_cookie(session, org):
     fresh = users.active_actor(session, "employee", signed_in_at=utcnow() + timedelta(seconds=1))
     assert fresh is not None and fresh.id == org.employee.id
     assert users.authenticate(session, "employee", TEST_PASSWORD).outcome is SignIn.OK
-    assert len(_audit(session, "user.activate")) == 1
+    assert len(audit_entries(session, "user.activate")) == 1
 
 
 def test_active_actor_for_unknown_or_empty_username(session, org):
@@ -421,7 +416,7 @@ def test_five_failures_lock_for_fifteen_minutes(session, org):
     session.commit()
     user = _user(session, "employee")
     assert (user.failed_attempts, user.locked_until) == (0, None)
-    [entry] = _audit(session, "user.locked")
+    [entry] = audit_entries(session, "user.locked")
     assert entry.entity_id == str(org.employee.id) and entry.actor_id is None
 
 
@@ -502,7 +497,7 @@ def test_reset_password_unlocks_and_revokes(session, org):
     assert users.active_actor(session, "employee", signed_in_at=signed_in_before) is None
     assert users.authenticate(session, "employee", TEST_PASSWORD).outcome is SignIn.INVALID
     assert users.authenticate(session, "employee", NEW_PASSWORD, now=now).outcome is SignIn.OK
-    [entry] = _audit(session, "user.reset_password")
+    [entry] = audit_entries(session, "user.reset_password")
     assert entry.actor_id == org.admin.id and NEW_PASSWORD not in (entry.details or "")
 
 
@@ -531,7 +526,7 @@ def test_change_own_password_requires_the_current_one(session, org):
     session.commit()
     assert users.authenticate(session, "employee", NEW_PASSWORD).outcome is SignIn.OK
     assert users.authenticate(session, "employee", TEST_PASSWORD).outcome is SignIn.INVALID
-    [entry] = _audit(session, "user.change_password")
+    [entry] = audit_entries(session, "user.change_password")
     assert entry.actor_id == org.employee.id
 
 
