@@ -141,11 +141,10 @@ def read(query: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 LANGUAGE_NAMES = {"fa": "فارسی", "en": "English"}
 
 
-def _language_changed(key: str) -> None:
+def _switch_language(choice: str) -> None:
     from data_access import users
 
-    choice = st.session_state.get(key)
-    if not choice or choice == locale():
+    if choice == locale():  # a second click on a button the rerun already replaced
         return
     st.session_state["locale"] = choice
     if current_actor() is not None:
@@ -155,9 +154,13 @@ def _language_changed(key: str) -> None:
 
 
 def language_picker(where: Any = st, key: str = "language") -> None:
-    """The one language switch (sidebar, sign-in page, profile); the choice is saved."""
-    # Follow the current language, whichever picker changed it last.
-    st.session_state[key] = locale()
-    where.segmented_control(t("profile.language"), options=list(LANGUAGE_NAMES),
-                            format_func=LANGUAGE_NAMES.get, key=key,
-                            on_change=_language_changed, args=(key,))
+    """The one language switch (sidebar, sign-in page, profile): a button naming the
+    other language; the choice is saved to the account.
+
+    A button, not a stateful picker: its click is a one-off event bound to the
+    language it showed, so a rerun that arrives later (the cookie component,
+    another tab) can never replay an old value and switch the language back.
+    """
+    other = "en" if locale() == "fa" else "fa"
+    where.button(LANGUAGE_NAMES[other], key=key, icon=":material/translate:",
+                 help=t("profile.language_help"), on_click=_switch_language, args=(other,))

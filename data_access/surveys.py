@@ -1718,16 +1718,24 @@ def survey_action_items(session: Session, actor: Actor, wave_id: int) -> list[Ac
 
 
 def set_action_status(session: Session, actor: Actor, action_id: int, status: str,
-                      now: datetime | None = None) -> None:
-    """The owner or a leader with the department in scope moves an action along."""
+                      now: datetime | None = None, expected: str | None = None) -> None:
+    """The owner or a leader with the department in scope moves an action along.
+
+    `expected` is the status the person saw: if someone else moved the action
+    meanwhile, their change is kept and this one refused, not silently overwritten.
+    """
     if status not in ACTION_STATUSES:
         raise InvalidInput("surveys.errors.status_unknown", field="status")
-    action = get_or_not_found(session, ActionItem, action_id)
+    action = get_or_not_found(session, ActionItem, action_id, with_for_update=True)
     if action.owner_id != actor.id:
         require(actor, "create_action_items")
         scope = _scope(session, actor)
         if scope is not None and action.source_department_id not in scope:
             raise PermissionDenied()
+    if expected is not None and action.status != expected:
+        raise Conflict("errors.edited_by_someone_else")
+    if action.status == status:
+        return
     now = now or utcnow()
     audit.record(session, actor, "action_item.status", "action_item", action_id,
                  old=action.status, new=status)

@@ -3,10 +3,18 @@
 import streamlit as st
 
 from dashboard.formatting import format_date, local_today
-from dashboard.ui import current_actor, done, locale, read, run_write, t
+from dashboard.ui import current_actor, flash, locale, read, run_write, t
 from data_access import action_items, surveys
 from data_access.models.surveys import ACTION_STATUSES
 from data_access.survey_bank import DRIVER_LABELS
+
+
+def _status_changed(item_id: int, shown: str, key: str) -> None:
+    chosen = st.session_state.get(key)
+    if chosen and chosen != shown and \
+            run_write(surveys.set_action_status, item_id, chosen, expected=shown).ok:
+        flash(t("actions.saved"))
+
 
 actor = current_actor()
 st.title(t("nav.action_items"))
@@ -27,9 +35,10 @@ for item in items:
         ] if part))
         if item.description:
             st.text(item.description)
-        status = st.segmented_control(
+        # The key carries the status shown, so a change made elsewhere redraws the
+        # control, and the write states what this person saw (a stale click is refused).
+        key = f"action_{item.id}_{item.status}"
+        st.segmented_control(
             t("surveys.actions.col.status"), list(ACTION_STATUSES), default=item.status,
-            format_func=lambda s: t(f"surveys.actions.status.{s}"), key=f"action_{item.id}")
-        if status and status != item.status:
-            if run_write(surveys.set_action_status, item.id, status).ok:
-                done(t("actions.saved"))
+            format_func=lambda s: t(f"surveys.actions.status.{s}"), key=key,
+            on_change=_status_changed, args=(item.id, item.status, key))

@@ -30,12 +30,28 @@ def test_owner_sees_the_item_and_marks_it_done(open_app):
     assert "برگزاری جلسه قدردانی ماهانه" in texts
     assert "اقدام کس دیگر" not in texts  # only one's own
     assert any("قدردانی" in c.value for c in at.caption)  # the driver it answers
-    control = next(b for b in at.get("button_group") if b.key == f"action_{item_id}")
+    control = next(b for b in at.get("button_group") if b.key == f"action_{item_id}_open")
     control.set_value("done").run()
     assert not at.exception
     with db.session_scope() as session:
         assert session.scalar(select(ActionItem.status).where(ActionItem.id == item_id)) == "done"
     assert "برگزاری جلسه قدردانی ماهانه" not in [t.value for t in at.text]  # finished: hidden
+    assert [s.value for s in at.success] == ["وضعیت اقدام ذخیره شد."]
+
+
+def test_a_status_changed_elsewhere_is_not_overwritten(open_app):
+    item_id = _give("employee", "بازبینی تابلوی اعلانات", date.today() + timedelta(days=5))
+    at = open_app("employee", "action_items.py")
+    control = next(b for b in at.get("button_group") if b.key == f"action_{item_id}_open")
+    with db.session_scope() as session:  # the manager finishes it in another tab meanwhile
+        session.get(ActionItem, item_id).status = "done"
+    control.set_value("in_progress").run()
+    assert not at.exception
+    assert [e.value for e in at.error if "کس دیگری" in e.value] == [
+        "کس دیگری این مورد را در همین فاصله تغییر داده است؛ چیزی ذخیره نشد. "
+        "صفحه را تازه کنید و دوباره ویرایش کنید."]
+    with db.session_scope() as session:
+        assert session.scalar(select(ActionItem.status).where(ActionItem.id == item_id)) == "done"
 
 
 def test_english_empty_state(open_app):

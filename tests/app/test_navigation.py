@@ -47,7 +47,7 @@ def test_login_form_signs_in_with_demo_password(open_app):
     at = open_app(None)
     at.text_input[0].input("employee")
     at.text_input[1].input("peyvand-demo")
-    at.button[0].click().run()
+    _submit(at)
     assert at.session_state["authentication_status"] is True
     assert at.session_state["actor"].role == "employee"
 
@@ -58,7 +58,7 @@ def test_wrong_password_and_unknown_user_get_the_same_message(open_app):
         at = open_app(None)
         at.text_input[0].input(username)
         at.text_input[1].input("wrong-password")
-        at.button[0].click().run()
+        _submit(at)
         messages.append([e.value for e in at.error])
     assert messages[0] == messages[1] == [["نام کاربری یا گذرواژه درست نیست."][0]]
 
@@ -108,3 +108,64 @@ def test_no_page_shows_a_raw_locale_key(open_app, spec, locale):
     assert not at.exception
     raw = [text for text in _visible_texts(at) if KEY_LIKE.match(text.strip())]
     assert raw == [], f"{spec.file} shows untranslated keys: {raw}"
+
+
+def _submit(at):
+    """Press the sign-in form's button (the language switch is a button too)."""
+    next(b for b in at.button if b.label in ("ورود", "Sign in")).click().run()
+
+
+def _saved_locale(username):
+    from sqlalchemy import select
+
+    from data_access import db
+    from data_access.models import User
+
+    with db.session_scope() as session:
+        return session.scalar(select(User.locale).where(User.username == username))
+
+
+def _set_saved_locale(username, value):
+    from sqlalchemy import update
+
+    from data_access import db
+    from data_access.models import User
+
+    with db.session_scope() as session:
+        session.execute(update(User).where(User.username == username).values(locale=value))
+
+
+def test_the_sidebar_language_button_switches_and_saves(open_app):
+    _set_saved_locale("manager", "fa")
+    try:
+        at = open_app("manager")
+        switch = at.button(key="language_sidebar")
+        assert switch.label == "English"
+        switch.click().run()
+        assert not at.exception
+        assert at.session_state["locale"] == "en"
+        assert _saved_locale("manager") == "en"
+        assert at.button(key="language_sidebar").label == "فارسی"
+        assert at.button(key="sign_out").label == "Sign out"
+        at.button(key="language_sidebar").click().run()
+        assert at.session_state["locale"] == "fa"
+        assert _saved_locale("manager") == "fa"
+    finally:
+        _set_saved_locale("manager", "fa")
+
+
+def test_a_language_picked_on_the_sign_in_page_is_saved_to_the_account(open_app):
+    _set_saved_locale("employee", "fa")
+    try:
+        at = open_app(None)
+        at.button(key="language_login").click().run()
+        assert [ti.label for ti in at.text_input] == ["Username", "Password"]
+        at.text_input[0].input("employee")
+        at.text_input[1].input("peyvand-demo")
+        _submit(at)
+        assert at.session_state["actor"].role == "employee"
+        assert at.session_state["locale"] == "en"
+        assert _saved_locale("employee") == "en"
+    finally:
+        _set_saved_locale("employee", "fa")
+

@@ -27,6 +27,7 @@ from data_access.models.surveys import (
     SurveyWaveItem,
 )
 from data_access.survey_rules import summarise_enps, summarise_likert
+from tests.conftest import audit_entries
 from tests.data.survey_helpers import (
     T0,
     add_people,
@@ -485,6 +486,23 @@ def test_manager_creates_an_action_item_from_a_driver_result(session, org, close
     assert "action_item.create" in session.scalars(select(AuditEntry.action)).all()
     surveys.set_action_status(session, org.manager, action_id, "done", now=DURING)
     assert session.get(ActionItem, action_id).done_at is not None
+
+
+def test_a_status_moved_by_someone_else_is_not_overwritten(session, org, closed_wave):
+    wave_id, _ = closed_wave
+    action_id = surveys.create_action_item(
+        session, org.manager, wave_id, "belonging", org.traffic, "گفت‌وگو با تیم",
+        org.manager.id, T0.date() + timedelta(days=30), "", now=DURING)
+    surveys.set_action_status(session, org.manager, action_id, "done", now=DURING,
+                              expected="open")
+    with pytest.raises(Conflict) as refused:  # a second tab still showing "open"
+        surveys.set_action_status(session, org.manager, action_id, "in_progress",
+                                  now=DURING, expected="open")
+    assert refused.value.key == "errors.edited_by_someone_else"
+    assert session.get(ActionItem, action_id).status == "done"
+    entries = len(audit_entries(session, "action_item.status"))
+    surveys.set_action_status(session, org.manager, action_id, "done", now=DURING)
+    assert len(audit_entries(session, "action_item.status")) == entries  # no change: no entry
 
 
 @pytest.mark.parametrize(("who", "changes", "error", "key"), [

@@ -129,13 +129,25 @@ LABELS = {
 
 
 def choose_language(page, locale: str) -> None:
-    page.get_by_role("radio", name="English" if locale == "en" else "فارسی").first.click()
+    """Press the language button on the sign-in page (it names the other language)."""
+    page.get_by_role("button", name="English" if locale == "en" else "فارسی").first.click()
     page.get_by_role("textbox", name=LABELS[locale]["username"]).wait_for()
+
+
+def reset_saved_locale(live_app: LiveApp, username: str, locale: str = "fa") -> None:
+    """Start from a known account language, whatever an earlier test chose."""
+    from sqlalchemy import update
+
+    from data_access.models import User
+
+    with db.session_scope(live_app.engine()) as session:
+        session.execute(update(User).where(User.username == username).values(locale=locale))
 
 
 def login(page, live_app: LiveApp, username: str, locale: str = "fa",
           password: str = DEMO_PASSWORD, expect_success: bool = True) -> None:
-    """Open the app and sign in through the real form."""
+    """Open the app and sign in through the real form, in `locale`."""
+    reset_saved_locale(live_app, username)
     page.goto(live_app.url)
     page.get_by_role("textbox", name=LABELS["fa"]["username"]).wait_for()
     if locale != "fa":
@@ -153,9 +165,18 @@ def login(page, live_app: LiveApp, username: str, locale: str = "fa",
             page.wait_for_timeout(100)
 
 
+RUNNING = ('[data-testid="stStatusWidgetRunningIcon"],'
+           ' [data-testid="stStatusWidgetRunningManIcon"]')
+
+
 def settle(page, ms: int = 800) -> None:
-    """Let Streamlit finish a rerun before looking at the page."""
+    """Let Streamlit finish a rerun before looking at the page: a pause (a rerun
+    may not have started yet), then wait while the status widget says running."""
     page.wait_for_timeout(ms)
+    try:
+        page.wait_for_function(f"() => !document.querySelector('{RUNNING}')", timeout=15_000)
+    except Exception:  # noqa: BLE001 - a slow page is reported by the caller's own check
+        pass
 
 
 def direction(page, expected: str | None = None) -> str:
