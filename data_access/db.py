@@ -43,8 +43,12 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False})
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
-    # pre_ping: a restarted PostgreSQL server must not break the app.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # pre_ping: a restarted PostgreSQL server must not break the app. Connections
+    # are opened on demand and kept, up to the pool size; beyond it, overflow
+    # connections are opened and closed per use, which costs the server a process
+    # start each time, so the pool covers the sessions one app process serves at once.
+    size = int(os.environ.get("INTRANET_DB_POOL_SIZE", "32"))
+    return create_engine(url, pool_pre_ping=True, pool_size=size, max_overflow=size // 4)
 
 
 def get_engine(url: str | None = None) -> Engine:

@@ -32,7 +32,16 @@ import jdatetime
 import numpy as np
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import BigInteger, LargeBinary, delete, func, insert, literal, select, update
+from sqlalchemy import (
+    BigInteger,
+    LargeBinary,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -717,17 +726,11 @@ def submit(session: Session, actor: Actor, wave_id: int, answers: Mapping[int, A
     """
     require(actor, "answer_surveys")
     now = now or utcnow()
-    # One round trip for everything the checks need: the wave, whether the
-    # actor's department was invited, and the frozen items.
-    invited = select(SurveyWaveDepartment.department_id).where(
-        SurveyWaveDepartment.wave_id == wave_id,
-        SurveyWaveDepartment.department_id == actor.department_id).scalar_subquery()
-    rows = session.execute(
-        select(SurveyWave.status, SurveyWave.opens_at, SurveyWave.closes_at,
-               invited.label("invited"), SurveyWaveItem.id, SurveyWaveItem.position,
-               SurveyWaveItem.kind, SurveyWaveItem.options, SurveyWaveItem.required)
-        .outerjoin(SurveyWaveItem, SurveyWaveItem.wave_id == SurveyWave.id)
-        .where(SurveyWave.id == wave_id).order_by(SurveyWaveItem.position)).all()
+    # Core statements built once (a submission is the hottest write): one round
+    # trip for everything the checks need, then the two inserts.
+    connection = session.connection()
+    rows = connection.execute(_SUBMIT_CHECKS, {"wave_id": wave_id,
+                                               "department_id": actor.department_id}).all()
     if not rows:
         raise NotFound()
     wave = rows[0]
@@ -759,20 +762,38 @@ def submit(session: Session, actor: Actor, wave_id: int, answers: Mapping[int, A
     sealed = _seal(wave_id, _sealed_size([item.kind for item in items]), payload)
 
     try:
-        session.execute(insert(SurveyParticipation).values(wave_id=wave_id, user_id=actor.id))
+        connection.execute(_PARTICIPATE, {"wave_id": wave_id, "user_id": actor.id})
     except IntegrityError as error:
         raise Conflict("surveys.errors.already_answered") from error
-    # Inside the write transaction now, the pool row is written only while the
-    # wave is still open, read under a share lock: a wave closed meanwhile
-    # refuses the answer (and the participation row rolls back) instead of losing it.
-    still_open = select(literal(wave_id), literal(int(_random_ids(1)[0]), BigInteger),
-                        literal(sealed, LargeBinary)).where(
-        select(SurveyWave.id).where(SurveyWave.id == wave_id, SurveyWave.status == "open")
-        .with_for_update(read=True).exists())
-    written = session.execute(insert(SurveySubmissionPool.__table__).from_select(
-        ["wave_id", "id", "sealed"], still_open).returning(SurveySubmissionPool.id)).first()
+    written = connection.execute(_POOL_WHILE_OPEN, {
+        "wave_id": wave_id, "id": int(_random_ids(1)[0]), "sealed": sealed}).first()
     if written is None:
         raise InvalidInput("surveys.errors.closed")
+
+
+_SUBMIT_CHECKS = (
+    select(SurveyWave.status, SurveyWave.opens_at, SurveyWave.closes_at,
+           select(SurveyWaveDepartment.department_id).where(
+               SurveyWaveDepartment.wave_id == bindparam("wave_id"),
+               SurveyWaveDepartment.department_id == bindparam("department_id"))
+           .scalar_subquery().label("invited"),
+           SurveyWaveItem.id, SurveyWaveItem.position, SurveyWaveItem.kind,
+           SurveyWaveItem.options, SurveyWaveItem.required)
+    .outerjoin(SurveyWaveItem, SurveyWaveItem.wave_id == SurveyWave.id)
+    .where(SurveyWave.id == bindparam("wave_id")).order_by(SurveyWaveItem.position))
+_PARTICIPATE = insert(SurveyParticipation.__table__).values(
+    wave_id=bindparam("wave_id"), user_id=bindparam("user_id"))
+# Inside the write transaction, the pool row is written only while the wave is
+# still open, read under a share lock: a wave closed meanwhile refuses the
+# answer (and the participation row rolls back) instead of losing it.
+_POOL_WHILE_OPEN = insert(SurveySubmissionPool.__table__).from_select(
+    ["wave_id", "id", "sealed"],
+    select(bindparam("wave_id", type_=BigInteger), bindparam("id", type_=BigInteger),
+           bindparam("sealed", type_=LargeBinary)).where(
+        select(SurveyWave.id).where(SurveyWave.id == bindparam("wave_id"),
+                                    SurveyWave.status == "open")
+        .with_for_update(read=True).exists())
+).returning(SurveySubmissionPool.__table__.c.id)
 
 
 def has_answered(session: Session, actor: Actor, wave_id: int) -> bool:

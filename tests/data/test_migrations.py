@@ -169,3 +169,19 @@ def test_postgresql_engine_survives_a_dropped_connection(empty_engine):
     with empty_engine.connect() as conn:
         assert conn.execute(text("SELECT 1")).scalar() == 1
         assert conn.execute(text("SELECT pg_backend_pid()")).scalar() != pid
+
+
+@pytest.mark.parametrize(("setting", "size", "overflow"), [(None, 32, 8), ("12", 12, 3)])
+def test_postgresql_pool_keeps_enough_connections_for_concurrent_sessions(
+        monkeypatch, setting, size, overflow):
+    # Connections beyond the pool are opened and closed per use (a server
+    # process each time): the pool covers the sessions of one app process.
+    if setting is None:
+        monkeypatch.delenv("INTRANET_DB_POOL_SIZE", raising=False)
+    else:
+        monkeypatch.setenv("INTRANET_DB_POOL_SIZE", setting)
+    engine = db.make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")  # never connects
+    try:
+        assert (engine.pool.size(), engine.pool._max_overflow) == (size, overflow)
+    finally:
+        engine.dispose()
