@@ -105,9 +105,31 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def warm_app(live_app, browser):
+    """Open the app once before the first test: the first script run imports every
+    module, which on a busy machine can take longer than a test waits for a page."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(live_app.url)
+        page.get_by_role("textbox", name=LABELS["fa"]["username"]).wait_for(timeout=120_000)
+    finally:
+        context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.e2e_failed = report.failed
+
+
 @pytest.fixture
-def page(browser):
-    """A fresh browser context (no cookies) and page; dialogs are recorded, not accepted."""
+def page(browser, request):
+    """A fresh browser context (no cookies) and page; dialogs are recorded, not accepted.
+    A failed test leaves a screenshot of where it stopped in the artifacts folder."""
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fa-IR")
     page = context.new_page()
     page.dialogs = []  # an alert() from injected script would land here
@@ -119,6 +141,11 @@ def page(browser):
     page.on("dialog", on_dialog)
     page.set_default_timeout(30_000)  # CI machines are shared; a cold page can be slow
     yield page
+    if getattr(request.node, "e2e_failed", False):
+        try:
+            screenshot(page, f"FAILED-{request.node.name}")
+        except Exception:  # noqa: BLE001 - the failure itself is what gets reported
+            pass
     context.close()
 
 
@@ -132,6 +159,7 @@ def choose_language(page, locale: str) -> None:
     """Press the language button on the sign-in page (it names the other language)."""
     page.get_by_role("button", name="English" if locale == "en" else "فارسی").first.click()
     page.get_by_role("textbox", name=LABELS[locale]["username"]).wait_for()
+    settle(page, 300)
 
 
 def reset_saved_locale(live_app: LiveApp, username: str, locale: str = "fa") -> None:
@@ -150,6 +178,9 @@ def login(page, live_app: LiveApp, username: str, locale: str = "fa",
     reset_saved_locale(live_app, username)
     page.goto(live_app.url)
     page.get_by_role("textbox", name=LABELS["fa"]["username"]).wait_for()
+    # The first runs of a new session (the cookie component reports back) may still
+    # be going: a click sent in the middle of one can be lost on a starved machine.
+    settle(page, 300)
     if locale != "fa":
         choose_language(page, locale)
     labels = LABELS[locale]
