@@ -11,7 +11,7 @@ from data_access.survey_bank import DRIVER_LABELS
 
 def _status_changed(item_id: int, shown: str, key: str) -> None:
     chosen = st.session_state.get(key)
-    if chosen and chosen != shown and \
+    if chosen != shown and \
             run_write(surveys.set_action_status, item_id, chosen, expected=shown).ok:
         flash(t("actions.saved"))
 
@@ -40,5 +40,5 @@ for item in items:
         key = f"action_{item.id}_{item.status}"
         st.segmented_control(
             t("surveys.actions.col.status"), list(ACTION_STATUSES), default=item.status,
-            format_func=lambda s: t(f"surveys.actions.status.{s}"), key=key,
+            format_func=lambda s: t(f"surveys.actions.status.{s}"), key=key, required=True,
             on_change=_status_changed, args=(item.id, item.status, key))
