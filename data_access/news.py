@@ -1176,8 +1176,24 @@ def reach_items(session: Session, actor: Actor, limit: int = 300, now: datetime 
     return [ReachChoice(row.id, row.title, row.publish_at, row.ack_required) for row in rows]
 
 
+class _Rates:
+    """Read and acknowledgement rates of an audience (None for an empty one)."""
+
+    audience: int
+    reads: int
+    acknowledgements: int
+
+    @property
+    def read_rate(self) -> float | None:
+        return self.reads / self.audience if self.audience else None
+
+    @property
+    def ack_rate(self) -> float | None:
+        return self.acknowledgements / self.audience if self.audience else None
+
+
 @dataclass(frozen=True)
-class DepartmentReach:
+class DepartmentReach(_Rates):
     department_id: int
     name: str
     name_en: str | None
@@ -1188,17 +1204,9 @@ class DepartmentReach:
     def label(self, locale: str) -> str:
         return (self.name_en or self.name) if locale == "en" else self.name
 
-    @property
-    def read_rate(self) -> float | None:
-        return self.reads / self.audience if self.audience else None
-
-    @property
-    def ack_rate(self) -> float | None:
-        return self.acknowledgements / self.audience if self.audience else None
-
 
 @dataclass(frozen=True)
-class ItemReach:
+class ItemReach(_Rates):
     id: int
     title: str
     ack_required: bool
@@ -1207,14 +1215,6 @@ class ItemReach:
     acknowledgements: int
     departments: list[DepartmentReach]  # each department's own members
     branches: list[DepartmentReach]  # rolled up to the top branches of the viewer's scope
-
-    @property
-    def read_rate(self) -> float | None:
-        return self.reads / self.audience if self.audience else None
-
-    @property
-    def ack_rate(self) -> float | None:
-        return self.acknowledgements / self.audience if self.audience else None
 
 
 def _reach_item(session: Session, actor: Actor, item_id: int, now: datetime,

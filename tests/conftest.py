@@ -85,6 +85,19 @@ def session(engine):
         session.rollback()
 
 
+def set_saved_locale(engine, username: str, locale: str | None) -> str | None:
+    """Set (or, with None, only read) an account's saved language; returns it as it was
+    (None for an unknown username, which is left alone)."""
+    with db.session_scope(engine) as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            return None
+        before = user.locale
+        if locale is not None:
+            user.locale = locale
+    return before
+
+
 def audit_entries(session: Session, action: str) -> list[AuditEntry]:
     """The audit log's entries for one action, oldest first."""
     return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action)

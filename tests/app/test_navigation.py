@@ -5,6 +5,7 @@ import re
 import pytest
 
 from dashboard.navigation import PAGES, pages_for
+from tests.conftest import set_saved_locale
 
 EXPECTED = {
     "employee": {"", "announcements", "surveys", "meetings", "action-items", "profile"},
@@ -116,23 +117,11 @@ def _submit(at):
 
 
 def _saved_locale(username):
-    from sqlalchemy import select
-
-    from data_access import db
-    from data_access.models import User
-
-    with db.session_scope() as session:
-        return session.scalar(select(User.locale).where(User.username == username))
+    return set_saved_locale(None, username, None)
 
 
 def _set_saved_locale(username, value):
-    from sqlalchemy import update
-
-    from data_access import db
-    from data_access.models import User
-
-    with db.session_scope() as session:
-        session.execute(update(User).where(User.username == username).values(locale=value))
+    set_saved_locale(None, username, value)
 
 
 def test_the_sidebar_language_button_switches_and_saves(open_app):

@@ -18,6 +18,7 @@ import pytest
 
 from data_access import db
 from data_access.demo import DEMO_PASSWORD, seed_demo
+from tests.conftest import set_saved_locale
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "e2e" / "artifacts"
@@ -164,12 +165,7 @@ def choose_language(page, locale: str) -> None:
 
 def reset_saved_locale(live_app: LiveApp, username: str, locale: str = "fa") -> None:
     """Start from a known account language, whatever an earlier test chose."""
-    from sqlalchemy import update
-
-    from data_access.models import User
-
-    with db.session_scope(live_app.engine()) as session:
-        session.execute(update(User).where(User.username == username).values(locale=locale))
+    set_saved_locale(live_app.engine(), username, locale)
 
 
 def login(page, live_app: LiveApp, username: str, locale: str = "fa",
