@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("INTRANET_COOKIE_KEY", "bench-only-key-0123456789abcdef0123456789")
     # The survey key lives beside the bench databases it seals submissions for.
     os.environ.setdefault("INTRANET_DATA_DIR", str(CACHE))
+    os.environ.setdefault("INTRANET_KEY_DIR", str(CACHE / "keys"))
 
     rows: list[tuple[str, str, str, str, str]] = []
     warm_by: dict[tuple[str, str], dict[str, float]] = {}

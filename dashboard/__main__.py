@@ -144,11 +144,12 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def cmd_survey_clock(args: argparse.Namespace) -> int:
-    from data_access import surveys
+    from data_access import sealing, surveys
 
     db.upgrade()
     with db.session_scope() as session:
         tick = surveys.open_due_waves(session)
+    sealing.destroy_closed_wave_keys(db.get_engine())
     print(f"survey clock: opened {len(tick.opened)} waves, closed {len(tick.closed)}")
     return 0
 
@@ -217,7 +218,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from data_access import sealing
+
     args = build_parser().parse_args(argv)
+    try:
+        sealing.check_configuration()
+    except sealing.KeyConfigurationError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
     return args.func(args)
 
 

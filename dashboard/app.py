@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -24,8 +25,10 @@ from dashboard.ui import (  # noqa: E402
     show_flash,
     t,
 )
-from data_access import db, settings, users  # noqa: E402
+from data_access import db, sealing, settings, users  # noqa: E402
 from data_access.models import utcnow  # noqa: E402
+
+log = logging.getLogger("peyvand")
 
 # A local icon: a Material icon name here would make the browser fetch it from the internet.
 st.set_page_config(page_title="Peyvand · پیوند",
@@ -38,7 +41,20 @@ def _migrated(url: str) -> bool:
     return True
 
 
+def _keys_checked() -> str | None:
+    """The survey key settings (a few system calls, so every run): None, or what is wrong."""
+    try:
+        sealing.check_configuration()
+    except sealing.KeyConfigurationError as error:
+        log.error("configuration error: %s", error)
+        return str(error)
+    return None
+
+
 _migrated(db.database_url())
+if _keys_checked() is not None:  # every page would fail: say so plainly, once
+    st.error(t("errors.misconfigured"))
+    st.stop()
 authenticator = build_authenticator()
 try:
     authenticator.login(location="unrendered")  # a valid cookie signs the user back in

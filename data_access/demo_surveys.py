@@ -17,7 +17,7 @@ import numpy as np
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from data_access import surveys
+from data_access import sealing, surveys
 from data_access.demo import DemoContext
 from data_access.models.surveys import (
     ActionItem,
@@ -124,6 +124,7 @@ def seed(session: Session, context: DemoContext) -> None:
             _seal_into_pool(session, wave_id, item_ids, columns)
         else:
             surveys.store_results(session, wave_id, columns, closes)
+            sealing.destroy_after_commit(session, session.get(SurveyWave, wave_id).key_id)
     _action_items(session, context, survey.id)
 
 
@@ -151,11 +152,12 @@ def _seal_into_pool(session: Session, wave_id: int, item_ids: list[int],
     scored = list(columns.values.items())
     comment_id, comments = next(iter(columns.comments.items()))
     ids = surveys._random_ids(len(columns.departments))
+    key_id = session.get(SurveyWave, wave_id).key_id
     rows = []
     for index, dept in enumerate(columns.departments.tolist()):
         payload = {"d": dept, "a": [[item_id, int(values[index])] for item_id, values in scored],
                    "c": [[comment_id, comments[index]]] if comments[index] else []}
-        rows.append((wave_id, int(ids[index]), surveys._seal(wave_id, size, payload)))
+        rows.append((wave_id, int(ids[index]), sealing.seal(wave_id, key_id, size, payload)))
     rows.sort(key=lambda row: row[1])
     session.execute(insert(SurveySubmissionPool),
                     [dict(wave_id=w, id=i, sealed=s) for w, i, s in rows])

@@ -209,33 +209,73 @@ def rollup_map(parent_of: Mapping[int, int | None], headcount: Mapping[int, int]
     return target
 
 
+WHOLE_AUDIENCE = None  # the label of answers that belong to no single department
+
+
 def respondent_rollup(parent_of: Mapping[int, int | None], respondents: Mapping[int, int],
-                      k: int) -> dict[int, int]:
+                      k: int) -> dict[int, int | None]:
     """Where each department's answers are stored once a wave has closed.
 
     Bottom-up: a department whose own respondents, plus those rolled into it
-    from below, number fewer than k hands them all to its parent; a root keeps
-    whatever reaches it. So every department that answers are stored under
-    (a "reporting department") holds at least k respondents of its own, the
-    roots excepted, and a reporting department's subtree holds exactly the
-    respondents of its department subtree. Stored rows then never narrow an
-    answer below k people, even for someone who knows who took part
-    (`rollup_map` works on headcounts, which cannot promise that).
+    from below, number fewer than k hands them all to its parent; a root (a
+    department with no parent in the audience) hands them to the wave's whole
+    audience (`WHOLE_AUDIENCE`, stored as NULL; with a single root, the root
+    itself). If the whole audience then holds 1..k-1 respondents of its own,
+    it absorbs its smallest labelled child (roots, and labels under roots that
+    handed up), which always brings it to at least k.
+
+    So every label answers are stored under (a "reporting department", or the
+    whole audience) owns at least k respondents — roots and partial audiences
+    included — and a reporting department's subtree holds exactly the
+    respondents of its department subtree. The one exception is a wave whose
+    whole audience has fewer than k respondents: everything maps to
+    `WHOLE_AUDIENCE`, and the caller must store no answers at all
+    (`rollup_total_too_small`). Stored rows and the pre-aggregates then never
+    narrow an answer below k people, even for someone who knows who took part
+    and subtracts one stored group from another.
     """
     validate_min_group_size(k)
     order = _top_down(parent_of)
     pending = {dept: respondents.get(dept, 0) for dept in parent_of}
-    target: dict[int, int] = {}
+    handed: dict[int, int | None] = {}  # a label maps to itself, others to where they went
+    whole = 0
     for dept in reversed(order):  # children before their parents
+        if pending[dept] >= k:
+            handed[dept] = dept
+            continue
         parent = parent_of[dept]
-        if parent is None or pending[dept] >= k:
-            target[dept] = dept
+        handed[dept] = parent
+        if parent is None:
+            whole += pending[dept]
         else:
             pending[parent] += pending[dept]
-            target[dept] = parent
+    if 0 < whole < k:
+        # The labels directly under the whole audience, smallest first (ties by id).
+        above: dict[int, int | None] = {}
+        for dept in order:  # parents first
+            parent = parent_of[dept]
+            above[dept] = None if parent is None else (
+                parent if handed[parent] == parent else above[parent])
+        top_labels = [d for d in order if handed[d] == d and above[d] is None]
+        if top_labels:
+            absorbed = min(top_labels, key=lambda d: (pending[d], d))
+            handed[absorbed] = WHOLE_AUDIENCE  # pending[absorbed] >= k, so one is enough
+    # With a single root, the root department is the whole audience: its own
+    # label serves (so its figures read like any department's).
+    roots = [dept for dept in order if parent_of[dept] is None]
+    whole_label = roots[0] if len(roots) == 1 else WHOLE_AUDIENCE
+    target: dict[int, int | None] = {}
     for dept in order:  # parents are resolved first, so one step each suffices
-        target[dept] = target[target[dept]]
+        step = handed[dept]
+        target[dept] = dept if step == dept else (
+            whole_label if step is None else target[step])
     return target
+
+
+def rollup_total_too_small(respondents: Mapping[int, int], k: int) -> bool:
+    """True when a wave's whole audience has fewer than k respondents: then
+    nothing readable may be stored for it."""
+    return sum(respondents.values()) < k
 
 
 def _top_down(parent_of: Mapping[Node, Node | None]) -> list[Node]:

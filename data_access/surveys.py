@@ -18,20 +18,16 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
-from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 import jdatetime
 import numpy as np
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import (
     BigInteger,
     LargeBinary,
@@ -45,8 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from data_access import audit, departments
-from data_access.db import ROOT
+from data_access import audit, departments, sealing
 from data_access.errors import Conflict, InvalidInput, NotFound, PermissionDenied, get_or_not_found
 from data_access.models import Department, User, utcnow
 from data_access.models.surveys import (
@@ -71,6 +66,7 @@ from data_access.models.surveys import (
 from data_access.permissions import Actor, can, require
 from data_access.survey_bank import BANK, DRIVERS, ENPS_DRIVER, BankItem
 from data_access.survey_rules import (
+    BELOW_K,
     DEFAULT_COMMENT_THRESHOLD,
     DEFAULT_MIN_GROUP_SIZE,
     ENPS_VALUES,
@@ -83,7 +79,9 @@ from data_access.survey_rules import (
     driver_score,
     participation_rate,
     respondent_rollup,
+    rollup_total_too_small,
     shuffle_comments,
+    subtree_headcounts,
     summarise_enps,
     summarise_likert,
     suppress,
@@ -114,67 +112,16 @@ def local_today(now: datetime | None = None) -> date:
 #
 # PostgreSQL stamps every row with the transaction that wrote it (xmin), so a
 # readable answer written next to the participation row would name its author.
-# Submissions are therefore sealed with AES-GCM under a key kept outside the
-# database, and padded to one size per wave so that not even the length of a
-# comment shows. Only closing the wave opens them.
-
-KEY_ENV = "INTRANET_SURVEY_KEY"
-
-
-def _key_file() -> Path:
-    return Path(os.environ.get("INTRANET_DATA_DIR", ROOT / "data")) / "survey_key"
-
-
-@cache
-def _cipher_for(secret: str) -> AESGCM:
-    key = secret.encode() if len(secret) != 64 else bytes.fromhex(secret)
-    if len(key) != 32:
-        import hashlib
-
-        key = hashlib.sha256(key).digest()
-    return AESGCM(key)
-
-
-def _cipher() -> AESGCM:
-    """The pool key: INTRANET_SURVEY_KEY, else a key file beside the cookie key.
-
-    Several app replicas must share it (set the variable). Losing it loses the
-    answers of the waves that are open at that moment, and nothing else.
-    """
-    secret = os.environ.get(KEY_ENV)
-    if not secret:
-        path = _key_file()
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                pass  # another process created it first
-            else:
-                with os.fdopen(fd, "w") as handle:
-                    handle.write(secrets.token_hex(32))
-        secret = path.read_text().strip()
-    return _cipher_for(secret)
-
+# Submissions are therefore sealed with AES-GCM under their wave's own key, kept
+# outside the database and destroyed when the wave closes (data_access/sealing.py),
+# and padded to one size per wave so that not even the length of a comment shows.
+# Only closing the wave opens them.
 
 def _sealed_size(item_kinds: Sequence[str]) -> int:
     """The padded plaintext size of every submission of a wave: the largest one possible."""
     comments = sum(1 for kind in item_kinds if kind == "comment")
     # JSON of ids and values, plus at most 4 bytes per character of a comment.
     return 64 + 24 * len(item_kinds) + comments * (4 * COMMENT_MAX + 24)
-
-
-def _seal(wave_id: int, size: int, payload: dict) -> bytes:
-    plain = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
-    if len(plain) > size:
-        raise ValueError("submission larger than its wave's sealed size")
-    nonce = os.urandom(12)
-    return nonce + _cipher().encrypt(nonce, plain.ljust(size), f"wave:{wave_id}".encode())
-
-
-def _unseal(wave_id: int, sealed: bytes) -> dict:
-    plain = _cipher().decrypt(sealed[:12], sealed[12:], f"wave:{wave_id}".encode())
-    return json.loads(plain.decode().rstrip(" "))
 
 
 def _random_ids(count: int) -> np.ndarray:
@@ -547,16 +494,21 @@ def _open_wave(session: Session, survey: Survey, number: int, opens: datetime,
                closes: datetime) -> int | None:
     """Create wave `number`, freezing its items, thresholds and audience. None if
     another process opened it first."""
+    key_id = sealing.new_key_id()
     try:
         with session.begin_nested():
             wave = SurveyWave(survey_id=survey.id, number=number, opens_at=opens,
                               closes_at=closes, status="open",
                               min_group_size=survey.min_group_size,
-                              comment_threshold=survey.comment_threshold, invited=0)
+                              comment_threshold=survey.comment_threshold, invited=0,
+                              key_id=key_id)
             session.add(wave)
             session.flush()
     except IntegrityError:
         return None
+    # Before the wave can commit, so no open wave is ever without its key; a key
+    # left behind by a rolled-back open seals nothing.
+    sealing.create_wave_key(key_id)
     items = session.scalars(select(SurveyItem).where(SurveyItem.survey_id == survey.id)
                             .order_by(SurveyItem.position)).all()
     session.execute(insert(SurveyWaveItem), [dict(
@@ -759,7 +711,8 @@ def submit(session: Session, actor: Actor, wave_id: int, answers: Mapping[int, A
                 payload["c"].append([item.id, text])
         else:
             payload["a"].append([item.id, int(value)])
-    sealed = _seal(wave_id, _sealed_size([item.kind for item in items]), payload)
+    sealed = sealing.seal(wave_id, wave.key_id, _sealed_size([item.kind for item in items]),
+                          payload)
 
     try:
         connection.execute(_PARTICIPATE, {"wave_id": wave_id, "user_id": actor.id})
@@ -772,7 +725,7 @@ def submit(session: Session, actor: Actor, wave_id: int, answers: Mapping[int, A
 
 
 _SUBMIT_CHECKS = (
-    select(SurveyWave.status, SurveyWave.opens_at, SurveyWave.closes_at,
+    select(SurveyWave.status, SurveyWave.opens_at, SurveyWave.closes_at, SurveyWave.key_id,
            select(SurveyWaveDepartment.department_id).where(
                SurveyWaveDepartment.wave_id == bindparam("wave_id"),
                SurveyWaveDepartment.department_id == bindparam("department_id"))
@@ -849,17 +802,18 @@ def _close_wave(session: Session, wave_id: int, now: datetime) -> bool:
     sealed = session.execute(delete(SurveySubmissionPool).where(
         SurveySubmissionPool.wave_id == wave_id).returning(SurveySubmissionPool.sealed)
     ).scalars().all()
-    payloads = []
-    for blob in sealed:
-        try:
-            payloads.append(_unseal(wave_id, blob))
-        except InvalidTag as error:
-            # The key changed since these answers were given: refuse to publish a
-            # partial result silently; the transaction rolls back and the wave stays open.
-            raise RuntimeError(f"survey pool of wave {wave_id} cannot be opened with the "
-                               f"current {KEY_ENV}") from error
+    try:
+        opener = sealing.Opener(wave_id, wave.key_id) if sealed else None
+        payloads = [opener.open(blob) for blob in sealed]
+    except (InvalidTag, sealing.WaveKeyMissing) as error:
+        # The key is missing or changed since these answers were given: refuse to
+        # publish a partial result silently; the transaction rolls back and the
+        # wave stays open.
+        raise RuntimeError(f"survey pool of wave {wave_id} cannot be opened: {error}") from error
     items = _form_items(session, wave_id)
     store_results(session, wave_id, SubmissionColumns.from_payloads(payloads, items), now)
+    if wave.key_id:
+        sealing.destroy_after_commit(session, wave.key_id)
     return True
 
 
@@ -899,6 +853,10 @@ def store_results(session: Session, wave_id: int, columns: SubmissionColumns,
     count = len(columns.departments)
     own = dict(zip(*np.unique(columns.departments, return_counts=True), strict=True))
     own = {int(dept): int(n) for dept, n in own.items()}
+    # Every stored label owns at least its threshold of respondents; below that
+    # overall, nothing readable is stored at all (survey_rules.respondent_rollup).
+    answers_stored = not rollup_total_too_small(own, k)
+    comments_stored = not rollup_total_too_small(own, comment_k)
     report = respondent_rollup(parent_of, own, k)
     comment_report = respondent_rollup(parent_of, own, comment_k)
     for dept in parent_of:
@@ -908,33 +866,37 @@ def store_results(session: Session, wave_id: int, columns: SubmissionColumns,
             respondents=own.get(dept, 0), report_department_id=report[dept],
             comment_department_id=comment_report[dept]))
 
-    lookup = np.zeros(max(parent_of, default=0) + 1, dtype=np.int64)
+    # Positions in the answer arrays: NULL (the whole audience) is stored as None.
+    lookup = np.full(max(parent_of, default=0) + 1, -1, dtype=np.int64)
     for dept, target in report.items():
-        lookup[dept] = target
+        lookup[dept] = -1 if target is None else target
     answer_labels = lookup[columns.departments] if count else np.zeros(0, dtype=np.int64)
 
-    # Raw answers: one row per answered item, random ids, stored in id order, which
-    # is a random permutation of arrival order.
-    parts_label, parts_item, parts_value = [], [], []
-    for item_id, values in columns.values.items():
-        answered = values >= 0
-        parts_label.append(answer_labels[answered])
-        parts_item.append(np.full(int(answered.sum()), item_id, dtype=np.int64))
-        parts_value.append(values[answered])
-    if parts_label:
-        labels_all = np.concatenate(parts_label)
-        items_all = np.concatenate(parts_item)
-        values_all = np.concatenate(parts_value)
-        ids = _random_ids(len(labels_all))
-        order = np.argsort(ids, kind="stable")
-        _bulk_insert(session, SurveyAnswer.__table__,
-                     ("wave_id", "id", "department_id", "wave_item_id", "value"),
-                     zip([wave_id] * len(order), ids[order].tolist(),
-                         labels_all[order].tolist(), items_all[order].tolist(),
-                         values_all[order].tolist(), strict=True))
+    if answers_stored:
+        # Raw answers: one row per answered item, random ids, stored in id order,
+        # which is a random permutation of arrival order.
+        parts_label, parts_item, parts_value = [], [], []
+        for item_id, values in columns.values.items():
+            answered = values >= 0
+            parts_label.append(answer_labels[answered])
+            parts_item.append(np.full(int(answered.sum()), item_id, dtype=np.int64))
+            parts_value.append(values[answered])
+        if parts_label:
+            labels_all = np.concatenate(parts_label)
+            items_all = np.concatenate(parts_item)
+            values_all = np.concatenate(parts_value)
+            ids = _random_ids(len(labels_all))
+            order = np.argsort(ids, kind="stable")
+            _bulk_insert(session, SurveyAnswer.__table__,
+                         ("wave_id", "id", "department_id", "wave_item_id", "value"),
+                         zip([wave_id] * len(order), ids[order].tolist(),
+                             [None if label < 0 else label
+                              for label in labels_all[order].tolist()],
+                             items_all[order].tolist(), values_all[order].tolist(),
+                             strict=True))
     comment_rows = [(comment_report[int(columns.departments[index])], item_id, text)
                     for item_id, texts in columns.comments.items()
-                    for index, text in enumerate(texts) if text]
+                    for index, text in enumerate(texts) if text] if comments_stored else []
     if comment_rows:
         ids = sorted(_random_ids(len(comment_rows)).tolist())
         shuffled = shuffle_comments(comment_rows)
@@ -942,22 +904,33 @@ def store_results(session: Session, wave_id: int, columns: SubmissionColumns,
                      ("wave_id", "id", "department_id", "wave_item_id", "body"),
                      [(wave_id, ids[i], *row) for i, row in enumerate(shuffled)])
 
-    _store_aggregates(session, wave_id, parent_of, invited, report, own, columns, answer_labels,
-                      k, comment_k)
+    _store_aggregates(session, wave_id, parent_of, invited, report, own,
+                      columns if answers_stored else None, answer_labels, k,
+                      comment_report if comments_stored else None)
     wave.status = "closed"
     wave.respondents = count
     wave.results_at = now
 
 
 def _store_aggregates(session: Session, wave_id: int, parent_of: dict[int, int | None],
-                      invited: dict[int, int], report: dict[int, int], own: dict[int, int],
-                      columns: SubmissionColumns, answer_labels: np.ndarray, k: int,
-                      comment_k: int) -> None:
+                      invited: dict[int, int], report: dict[int, int | None],
+                      own: dict[int, int], columns: SubmissionColumns | None,
+                      answer_labels: np.ndarray, k: int,
+                      comment_report: dict[int, int | None] | None) -> None:
     """Result groups (reporting departments and the whole audience), their
-    per-item value counts and every suppression decision."""
+    per-item value counts and every suppression decision.
+
+    `columns` is None when the wave is too small to store answers: then only
+    the groups' respondent and invited counts are stored, hidden. Comments are
+    shown only for the whole audience and for departments that are comment
+    labels themselves, so every shown set of comments, and every difference of
+    two, is a union of whole comment labels, each owning at least the comment
+    threshold of respondents (`comment_report` is None when none were stored).
+    """
     labels = [dept for dept in departments_top_down(parent_of) if report[dept] == dept]
-    index = {dept: i for i, dept in enumerate(labels)}
+    index: dict[int | None, int] = {dept: i for i, dept in enumerate(labels)}
     top = len(labels)  # the whole audience, parent of the roots
+    index[None] = top
 
     def label_parent(dept: int) -> int:
         parent = parent_of[dept]
@@ -974,12 +947,17 @@ def _store_aggregates(session: Session, wave_id: int, parent_of: dict[int, int |
         respondents[index[target]] += own.get(dept, 0)
         invited_sum[index[target]] += invited.get(dept, 0)
     item_counts: dict[int, np.ndarray] = {}
-    for item_id, values in columns.values.items():
+    # Answer labels are department ids, or -1 for the whole audience: -1 indexes
+    # the last slot, which no department uses and which holds `top`.
+    position_of_label = np.full(max(parent_of, default=0) + 2, top, dtype=np.int64)
+    for dept, position in index.items():
+        if dept is not None:
+            position_of_label[dept] = position
+    for item_id, values in (columns.values.items() if columns is not None else ()):
         answered = values >= 0
         grid = np.zeros((top + 1, VALUE_SLOTS), dtype=np.int64)
         if answered.any():
-            np.add.at(grid, (_label_positions(answer_labels[answered], index),
-                             values[answered]), 1)
+            np.add.at(grid, (position_of_label[answer_labels[answered]], values[answered]), 1)
         item_counts[item_id] = grid
     for position in range(top - 1, -1, -1):  # labels are top-down: children come later
         parent = parents[position]
@@ -993,9 +971,16 @@ def _store_aggregates(session: Session, wave_id: int, parent_of: dict[int, int |
             Cell(i, parents[i], int(n[i])) for i in range(top)]
 
     group_hidden = suppress(cells(respondents), k)
+    if columns is None:
+        group_hidden = dict.fromkeys(group_hidden, BELOW_K)
     participation_hidden = suppress(cells(invited_sum), k)
     item_hidden = {item_id: suppress(cells(grid.sum(axis=1)), k)
                    for item_id, grid in item_counts.items()}
+
+    def comments_shown(position: int) -> bool:
+        if comment_report is None or group_hidden[position] is not None:
+            return False
+        return position == top or comment_report[labels[position]] == labels[position]
 
     group_ids: dict[int, int] = {}
     for position in [top, *range(top)]:
@@ -1007,8 +992,7 @@ def _store_aggregates(session: Session, wave_id: int, parent_of: dict[int, int |
             parent_department_id=parent_department,
             respondents=int(respondents[position]), invited=int(invited_sum[position]),
             hidden=group_hidden[position], participation_hidden=participation_hidden[position],
-            comments_shown=group_hidden[position] is None
-            and int(respondents[position]) >= comment_k,
+            comments_shown=comments_shown(position),
         ).returning(SurveyResultGroup.id)).scalar_one()
     item_rows, count_rows = [], []
     for item_id, grid in item_counts.items():
@@ -1021,13 +1005,6 @@ def _store_aggregates(session: Session, wave_id: int, parent_of: dict[int, int |
                  ("group_id", "wave_item_id", "n", "hidden"), item_rows)
     _bulk_insert(session, SurveyResultCount.__table__,
                  ("group_id", "wave_item_id", "value", "n"), count_rows)
-
-
-def _label_positions(labels: np.ndarray, index: dict[int, int]) -> np.ndarray:
-    lookup = np.full(max(index) + 1, -1, dtype=np.int64)
-    for dept, position in index.items():
-        lookup[dept] = position
-    return lookup[labels]
 
 
 def departments_top_down(parent_of: Mapping[int, int | None]) -> list[int]:
@@ -1308,22 +1285,43 @@ def _wave_items(session: Session, wave_ids: Sequence[int]) -> dict[int, list[tup
     return found
 
 
+_AUDIENCE = "audience"  # the whole audience's key among live participation cells
+
+
+def _live_participation_hidden(snapshot: _Snapshot, k: int) -> dict:
+    """Which live participation figures of an open wave may be shown.
+
+    The same complementary suppression as closed results, on invited counts:
+    a shown parent minus its shown children must leave 0 or at least k
+    invited people, so nobody can work out, say, "2 of 2 answered" for a
+    hidden unit by subtraction.
+    """
+    subtree = subtree_headcounts(snapshot.parent_of, snapshot.invited)
+    cells = [Cell(_AUDIENCE, None, sum(snapshot.invited.values()))] + [
+        Cell(dept, _AUDIENCE if parent is None else parent, subtree[dept])
+        for dept, parent in snapshot.parent_of.items()]
+    return suppress(cells, k)
+
+
 def _live_participation(session: Session, wave: WaveOption, snapshot: _Snapshot,
                         department_id: int | None) -> Participation:
     """Participation so far in an open wave, for a department subtree or everyone."""
+    key = _AUDIENCE if department_id is None else department_id
+    if key != _AUDIENCE and key not in snapshot.parent_of:
+        return Participation(None, None, None, "below_k")
+    hidden = _live_participation_hidden(snapshot, wave.min_group_size)[key]
+    if hidden is not None:
+        return Participation(None, None, None, hidden)
     query = select(func.count()).select_from(SurveyParticipation).where(
         SurveyParticipation.wave_id == wave.wave_id)
     if department_id is None:
         invited = sum(snapshot.invited.values())
     else:
-        subtree = departments.descendants(snapshot.parent_of, [department_id]) \
-            if department_id in snapshot.parent_of else set()
+        subtree = departments.descendants(snapshot.parent_of, [department_id])
         invited = sum(snapshot.invited.get(d, 0) for d in subtree)
         query = query.join(User, User.id == SurveyParticipation.user_id).where(
             User.department_id.in_(departments.descendants(
                 departments.parent_map(session), [department_id])))
-    if invited < wave.min_group_size:
-        return Participation(None, None, None, "below_k")
     respondents = min(session.scalar(query) or 0, invited)
     return Participation(invited, respondents, participation_rate(respondents, invited), None)
 
@@ -1346,7 +1344,8 @@ def group_results(session: Session, actor: Actor, wave_id: int,
     if department_id is not None and department_id in snapshot.report \
             and snapshot.report[department_id] != department_id:
         target = snapshot.report[department_id]
-        reported_under = _department_refs(session, [target]).get(target)
+        reported_under = whole_audience() if target is None \
+            else _department_refs(session, [target]).get(target)
     groups = {g.department_id: g for g in _groups(session, [wave_id], [department_id, None])}
     group, org = groups.get(department_id), groups.get(None)
     cells = _group_cells(session, [g.id for g in (group, org) if g is not None])
@@ -1435,7 +1434,7 @@ def heatmap(session: Session, actor: Actor, wave_id: int,
         group = groups.get(dept)
         if group is None:
             target = snapshot.report.get(dept)
-            heat.append(HeatRow(refs[dept], depth, refs.get(target) if target else None,
+            heat.append(HeatRow(refs[dept], depth, refs.get(target) if target else whole_audience(),
                                 "below_k", None, {}))
             continue
         row_cells: dict[str, HeatCell] = {}

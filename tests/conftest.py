@@ -7,14 +7,21 @@ PostgreSQL tests skip on a laptop without a server; with CI=true they fail inste
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
 os.environ.setdefault("INTRANET_BCRYPT_ROUNDS", "4")  # fast hashes in tests only
+# CI machines are small and busy: no property test may fail on wall-clock time.
+hypothesis_settings.register_profile("peyvand", deadline=None)
+hypothesis_settings.load_profile("peyvand")
+# Survey wave keys of this test run, never the checkout's own keys/ folder.
+os.environ.setdefault("INTRANET_KEY_DIR", tempfile.mkdtemp(prefix="peyvand-test-keys-"))
 
 from data_access import db  # noqa: E402
 from data_access.models import AuditEntry, Base, Department, User  # noqa: E402

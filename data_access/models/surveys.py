@@ -152,6 +152,9 @@ class SurveyWave(Base):
     invited: Mapped[int] = mapped_column(Integer, default=0)
     respondents: Mapped[int | None] = mapped_column(Integer)  # known once closed
     results_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when results were built
+    # Names the wave's key file outside the database (data_access/sealing.py); NULL for
+    # waves opened before per-wave keys, sealed under the legacy key.
+    key_id: Mapped[str | None] = mapped_column(String(32))
 
 
 class SurveyWaveItem(Base):
@@ -230,7 +233,8 @@ class SurveyAnswer(Base):
 
     wave_id: Mapped[int] = mapped_column(ForeignKey("survey_waves.id"), primary_key=True)
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    department_id: Mapped[int] = mapped_column(Integer)  # reporting department (≥ k respondents)
+    # Reporting department (owning ≥ k respondents); NULL: the wave's whole audience.
+    department_id: Mapped[int | None] = mapped_column(Integer)
     wave_item_id: Mapped[int] = mapped_column(ForeignKey("survey_wave_items.id"))
     value: Mapped[int] = mapped_column(SmallInteger)
 
@@ -244,7 +248,8 @@ class SurveyComment(Base):
 
     wave_id: Mapped[int] = mapped_column(ForeignKey("survey_waves.id"), primary_key=True)
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    department_id: Mapped[int] = mapped_column(Integer)  # ≥ comment-threshold respondents
+    # Owning ≥ comment-threshold respondents; NULL: the wave's whole audience.
+    department_id: Mapped[int | None] = mapped_column(Integer)
     wave_item_id: Mapped[int] = mapped_column(ForeignKey("survey_wave_items.id"))
     body: Mapped[str] = mapped_column(Text)
 

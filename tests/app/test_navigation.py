@@ -158,3 +158,12 @@ def test_a_language_picked_on_the_sign_in_page_is_saved_to_the_account(open_app)
     finally:
         _set_saved_locale("employee", "fa")
 
+
+
+@pytest.mark.parametrize(("locale", "words"), [("fa", "پیکربندی"), ("en", "not configured")])
+def test_a_bad_survey_key_stops_the_app_with_a_clear_message(open_app, monkeypatch, locale,
+                                                              words):
+    monkeypatch.setenv("INTRANET_SURVEY_KEY", "too-short")
+    at = open_app("employee", locale=locale)
+    assert not at.exception
+    assert any(words in error.value for error in at.error)

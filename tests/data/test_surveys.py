@@ -24,6 +24,7 @@ from data_access.models.surveys import (
     SurveyParticipation,
     SurveySubmissionPool,
     SurveyWave,
+    SurveyWaveDepartment,
     SurveyWaveItem,
 )
 from data_access.survey_rules import summarise_enps, summarise_likert
@@ -361,7 +362,13 @@ def test_heatmap_labels_hidden_cells_with_their_reason(session, org, closed_wave
 
 
 def test_complementary_suppression_stops_subtraction(session, org):
-    """Root has 3 respondents of its own: showing both children would reveal them."""
+    """Root has 3 respondents of its own: showing both children would reveal them.
+
+    Since the root may not keep fewer than k under its own label (issue 7), its
+    3 are stored together with its smaller child (PR, 7) when the wave closes:
+    PR is reported under the root, so neither a page, an export nor a dump
+    leaves 3 people to subtract.
+    """
     rng = random.Random(12)
     root_people = add_people(session, org.root, 3, "r")
     pr_people = add_people(session, org.pr_dept, 7, "p")
@@ -371,14 +378,20 @@ def test_complementary_suppression_stops_subtraction(session, org):
     close(session, wave_id)
     rows = {r.department.id: r for r in surveys.heatmap(session, org.pr, wave_id, org.root)}
     assert rows[org.root].hidden is None
-    assert rows[org.pr_dept].hidden == "complementary"  # the smaller child
+    assert rows[org.pr_dept].hidden == "below_k"  # the smaller child, merged into the root
+    assert rows[org.pr_dept].reported_under.id == org.root
     assert rows[org.traffic].hidden is None
-    assert all(c.hidden == "complementary" for c in rows[org.pr_dept].cells.values()) or \
-        rows[org.pr_dept].cells == {}
+    assert rows[org.pr_dept].cells == {}
     exported = [r for r in surveys.export_rows(session, org.pr, wave_id)
                 if r.department.id == org.pr_dept]
-    assert exported and all(r.hidden == "complementary" for r in exported)
+    assert exported and all(r.hidden is not None for r in exported)
     assert all(r.n is None and r.score is None and r.participation is None for r in exported)
+    # At rest: the root's label owns 3 + 7 respondents, traffic's its 9.
+    labels = dict(session.execute(select(SurveyWaveDepartment.department_id,
+                                         SurveyWaveDepartment.report_department_id)
+                                  .where(SurveyWaveDepartment.wave_id == wave_id)).all())
+    assert labels[org.root] == labels[org.pr_dept] == org.root
+    assert labels[org.traffic] == org.traffic
 
 
 def test_exports_hide_what_the_page_hides(session, org, closed_wave):

@@ -10,8 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from data_access import surveys
-from data_access.survey_rules import respondent_rollup, subtree_headcounts
+from data_access import sealing, surveys
+from data_access.survey_rules import (
+    respondent_rollup,
+    rollup_total_too_small,
+    subtree_headcounts,
+)
 
 
 @st.composite
@@ -38,14 +42,22 @@ def _ancestors(parent_of, node):
 def test_every_reporting_department_holds_k_respondents_of_its_own(case):
     parent_of, respondents, k = case
     target = respondent_rollup(parent_of, respondents, k)
-    stored: dict[int, int] = {}
+    stored: dict[int | None, int] = {}
     for node, n in respondents.items():
-        assert target[node] in _ancestors(parent_of, node)  # only ever upwards
+        # Only ever upwards; None is the wave's whole audience, above every root.
+        assert target[node] in [*_ancestors(parent_of, node), None]
         stored[target[node]] = stored.get(target[node], 0) + n
     assert sum(stored.values()) == sum(respondents.values())
+    if rollup_total_too_small(respondents, k):
+        # Too few overall: everything is the whole audience's (the root, when there
+        # is one), and the caller stores nothing readable.
+        roots = [node for node, parent in parent_of.items() if parent is None]
+        assert set(target.values()) == {roots[0] if len(roots) == 1 else None}
+        return
     for department, n in stored.items():
-        assert target[department] == department
-        assert n >= k or parent_of[department] is None or n == 0
+        assert department is None or target[department] == department
+        # Every label, a root or the whole audience included, owns k respondents or none.
+        assert n >= k or n == 0
 
 
 @settings(max_examples=300, deadline=None)
@@ -58,19 +70,45 @@ def test_a_reporting_departments_subtree_is_exactly_its_department_subtree(case)
     for department in parent_of:
         if target[department] != department:
             continue
-        reported = sum(n for node, n in respondents.items()
-                       if department in _ancestors(parent_of, target[node]))
+        reported = sum(n for node, n in respondents.items() if target[node] is not None
+                       and department in _ancestors(parent_of, target[node]))
         assert reported == subtree[department]
 
 
 def test_rollup_by_hand():
     parent_of = {1: None, 2: 1, 3: 2, 4: 2, 5: 1}
-    # 3 has 2 (too few: goes to 2), 4 has 6, 2 has 1+2=3 (too few: goes to 1), 5 has 9.
+    # 3 has 2 (too few: goes to 2), 4 has 6, 2 has 1+2=3 (too few: goes to 1), 5 has 9;
+    # the root 1 then holds 3 < 5 and hands them to the whole audience, which
+    # absorbs its smallest labelled child, 4 (6 people), to own 9 respondents.
+    # With a single root, the root is the whole audience's label.
     assert respondent_rollup(parent_of, {1: 0, 2: 1, 3: 2, 4: 6, 5: 9}, 5) == {
-        1: 1, 2: 1, 3: 1, 4: 4, 5: 5}
+        1: 1, 2: 1, 3: 1, 4: 1, 5: 5}
+    # A root that holds k keeps its label.
+    assert respondent_rollup(parent_of, {1: 5, 4: 6}, 5) == {1: 1, 2: 1, 3: 1, 4: 4, 5: 1}
     assert respondent_rollup(parent_of, {3: 5, 2: 0}, 5)[3] == 3
     with pytest.raises(ValueError):
         respondent_rollup(parent_of, {}, 2)
+
+
+def test_a_root_never_keeps_fewer_than_k_under_its_own_label():
+    """The review's case: a 40-person wave whose root department held one respondent."""
+    parent_of = {1: None, 2: 1, 3: 1, 4: 1}
+    target = respondent_rollup(parent_of, {1: 1, 2: 13, 3: 12, 4: 14}, 5)
+    # The root's one respondent is reported together with its smallest branch (3).
+    assert target == {1: 1, 2: 2, 3: 1, 4: 4}
+
+
+def test_partial_audience_roots_below_k_are_merged_not_kept():
+    """A wave sent to chosen departments makes each of them a root."""
+    parent_of = {10: None, 20: None, 21: 20}
+    target = respondent_rollup(parent_of, {10: 3, 20: 0, 21: 8}, 5)
+    assert target == {10: None, 20: None, 21: None}  # 3 alone would be readable
+    # k = 3: 20's one respondent goes to the whole audience, which absorbs the
+    # smaller of the two labels directly under it (10, with 3).
+    target = respondent_rollup(parent_of, {10: 3, 20: 1, 21: 8}, 3)
+    assert target == {10: None, 20: None, 21: 21}
+    assert rollup_total_too_small({10: 2, 20: 1}, 5)
+    assert not rollup_total_too_small({10: 2, 20: 3}, 5)
 
 
 TEHRAN_9_30 = datetime(2025, 9, 23, 6, 0, tzinfo=UTC)  # 1 Mehr 1404, 09:30 in Tehran
@@ -123,8 +161,10 @@ def test_worst_case_submission_fits_the_sealed_size():
     payload = {"d": 10**9, "a": [[10**9, 10], [10**9, 10], [10**9, 10]],
                "c": [[10**9, "\U0001f600" * surveys.COMMENT_MAX]]}
     assert len(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()) <= size
-    sealed = surveys._seal(7, size, payload)
+    key_id = sealing.new_key_id()
+    sealing.create_wave_key(key_id)
+    sealed = sealing.seal(7, key_id, size, payload)
     assert len(sealed) == 12 + size + 16
-    assert surveys._unseal(7, sealed) == payload
+    assert sealing.unseal(7, key_id, sealed) == payload
     with pytest.raises(Exception):  # noqa: B017 - any failure: the wave id is authenticated
-        surveys._unseal(8, sealed)
+        sealing.unseal(8, key_id, sealed)
