@@ -122,8 +122,20 @@ def build_authenticator() -> stauth.Authenticate:
                                        signed_in_at=datetime.fromtimestamp(token["iat"], UTC))
         return token if actor else None
 
+    delete_cookie = cookies.delete_cookie
+    deleted = False
+
+    def delete_cookie_once() -> None:
+        # Both the library's logout and our own sign-out path delete the cookie;
+        # a second delete in one run is a duplicate element key ('delete').
+        nonlocal deleted
+        if not deleted:
+            deleted = True
+            delete_cookie()
+
     cookie_model._token_encode = encode_with_issue_time
     cookies.get_cookie = checked_cookie
+    cookies.delete_cookie = delete_cookie_once
     return authenticator
 
 
