@@ -5,6 +5,10 @@ from __future__ import annotations
 from data_access import db, users
 
 
+def _submit(at):
+    next(b for b in at.button if b.label in ("ورود", "Sign in")).click().run()
+
+
 def test_first_run_after_the_session_is_revoked_shows_the_sign_in_page(open_app, app_env):
     """Finding 9: this run deleted the cookie twice: StreamlitDuplicateElementKey('delete')."""
     at = open_app("manager")
@@ -18,3 +22,19 @@ def test_first_run_after_the_session_is_revoked_shows_the_sign_in_page(open_app,
     at.run()  # and the next run is a plain sign-in page
     assert not at.exception
     assert "actor" not in at.session_state
+
+
+def test_an_unknown_name_is_told_it_must_wait_like_a_real_one(open_app):
+    answers = {}
+    for username in ("user00003", "nobody-at-all"):
+        at = open_app(None, locale="en")
+        seen = []
+        for _ in range(users.CLIENT_LIMIT + 1):
+            at.text_input[0].input(username)
+            at.text_input[1].input("wrong-password")
+            _submit(at)
+            seen.append([e.value for e in at.error])
+        answers[username] = seen
+    assert answers["user00003"] == answers["nobody-at-all"]
+    assert answers["nobody-at-all"][0] == ["The username or password is incorrect."]
+    assert "locked for 15 minutes" in answers["nobody-at-all"][-1][0]

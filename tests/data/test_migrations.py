@@ -119,8 +119,8 @@ def test_migrated_foreign_keys_are_enforced(empty_engine):
     with pytest.raises(IntegrityError), empty_engine.begin() as conn:
         conn.execute(text(
             "INSERT INTO users (username, display_name, name_key, department_id, role, locale,"
-            " active, password_hash, failed_attempts, tokens_valid_after, created_at, updated_at)"
-            " VALUES ('x', 'x', 'x', 424242, 'employee', 'fa', true, 'h', 0,"
+            " active, password_hash, tokens_valid_after, created_at, updated_at)"
+            " VALUES ('x', 'x', 'x', 424242, 'employee', 'fa', true, 'h',"
             " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
 
 
@@ -132,8 +132,8 @@ def test_migrated_check_constraints_hold(empty_engine):
     with pytest.raises(IntegrityError), empty_engine.begin() as conn:
         conn.execute(text(
             "INSERT INTO users (username, display_name, name_key, department_id, role, locale,"
-            " active, password_hash, failed_attempts, tokens_valid_after, created_at, updated_at)"
-            " VALUES ('x', 'x', 'x', 1, 'root', 'fa', true, 'h', 0,"
+            " active, password_hash, tokens_valid_after, created_at, updated_at)"
+            " VALUES ('x', 'x', 'x', 1, 'root', 'fa', true, 'h',"
             " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
 
 
