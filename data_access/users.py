@@ -292,10 +292,10 @@ def _lock(row: SignInThrottle, now: datetime) -> datetime:
 
 
 def _settle(session: Session, name_key: str, client_key: str, now: datetime, trusted: bool,
-            succeeded: bool | None) -> tuple[datetime | None, str | None]:
+            succeeded: bool | None, user: User | None = None) -> datetime | None:
     """Release the reservation and record the outcome (None: none, the check
-    itself failed): (locked until, which lock was set now: "client" | "account"
-    | None). Commits."""
+    itself failed); returns until when this client must now wait, if at all.
+    A lock set on a real account is audited in the same transaction. Commits."""
     every, this = _lock_rows(session, name_key, client_key, now)
     for row in (every, this) if not trusted else (this,):
         row.in_flight = max(row.in_flight - 1, 0)
@@ -317,8 +317,11 @@ def _settle(session: Session, name_key: str, client_key: str, now: datetime, tru
             scope = scope or "account"
             if not trusted and locked_until is None:
                 locked_until = until
+    if scope is not None and user is not None:
+        audit.record(session, None, "user.locked", "user", user.id, username=user.username,
+                     scope=scope)
     session.commit()
-    return locked_until, scope
+    return locked_until
 
 
 def prune_sign_in_throttle(session: Session, now: datetime | None = None) -> int:
@@ -377,14 +380,10 @@ def authenticate(
         session.rollback()
         _settle(session, name_key, client_key, now, trusted, succeeded=None)
         raise
-    locked_until, scope = _settle(session, name_key, client_key, now, trusted, succeeded)
+    locked_until = _settle(session, name_key, client_key, now, trusted, succeeded, user)
     _prune_quietly(session, now)
     if succeeded:
         return SignInResult(SignIn.OK, actor=to_actor(user))
-    if scope is not None and user is not None:
-        audit.record(session, None, "user.locked", "user", user.id, username=user.username,
-                     scope=scope)
-        session.commit()
     if locked_until is not None:
         return SignInResult(SignIn.LOCKED, locked_until=locked_until)
     return SignInResult(SignIn.INVALID)
