@@ -115,7 +115,8 @@ def login_page() -> None:
         st.rerun()
     elif status is False:
         if st.session_state.get("_sign_in_outcome") == "locked":
-            st.error(t("login.locked", minutes=int(users.LOCKOUT.total_seconds() // 60)))
+            st.error(t("login.locked", minutes=users.minutes_until(
+                st.session_state.get("_locked_until"))))
         else:
             st.error(t("login.invalid"))
     if read(settings.demo_mode):

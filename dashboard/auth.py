@@ -80,9 +80,24 @@ class DatabaseCredentials(Mapping):
         return 0
 
 
+def client_address() -> str:
+    """The browser's address, which the sign-in throttle counts failures by.
+
+    Streamlit's server (Uvicorn) replaces the TCP peer with the last address of
+    X-Forwarded-For only when the peer is a trusted proxy (127.0.0.1 and ::1,
+    or FORWARDED_ALLOW_IPS), so a browser cannot choose its own address. Local
+    connections, and a proxy that does not send the header, give "" (one client).
+    """
+    try:
+        address = st.context.ip_address
+    except Exception:  # no script run context (e.g. a bare test)
+        address = None
+    return address if isinstance(address, str) else ""
+
+
 def _check_credentials(username: str, password: str) -> bool:
     with session_scope() as session:
-        result = users.authenticate(session, username, password)
+        result = users.authenticate(session, username, password, client=client_address())
     st.session_state["_sign_in_outcome"] = result.outcome.value
     st.session_state["_locked_until"] = result.locked_until
     return result.outcome is users.SignIn.OK
@@ -122,8 +137,20 @@ def build_authenticator() -> stauth.Authenticate:
                                        signed_in_at=datetime.fromtimestamp(token["iat"], UTC))
         return token if actor else None
 
+    delete_cookie = cookies.delete_cookie
+    deleted = False
+
+    def delete_cookie_once() -> None:
+        # Both the library's logout and our own sign-out path delete the cookie;
+        # a second delete in one run is a duplicate element key ('delete').
+        nonlocal deleted
+        if not deleted:
+            deleted = True
+            delete_cookie()
+
     cookie_model._token_encode = encode_with_issue_time
     cookies.get_cookie = checked_cookie
+    cookies.delete_cookie = delete_cookie_once
     return authenticator
 
 

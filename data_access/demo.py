@@ -160,7 +160,7 @@ def seed_demo(session: Session, scale: str = "S", seed: int = 42) -> DemoContext
                          department_id=dept))
     for row in rows:
         row.update(name_key=search_key(row["display_name"]), email=f"{row['username']}@example.org",
-                   locale="fa", active=True, password_hash=password_hash, failed_attempts=0,
+                   locale="fa", active=True, password_hash=password_hash,
                    tokens_valid_after=now, created_at=now, updated_at=now)
     for start in range(0, len(rows), 5_000):
         session.execute(insert(User), rows[start:start + 5_000])

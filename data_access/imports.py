@@ -237,7 +237,7 @@ def apply(
         {"username": row.username, "display_name": row.display_name,
          "name_key": search_key(row.display_name), "email": row.email,
          "department_id": row.department_id, "role": row.role, "locale": row.locale,
-         "password_hash": password_hash, "active": True, "failed_attempts": 0,
+         "password_hash": password_hash, "active": True,
          "tokens_valid_after": now, "created_at": now, "updated_at": now}
         for row, password_hash in zip(prepared.rows, prepared.password_hashes, strict=True)
     ]

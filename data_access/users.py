@@ -6,25 +6,41 @@ from __future__ import annotations
 import base64
 import enum
 import hashlib
+import hmac
+import logging
+import math
 import os
 import re
+import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
 import bcrypt
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from data_access import audit
+from data_access import audit, settings
 from data_access.errors import Conflict, InvalidInput, NotFound, PermissionDenied, get_or_not_found
-from data_access.models import LOCALES, ROLES, Department, User, utcnow
+from data_access.models import (
+    LOCALES,
+    ROLES,
+    AppSetting,
+    Department,
+    SignInThrottle,
+    User,
+    utcnow,
+)
 from data_access.permissions import Actor, require
 from data_access.text import normalize_username, search_key, validated_name
 
+logger = logging.getLogger(__name__)
+
 PASSWORD_MIN, PASSWORD_MAX = 8, 64
-MAX_FAILED_ATTEMPTS = 5
-LOCKOUT = timedelta(minutes=15)
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 EMAIL_RE = re.compile(r"^[^@\s<>\x00-\x1f\x7f]+@[^@\s<>\x00-\x1f\x7f]+\.[^@\s<>\x00-\x1f\x7f]+$")
 NAME_MAX, EMAIL_MAX = 200, 254
@@ -117,6 +133,41 @@ def to_actor(user: User) -> Actor:
 
 
 # --- signing in -------------------------------------------------------------
+#
+# Failures are counted per (name, client) and per name from every client
+# together, in the database so that every replica sees them, keyed by keyed
+# hashes of the normalised name and the client's address. Unknown and
+# deactivated names go through exactly the same steps as real ones, so the
+# answers and their timing do not tell which names exist.
+#
+# - One client: CLIENT_LIMIT failures on a name make that client wait
+#   (LOCKOUT, doubled at each further lock in a row). Other clients are not
+#   affected, so a stranger cannot lock the owner out.
+# - Every client together: ACCOUNT_LIMIT failures within ACCOUNT_WINDOW make
+#   the name wait for every client (again doubling), which caps guessing from
+#   many addresses. One client alone cannot reach it. Clients that signed in
+#   to the name successfully within TRUSTED_CLIENT are let through this lock
+#   (and only limited by their own failures), so the owner's usual machines
+#   keep working during an attack.
+# - An attempt reserves a slot before the password is checked, so parallel
+#   guesses cannot exceed the limits; a correct password releases its slot,
+#   and an attempt that finds every slot taken by attempts still being
+#   checked waits for them instead of being refused.
+
+CLIENT_LIMIT = 5
+MAX_FAILED_ATTEMPTS = CLIENT_LIMIT
+ACCOUNT_LIMIT = 20
+ACCOUNT_WINDOW = timedelta(minutes=15)
+LOCKOUT = timedelta(minutes=15)
+MAX_LOCKOUT = timedelta(hours=24)
+FAILURE_MEMORY = timedelta(hours=24)  # failures and strikes older than this are forgotten
+TRUSTED_CLIENT = timedelta(days=30)
+RESERVATION_TTL = timedelta(seconds=30)  # a reservation left by a crashed process expires
+SLOT_WAIT_SECONDS, SLOT_POLL_SECONDS = 30.0, 0.05
+EVERY_CLIENT = "*"
+THROTTLE_KEY_ENV = "INTRANET_SIGNIN_KEY"
+THROTTLE_KEY_SETTING = "sign_in_throttle_key"
+
 
 class SignIn(enum.Enum):
     OK = "ok"
@@ -131,45 +182,219 @@ class SignInResult:
     locked_until: datetime | None = None
 
 
-def authenticate(
-    session: Session, username: str, password: str, now: datetime | None = None
-) -> SignInResult:
-    """Check a password; five failures in a row lock the account for 15 minutes.
+def _throttle_secret(session: Session, create: bool = True) -> bytes | None:
+    """INTRANET_SIGNIN_KEY, else a random key kept in the database (shared by every
+    replica with no setup; set the variable to keep it out of database backups)."""
+    secret = os.environ.get(THROTTLE_KEY_ENV)
+    if secret:
+        return secret.encode()
+    stored = settings.get(session, THROTTLE_KEY_SETTING)
+    if stored is None and not create:
+        return None
+    if stored is None:  # the first sign-in ever; replicas starting together agree on one
+        session.execute(_insert(session)(AppSetting)
+                        .values(key=THROTTLE_KEY_SETTING, value=secrets.token_hex(32))
+                        .on_conflict_do_nothing(index_elements=["key"]))
+        session.commit()
+        stored = settings.get(session, THROTTLE_KEY_SETTING)
+    return stored.encode()
 
-    The counter lives in the database (atomic updates), so every app process
-    and replica sees the same count. Commits the session (see below).
-    """
-    now = now or utcnow()
-    user = session.scalar(select(User).where(User.username == normalize_username(username)))
-    if user is None or not user.active:
-        verify_password(password, _dummy_hash())
-        return SignInResult(SignIn.INVALID)
-    # Reserve this attempt before checking the password, atomically and
-    # committed at once, so that parallel guesses cannot exceed the limit.
-    attempt = session.scalar(
-        update(User)
-        .where(User.id == user.id,
-               or_(User.locked_until.is_(None), User.locked_until <= now),
-               User.failed_attempts < MAX_FAILED_ATTEMPTS)
-        .values(failed_attempts=User.failed_attempts + 1)
-        .returning(User.failed_attempts)
-    )
+
+def throttle_keys(session: Session, username: str, client: str) -> tuple[str, str]:
+    """(name key, client key): keyed hashes, so that neither a typed name (perhaps
+    a password typed into the wrong field) nor an address is stored. May commit
+    (the first time, to store a new key)."""
+    return _keys(_throttle_secret(session), username, client)
+
+
+def _keys(secret: bytes, username: str, client: str) -> tuple[str, str]:
+    name = hmac.new(secret, b"name\0" + normalize_username(username).encode(), "sha256")
+    address = hmac.new(secret, b"client\0" + (client or "").encode(), "sha256")
+    return name.hexdigest(), address.hexdigest()
+
+
+def _insert(session: Session):
+    """The dialect's INSERT, which has ON CONFLICT on both databases."""
+    dialect = session.get_bind().dialect.name
+    return postgresql_insert if dialect == "postgresql" else sqlite_insert
+
+
+def _lock_rows(session: Session, name_key: str, client_key: str, now: datetime
+               ) -> tuple[SignInThrottle, SignInThrottle]:
+    """The name's (every-client, this-client) rows, created if missing and locked
+    for this transaction: the upsert takes the row locks on PostgreSQL, and the
+    write lock on SQLite, always in the same order."""
+    insert = _insert(session)(SignInThrottle)
+    statement = insert.values([
+        {"name_key": name_key, "client_key": key, "failures": 0, "strikes": 0,
+         "in_flight": 0, "updated_at": now}
+        for key in (EVERY_CLIENT, client_key)])
+    session.execute(statement.on_conflict_do_update(
+        index_elements=["name_key", "client_key"],
+        set_={"updated_at": statement.excluded.updated_at}))
+    rows = {row.client_key: row for row in session.scalars(
+        select(SignInThrottle)
+        .where(SignInThrottle.name_key == name_key,
+               SignInThrottle.client_key.in_((EVERY_CLIENT, client_key)))
+        .with_for_update().execution_options(populate_existing=True))}
+    return rows[EVERY_CLIENT], rows[client_key]
+
+
+def _forget_old(row: SignInThrottle, window: timedelta, now: datetime) -> None:
+    if row.locked_until is not None and row.locked_until <= now:
+        row.locked_until, row.failures, row.window_started = None, 0, None
+    if row.window_started is not None and row.window_started <= now - window:
+        row.failures, row.window_started = 0, None
+    if row.last_failure_at is not None and row.last_failure_at <= now - FAILURE_MEMORY:
+        row.failures, row.strikes, row.window_started = 0, 0, None
+    if row.in_flight and (row.in_flight_since is None
+                          or row.in_flight_since <= now - RESERVATION_TTL):
+        row.in_flight = 0
+
+
+def _locked(row: SignInThrottle, now: datetime) -> bool:
+    return row.locked_until is not None and row.locked_until > now
+
+
+def _trusted(row: SignInThrottle, now: datetime) -> bool:
+    return row.trusted_until is not None and row.trusted_until > now
+
+
+def _reserve(session: Session, name_key: str, client_key: str, now: datetime
+             ) -> tuple[str, datetime | None, bool]:
+    """("reserved" | "locked" | "busy", locked until, whether the client is
+    trusted: its reservation then holds no slot of the every-client row). Commits."""
+    every, this = _lock_rows(session, name_key, client_key, now)
+    _forget_old(every, ACCOUNT_WINDOW, now)
+    _forget_old(this, FAILURE_MEMORY, now)
+    trusted = _trusted(this, now)
+    if _locked(this, now):
+        verdict, until = "locked", this.locked_until
+    elif not trusted and _locked(every, now):
+        verdict, until = "locked", every.locked_until
+    elif this.failures + this.in_flight >= CLIENT_LIMIT or (
+            not trusted and every.failures + every.in_flight >= ACCOUNT_LIMIT):
+        verdict, until = "busy", None  # every slot is taken by an attempt being checked
+    else:
+        verdict, until = "reserved", None
+        for row in (every, this) if not trusted else (this,):
+            row.in_flight += 1
+            row.in_flight_since = now
     session.commit()
-    if attempt is None:
-        verify_password(password, _dummy_hash())  # a locked answer takes as long as any other
-        locked_until = session.scalar(select(User.locked_until).where(User.id == user.id))
-        return SignInResult(SignIn.LOCKED, locked_until=locked_until)
-    if verify_password(password, user.password_hash):
-        session.execute(update(User).where(User.id == user.id)
-                        .values(failed_attempts=0, locked_until=None))
+    return verdict, until, trusted
+
+
+def _lock(row: SignInThrottle, now: datetime) -> datetime:
+    row.locked_until = now + min(LOCKOUT * 2 ** min(row.strikes, 16), MAX_LOCKOUT)
+    row.strikes += 1
+    row.failures, row.window_started = 0, None
+    return row.locked_until
+
+
+def _settle(session: Session, name_key: str, client_key: str, now: datetime, trusted: bool,
+            succeeded: bool | None, user: User | None = None) -> datetime | None:
+    """Release the reservation and record the outcome (None: none, the check
+    itself failed); returns until when this client must now wait, if at all.
+    A lock set on a real account is audited in the same transaction. Commits."""
+    every, this = _lock_rows(session, name_key, client_key, now)
+    for row in (every, this) if not trusted else (this,):
+        row.in_flight = max(row.in_flight - 1, 0)
+    locked_until, scope = None, None
+    if succeeded is None:
+        pass
+    elif succeeded:
+        this.failures, this.strikes, this.window_started = 0, 0, None
+        this.trusted_until = now + TRUSTED_CLIENT
+    else:
+        for row in (every, this):
+            row.failures += 1
+            row.window_started = row.window_started or now
+            row.last_failure_at = now
+        if this.failures >= CLIENT_LIMIT:
+            locked_until, scope = _lock(this, now), "client"
+        if every.failures >= ACCOUNT_LIMIT:
+            until = _lock(every, now)
+            scope = scope or "account"
+            if not trusted and locked_until is None:
+                locked_until = until
+    if scope is not None and user is not None:
+        audit.record(session, None, "user.locked", "user", user.id, username=user.username,
+                     scope=scope)
+    session.commit()
+    return locked_until
+
+
+def prune_sign_in_throttle(session: Session, now: datetime | None = None) -> int:
+    """Forget rows untouched for longer than anything in them can matter. Commits."""
+    now = now or utcnow()
+    cutoff = now - FAILURE_MEMORY - MAX_LOCKOUT
+    deleted = session.execute(
+        delete(SignInThrottle).where(
+            SignInThrottle.updated_at < cutoff,
+            or_(SignInThrottle.trusted_until.is_(None), SignInThrottle.trusted_until < now))
+    ).rowcount
+    session.commit()
+    return deleted
+
+
+def _prune_quietly(session: Session, now: datetime) -> None:
+    # Housekeeping only: on PostgreSQL it may, rarely, collide with an attempt
+    # that revives a row being deleted; the next attempt prunes instead.
+    try:
+        prune_sign_in_throttle(session, now)
+    except DBAPIError:
+        session.rollback()
+        logger.info("sign-in throttle pruning skipped", exc_info=True)
+
+
+def authenticate(
+    session: Session, username: str, password: str, now: datetime | None = None,
+    client: str = "",
+) -> SignInResult:
+    """Check a password, throttled per (name, client) and per name (see above).
+
+    `client` identifies the browser (its address, as the web layer knows it).
+    Every path checks exactly one bcrypt hash, a dummy one when the name is
+    unknown, deactivated or waiting, so all answers take as long. Commits.
+    """
+    fixed_now = now
+    user = session.scalar(select(User).where(User.username == normalize_username(username)))
+    if user is not None and not user.active:
+        user = None
+    name_key, client_key = throttle_keys(session, username, client)
+    deadline = time.monotonic() + SLOT_WAIT_SECONDS
+    while True:
+        now = fixed_now or utcnow()
+        verdict, locked_until, trusted = _reserve(session, name_key, client_key, now)
+        if verdict != "busy" or time.monotonic() >= deadline:
+            break
+        time.sleep(SLOT_POLL_SECONDS)
+    if verdict != "reserved":
+        _prune_quietly(session, now)
+        verify_password(password, _dummy_hash())  # a refusal takes as long as any answer
+        return SignInResult(SignIn.LOCKED, locked_until=locked_until or now + LOCKOUT)
+    try:
+        succeeded = verify_password(password, user.password_hash if user else _dummy_hash())
+        succeeded = succeeded and user is not None
+    except BaseException:
+        session.rollback()
+        _settle(session, name_key, client_key, now, trusted, succeeded=None)
+        raise
+    locked_until = _settle(session, name_key, client_key, now, trusted, succeeded, user)
+    _prune_quietly(session, now)
+    if succeeded:
         return SignInResult(SignIn.OK, actor=to_actor(user))
-    if attempt >= MAX_FAILED_ATTEMPTS:
-        locked_until = now + LOCKOUT
-        session.execute(update(User).where(User.id == user.id)
-                        .values(failed_attempts=0, locked_until=locked_until))
-        audit.record(session, None, "user.locked", "user", user.id, username=user.username)
+    if locked_until is not None:
         return SignInResult(SignIn.LOCKED, locked_until=locked_until)
     return SignInResult(SignIn.INVALID)
+
+
+def minutes_until(locked_until: datetime | None, now: datetime | None = None) -> int:
+    """Whole minutes left of a wait, rounded up (at least one)."""
+    if locked_until is None:
+        return int(LOCKOUT.total_seconds() // 60)
+    seconds = (locked_until - (now or utcnow())).total_seconds()
+    return max(1, math.ceil(seconds / 60))
 
 
 def active_actor(session: Session, username: str | None,
@@ -231,13 +456,12 @@ class UserRow:
     role: str
     locale: str
     active: bool
-    locked_until: datetime | None
     updated_at: datetime
 
 
 def _user_rows(query) -> list[UserRow]:
     return [UserRow(u.id, u.username, u.display_name, u.email, u.department_id, dept,
-                    u.role, u.locale, u.active, u.locked_until, u.updated_at)
+                    u.role, u.locale, u.active, u.updated_at)
             for u, dept in query]
 
 
@@ -354,10 +578,14 @@ def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> No
 
 
 def reset_password(session: Session, actor: Actor, user_id: int, new_password: str) -> None:
-    """An admin sets a new password; the account is unlocked and signed out everywhere."""
+    """An admin sets a new password; the account is unlocked (for every client)
+    and signed out everywhere."""
     require(actor, "administer")
     user = get_or_not_found(session, User, user_id)
     user.password_hash = hash_password(validate_password(new_password, field="new_password"))
-    user.failed_attempts, user.locked_until = 0, None
+    secret = _throttle_secret(session, create=False)
+    if secret is not None:  # else nobody has tried to sign in yet
+        name_key, _ = _keys(secret, user.username, "")
+        session.execute(delete(SignInThrottle).where(SignInThrottle.name_key == name_key))
     revoke_sessions(session, user.id)
     audit.record(session, actor, "user.reset_password", "user", user.id, username=user.username)

@@ -2,9 +2,17 @@
 
 from data_access.models import news, surveys  # noqa: F401  (register their tables)
 from data_access.models.base import Base, UTCDateTime, utcnow
-from data_access.models.core import LOCALES, ROLES, AppSetting, AuditEntry, Department, User
+from data_access.models.core import (
+    LOCALES,
+    ROLES,
+    AppSetting,
+    AuditEntry,
+    Department,
+    SignInThrottle,
+    User,
+)
 
 __all__ = [
-    "AppSetting", "AuditEntry", "Base", "Department", "LOCALES", "ROLES", "User", "UTCDateTime",
-    "utcnow",
+    "AppSetting", "AuditEntry", "Base", "Department", "LOCALES", "ROLES", "SignInThrottle", "User",
+    "UTCDateTime", "utcnow",
 ]

@@ -44,13 +44,37 @@ class User(Base):
     locale: Mapped[str] = mapped_column(String(2), default="fa")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str] = mapped_column(String(100))
-    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Sign-in cookies issued before this instant are refused (logout,
     # deactivation and password changes move it forward).
     tokens_valid_after: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins per (name, client) and per name from every client together.
+
+    Keyed by keyed hashes (data_access.users), never by the typed name or the
+    address, and kept for unknown names exactly as for real ones, so that the
+    answers do not tell which names exist. Rows nobody touched for a while are
+    pruned.
+    """
+
+    __tablename__ = "sign_in_throttle"
+
+    name_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    client_key: Mapped[str] = mapped_column(String(64), primary_key=True)  # "*": every client
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    strikes: Mapped[int] = mapped_column(Integer, default=0)  # locks in a row: doubles the next
+    # Attempts whose password is being checked right now (reserved, not yet settled).
+    in_flight: Mapped[int] = mapped_column(Integer, default=0)
+    in_flight_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A client that signed in to this name recently is let through an account-wide lock.
+    trusted_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class AuditEntry(Base):

@@ -119,8 +119,8 @@ def test_migrated_foreign_keys_are_enforced(empty_engine):
     with pytest.raises(IntegrityError), empty_engine.begin() as conn:
         conn.execute(text(
             "INSERT INTO users (username, display_name, name_key, department_id, role, locale,"
-            " active, password_hash, failed_attempts, tokens_valid_after, created_at, updated_at)"
-            " VALUES ('x', 'x', 'x', 424242, 'employee', 'fa', true, 'h', 0,"
+            " active, password_hash, tokens_valid_after, created_at, updated_at)"
+            " VALUES ('x', 'x', 'x', 424242, 'employee', 'fa', true, 'h',"
             " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
 
 
@@ -132,8 +132,8 @@ def test_migrated_check_constraints_hold(empty_engine):
     with pytest.raises(IntegrityError), empty_engine.begin() as conn:
         conn.execute(text(
             "INSERT INTO users (username, display_name, name_key, department_id, role, locale,"
-            " active, password_hash, failed_attempts, tokens_valid_after, created_at, updated_at)"
-            " VALUES ('x', 'x', 'x', 1, 'root', 'fa', true, 'h', 0,"
+            " active, password_hash, tokens_valid_after, created_at, updated_at)"
+            " VALUES ('x', 'x', 'x', 1, 'root', 'fa', true, 'h',"
             " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
 
 
@@ -185,3 +185,29 @@ def test_postgresql_pool_keeps_enough_connections_for_concurrent_sessions(
         assert (engine.pool.size(), engine.pool._max_overflow) == (size, overflow)
     finally:
         engine.dispose()
+
+
+def test_signin_throttle_migration_keeps_existing_accounts(empty_engine):
+    """0005 drops the old lockout columns from a populated users table (which
+    other tables reference) without losing or breaking the accounts."""
+    db.upgrade(empty_engine, "0003_surveys")
+    with empty_engine.begin() as conn:
+        conn.execute(text("INSERT INTO departments (name, name_key, active, created_at)"
+                          " VALUES ('d', 'd', true, CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO users (username, display_name, name_key, department_id, role, locale,"
+            " active, password_hash, failed_attempts, locked_until, tokens_valid_after,"
+            " created_at, updated_at) VALUES ('sara', 'Sara', 'sara', 1, 'admin', 'fa', true,"
+            " 'h', 3, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP,"
+            " CURRENT_TIMESTAMP)"))
+        conn.execute(text("INSERT INTO audit_log (at, actor_id, action, entity)"
+                          " VALUES (CURRENT_TIMESTAMP, 1, 'x', 'user')"))
+    db.upgrade(empty_engine)
+    assert _differences(empty_engine) == []
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT username, role FROM users")).all() == [("sara", "admin")]
+        assert conn.execute(text("SELECT actor_id FROM audit_log")).scalar() == 1
+    db.downgrade(empty_engine, "0003_surveys")
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT username, failed_attempts, locked_until FROM users")
+                            ).all() == [("sara", 0, None)]

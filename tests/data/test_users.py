@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from data_access import users
 from data_access.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from data_access.models import AuditEntry, Department, User, utcnow
+from data_access.models import AuditEntry, Department, SignInThrottle, User, utcnow
 from data_access.users import SignIn
 from tests.conftest import TEST_PASSWORD, audit_entries, make_department, make_user
 
@@ -40,10 +40,22 @@ def _snapshot(session) -> tuple:
     session.expire_all()
     people = session.execute(select(
         User.id, User.username, User.display_name, User.email, User.department_id, User.role,
-        User.locale, User.active, User.password_hash, User.failed_attempts, User.locked_until,
+        User.locale, User.active, User.password_hash,
         User.tokens_valid_after).order_by(User.id)).all()
     audit_count = session.scalar(select(func.count()).select_from(AuditEntry))
-    return people, audit_count
+    throttle = session.execute(select(SignInThrottle.__table__).order_by(
+        SignInThrottle.name_key, SignInThrottle.client_key)).all()
+    return people, audit_count, throttle
+
+
+def _throttle(session, username: str, client: str | None = "") -> SignInThrottle | None:
+    """The (name, client) row of the sign-in throttle (client None: the row of
+    every client together), as the database has it now."""
+    name_key, client_key = users.throttle_keys(session, username, client or "")
+    client_key = users.EVERY_CLIENT if client is None else client_key
+    return session.scalar(select(SignInThrottle).where(
+        SignInThrottle.name_key == name_key, SignInThrottle.client_key == client_key)
+        .execution_options(populate_existing=True))
 
 
 # --- creating users ------------------------------------------------------------
@@ -408,14 +420,14 @@ def test_five_failures_lock_for_fifteen_minutes(session, org):
     # Wrong passwords during the lock do not extend it either.
     users.authenticate(session, "employee", "wrong-password", now=fifth_at + timedelta(minutes=1))
     session.commit()
-    assert _user(session, "employee").locked_until == fifth_at + timedelta(minutes=15)
+    assert _throttle(session, "employee").locked_until == fifth_at + timedelta(minutes=15)
 
     opened = users.authenticate(session, "employee", TEST_PASSWORD,
                                 now=fifth_at + timedelta(minutes=15, seconds=1))
     assert opened.outcome is SignIn.OK
     session.commit()
-    user = _user(session, "employee")
-    assert (user.failed_attempts, user.locked_until) == (0, None)
+    row = _throttle(session, "employee")
+    assert (row.failures, row.locked_until) == (0, None)
     [entry] = audit_entries(session, "user.locked")
     assert entry.entity_id == str(org.employee.id) and entry.actor_id is None
 
@@ -426,7 +438,7 @@ def test_lock_state_comes_back_from_the_database_timezone_aware(session, org):
         users.authenticate(session, "employee", "wrong-password", now=now)
     session.commit()
     with Session(session.get_bind()) as other:
-        locked_until = other.scalar(select(User.locked_until).where(User.username == "employee"))
+        locked_until = _throttle(other, "employee").locked_until
     assert locked_until == now + timedelta(minutes=15)
     assert locked_until.utcoffset() == timedelta(0)
 
@@ -437,8 +449,7 @@ def test_failure_counter_lives_in_the_database(session, org):
         users.authenticate(session, "employee", "wrong-password")
     session.commit()
     with Session(engine) as other:  # another app process
-        assert other.scalar(select(User.failed_attempts)
-                            .where(User.username == "employee")) == 3
+        assert _throttle(other, "employee").failures == 3
         # Two more failures there complete the five.
         assert users.authenticate(other, "employee", "wrong").outcome is SignIn.INVALID
         assert users.authenticate(other, "employee", "wrong").outcome is SignIn.LOCKED
@@ -454,7 +465,7 @@ def test_success_resets_the_counter(session, org):
     for _ in range(4):
         assert users.authenticate(session, "employee", "wrong").outcome is SignIn.INVALID
     session.commit()
-    assert _user(session, "employee").failed_attempts == 4
+    assert _throttle(session, "employee").failures == 4
 
 
 def test_failures_on_one_account_do_not_lock_another(session, org):
@@ -463,11 +474,37 @@ def test_failures_on_one_account_do_not_lock_another(session, org):
     assert users.authenticate(session, "manager", TEST_PASSWORD).outcome is SignIn.OK
 
 
-def test_unknown_users_are_never_locked_or_recorded(session, org):
-    before = _snapshot(session)
-    for _ in range(7):
-        assert users.authenticate(session, "ghost", "whatever-pass").outcome is SignIn.INVALID
-    assert _snapshot(session) == before
+def _answers(session, username: str, passwords: list[str], start, client: str = "c1"):
+    return [users.authenticate(session, username, password, client=client,
+                               now=start + timedelta(seconds=i))
+            for i, password in enumerate(passwords)]
+
+
+def test_unknown_deactivated_and_real_names_answer_the_same_sequence(session, org):
+    """Finding 8: five tries used to tell a real name (invalid x4, then locked)
+    from an unknown or deactivated one (invalid forever)."""
+    users.set_active(session, org.admin, org.outsider.id, False)
+    session.commit()
+    start = utcnow()
+    wrong = ["wrong-password"] * 7 + [TEST_PASSWORD]
+    real = _answers(session, "employee", wrong, start)
+    assert [r.outcome for r in real] == [SignIn.INVALID] * 4 + [SignIn.LOCKED] * 4
+    for name in ("ghost", "outsider", "Ghost.Two"):
+        assert _answers(session, name, wrong, start) == real, name
+    # The deactivated account's own password changes nothing either.
+    assert _answers(session, "outsider", [TEST_PASSWORD] * 8, start, client="c2") == _answers(
+        session, "ghost.three", [TEST_PASSWORD] * 8, start, client="c2") == real
+
+
+def test_throttle_stores_neither_the_typed_name_nor_the_address(session, org):
+    before_users = _snapshot(session)[0]
+    for _ in range(3):
+        users.authenticate(session, "typed-secret-name", "whatever-pass", client="203.0.113.9")
+    session.commit()
+    rows = session.execute(select(SignInThrottle.__table__)).all()
+    assert rows and not any("typed-secret-name" in str(row) or "203.0.113" in str(row)
+                            for row in rows)
+    assert _snapshot(session)[0] == before_users  # the users table is untouched
 
 
 def test_inactive_user_gets_invalid_even_with_right_password(session, org):
@@ -492,8 +529,7 @@ def test_reset_password_unlocks_and_revokes(session, org):
     users.reset_password(session, org.admin, org.employee.id, NEW_PASSWORD)
     session.commit()
 
-    user = _user(session, "employee")
-    assert (user.failed_attempts, user.locked_until) == (0, None)
+    assert _throttle(session, "employee") is None  # unlocked for every client
     assert users.active_actor(session, "employee", signed_in_at=signed_in_before) is None
     assert users.authenticate(session, "employee", TEST_PASSWORD).outcome is SignIn.INVALID
     assert users.authenticate(session, "employee", NEW_PASSWORD, now=now).outcome is SignIn.OK
@@ -660,7 +696,8 @@ def test_changing_own_password_signs_out_other_sessions(session, org):
                               signed_in_at=changed_at + timedelta(microseconds=1)) is not None
 
 
-def test_parallel_guesses_cannot_exceed_the_lockout_limit(database_url, org):
+def test_parallel_guesses_cannot_exceed_the_lockout_limit(database_url, org, real_checks,
+                                                          slow_checks):
     """Many wrong passwords at once: at most five are checked, then the account locks."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -676,6 +713,7 @@ def test_parallel_guesses_cannot_exceed_the_lockout_limit(database_url, org):
         outcomes = list(pool.map(guess, range(24)))
     assert outcomes.count(SignIn.INVALID) <= users.MAX_FAILED_ATTEMPTS - 1
     assert SignIn.LOCKED in outcomes
+    assert len(real_checks) <= users.MAX_FAILED_ATTEMPTS
     with db.session_scope(engine) as session:
         assert users.authenticate(session, "manager", TEST_PASSWORD).outcome is SignIn.LOCKED
 
@@ -694,3 +732,156 @@ def test_two_admins_editing_one_user_the_second_save_is_refused(session, org):
     session.rollback()
     assert raised.value.key == "errors.edited_by_someone_else"
     assert users.get_user(session, org.admin, row.id).role == "manager"
+
+
+# --- sign-in throttling: strangers, many clients, concurrency (finding 8) -------------
+
+@pytest.fixture
+def real_checks(monkeypatch):
+    """Counts the passwords checked against a real account's hash (not the dummy)."""
+    checked: list[str] = []
+    verify = users.verify_password
+
+    def counting(password: str, password_hash: str) -> bool:
+        if password_hash != users._dummy_hash():
+            checked.append(password)
+        return verify(password, password_hash)
+
+    monkeypatch.setattr(users, "verify_password", counting)
+    return checked
+
+
+@pytest.fixture
+def slow_checks(monkeypatch):
+    """Each password check takes a while, so that parallel attempts overlap."""
+    import time
+
+    verify = users.verify_password
+
+    def slow(password: str, password_hash: str) -> bool:
+        time.sleep(0.1)
+        return verify(password, password_hash)
+
+    monkeypatch.setattr(users, "verify_password", slow)
+
+
+def test_a_strangers_failures_do_not_lock_the_owner_out_elsewhere(session, org):
+    start = utcnow()
+    stranger = _answers(session, "admin", ["wrong-password"] * 6, start, client="198.51.100.7")
+    assert stranger[-1].outcome is SignIn.LOCKED
+    # The owner, from their own machine, at once and with the right password.
+    owner = users.authenticate(session, "admin", TEST_PASSWORD, client="10.0.0.5",
+                               now=start + timedelta(seconds=7))
+    assert owner.outcome is SignIn.OK and owner.actor == org.admin
+    # The stranger's client still waits, even with the right password.
+    assert users.authenticate(session, "admin", TEST_PASSWORD, client="198.51.100.7",
+                              now=start + timedelta(seconds=8)).outcome is SignIn.LOCKED
+
+
+def test_brute_force_across_many_clients_is_capped(session, org, real_checks):
+    start = utcnow()
+    # The owner signed in from their office machine last week.
+    assert users.authenticate(session, "manager", TEST_PASSWORD, client="10.0.0.5",
+                              now=start - timedelta(days=7)).outcome is SignIn.OK
+    real_checks.clear()
+    # 40 addresses, 4 guesses each (each stays under its own limit).
+    for i in range(40):
+        _answers(session, "manager", ["wrong-password"] * 4, start + timedelta(seconds=i),
+                 client=f"203.0.113.{i}")
+    assert len(real_checks) == users.ACCOUNT_LIMIT
+    # A new address is refused, even with the right password, and checks nothing.
+    fresh = users.authenticate(session, "manager", TEST_PASSWORD, client="192.0.2.1",
+                               now=start + timedelta(minutes=1))
+    assert fresh.outcome is SignIn.LOCKED and len(real_checks) == users.ACCOUNT_LIMIT
+    # The owner's known machine still signs in.
+    assert users.authenticate(session, "manager", TEST_PASSWORD, client="10.0.0.5",
+                              now=start + timedelta(minutes=1)).outcome is SignIn.OK
+    # After the wait the next round of guesses is capped again and waits twice as long.
+    lock_ends = fresh.locked_until
+    for i in range(40):
+        _answers(session, "manager", ["wrong-password"] * 4, lock_ends + timedelta(seconds=i),
+                 client=f"198.51.100.{i}")
+    assert len(real_checks) == 2 * users.ACCOUNT_LIMIT + 1
+    again = users.authenticate(session, "manager", TEST_PASSWORD, client="192.0.2.2",
+                               now=lock_ends + timedelta(minutes=1))
+    assert again.outcome is SignIn.LOCKED
+    assert again.locked_until - (lock_ends + timedelta(seconds=39)) <= 2 * users.LOCKOUT
+    assert again.locked_until - lock_ends > users.LOCKOUT + timedelta(minutes=1)
+    [first, second] = audit_entries(session, "user.locked")[-2:]
+    assert json.loads(second.details)["scope"] == "account"
+
+
+def test_one_client_alone_cannot_lock_the_name_for_everyone(session, org):
+    start = utcnow()
+    moment = start
+    for n in range(6):  # six lock periods in a row from one address; its waits double
+        answers = _answers(session, "pr", ["wrong-password"] * 5, moment, client="198.51.100.7")
+        assert answers[-1].outcome is SignIn.LOCKED
+        assert answers[-1].locked_until - (moment + timedelta(seconds=4)) \
+            == users.LOCKOUT * 2 ** n
+        moment = answers[-1].locked_until + timedelta(seconds=1)
+    assert users.authenticate(session, "pr", TEST_PASSWORD, client="192.0.2.1",
+                              now=moment).outcome is SignIn.OK
+
+
+def test_many_simultaneous_correct_sign_ins_all_succeed(database_url, org, slow_checks):
+    """Finding 8: the sixth of several parallel correct sign-ins was told "locked"."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from data_access import db
+
+    engine = db.get_engine(database_url)
+
+    def sign_in(_):
+        with db.session_scope(engine) as session:
+            return users.authenticate(session, "employee", TEST_PASSWORD).outcome
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        outcomes = list(pool.map(sign_in, range(12)))
+    assert outcomes == [SignIn.OK] * 12
+    with db.session_scope(engine) as session:
+        row = _throttle(session, "employee")
+        assert (row.failures, row.in_flight, row.locked_until) == (0, 0, None)
+
+
+def test_parallel_wrong_guesses_from_many_clients_stay_under_the_cap(database_url, org,
+                                                                      real_checks, slow_checks):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from data_access import db
+
+    engine = db.get_engine(database_url)
+
+    def guess(i):
+        with db.session_scope(engine) as session:
+            return users.authenticate(session, "manager", "wrong-password",
+                                      client=f"203.0.113.{i % 8}").outcome
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(guess, range(48)))
+    assert len(real_checks) <= users.ACCOUNT_LIMIT
+    assert outcomes.count(SignIn.INVALID) < users.ACCOUNT_LIMIT
+    with db.session_scope(engine) as session:
+        assert users.authenticate(session, "manager", TEST_PASSWORD,
+                                  client="192.0.2.1").outcome is SignIn.LOCKED
+
+
+def test_a_reservation_left_by_a_crashed_process_expires(session, org):
+    start = utcnow()
+    name_key, client_key = users.throttle_keys(session, "employee", "")
+    for _ in range(users.CLIENT_LIMIT):  # five checks begun, never finished
+        assert users._reserve(session, name_key, client_key, start)[0] == "reserved"
+    assert users.authenticate(session, "employee", TEST_PASSWORD,
+                              now=start + users.RESERVATION_TTL).outcome is SignIn.OK
+
+
+def test_old_throttle_rows_are_pruned(session, org):
+    long_ago = utcnow() - timedelta(days=3)
+    users.authenticate(session, "ghost", "wrong-password", client="a", now=long_ago)
+    users.authenticate(session, "employee", TEST_PASSWORD, client="b", now=long_ago)
+    assert _throttle(session, "ghost", "a") is not None
+    users.authenticate(session, "manager", "wrong-password", client="c")  # prunes
+    assert _throttle(session, "employee", "b") is not None  # still a trusted client
+    assert _throttle(session, "employee", None) is None
+    assert _throttle(session, "ghost", "a") is None
+    assert _throttle(session, "manager", "c") is not None
