@@ -68,7 +68,7 @@ from data_access.models.surveys import (
     SurveyWaveDepartment,
     SurveyWaveItem,
 )
-from data_access.permissions import Actor, can, require
+from data_access.permissions import Actor, account_active, can, require, require_active
 from data_access.survey_bank import BANK, DRIVERS, ENPS_DRIVER, BankItem
 from data_access.survey_rules import (
     DEFAULT_COMMENT_THRESHOLD,
@@ -206,7 +206,7 @@ def _bank_by_code(session: Session) -> dict[str, BankItem]:
 def add_bank_item(session: Session, actor: Actor, driver: str, text_fa: str,
                   text_en: str | None = None) -> str:
     """An admin adds a Likert statement to the bank; returns its code."""
-    require(actor, "manage_question_bank")
+    require_active(session, actor, "manage_question_bank")
     if driver not in DRIVERS:
         raise InvalidInput("surveys.errors.driver_unknown", field="driver")
     text_fa = _clean_text(text_fa, "text_fa", ITEM_TEXT_MAX, required=True)
@@ -378,7 +378,7 @@ def _validated_audience(session: Session, draft: SurveyDraft) -> list[int]:
 def create_survey(session: Session, actor: Actor, draft: SurveyDraft,
                   now: datetime | None = None) -> int:
     """PR or an admin designs and schedules a survey; its first wave opens on time."""
-    require(actor, "design_surveys")
+    require_active(session, actor, "design_surveys")
     now = now or utcnow()
     title_fa = _clean_text(draft.title_fa, "title_fa", TITLE_MAX, required=True)
     title_en = _clean_text(draft.title_en, "title_en", TITLE_MAX)
@@ -411,7 +411,7 @@ def create_survey(session: Session, actor: Actor, draft: SurveyDraft,
 def stop_survey(session: Session, actor: Actor, survey_id: int,
                 now: datetime | None = None) -> None:
     """No further waves; an open wave still runs until it closes."""
-    require(actor, "design_surveys")
+    require_active(session, actor, "design_surveys")
     survey = get_or_not_found(session, Survey, survey_id)
     if survey.stopped_at is None:
         survey.stopped_at = now or utcnow()
@@ -421,7 +421,7 @@ def stop_survey(session: Session, actor: Actor, survey_id: int,
 def close_wave_now(session: Session, actor: Actor, wave_id: int,
                    now: datetime | None = None) -> None:
     """Close an open wave early and publish its results."""
-    require(actor, "design_surveys")
+    require_active(session, actor, "design_surveys")
     wave = get_or_not_found(session, SurveyWave, wave_id)
     if wave.status != "open":
         raise InvalidInput("surveys.errors.closed")
@@ -608,6 +608,7 @@ def _eligible_department(session: Session, wave_id: int, department_id: int) -> 
 
 def open_waves_for(session: Session, actor: Actor, now: datetime | None = None) -> list[OpenWave]:
     """Open waves the actor is invited to, soonest closing first, with answered or not."""
+    require_active(session, actor)
     now = now or utcnow()
     rows = session.execute(
         select(SurveyWave.id, SurveyWave.survey_id, SurveyWave.number, Survey.title_fa,
@@ -677,7 +678,7 @@ def _form_items(session: Session, wave_id: int) -> list[FormItem]:
 def wave_form(session: Session, actor: Actor, wave_id: int,
               now: datetime | None = None) -> WaveForm:
     """What the answering form shows: the frozen items, k and the intro."""
-    require(actor, "answer_surveys")
+    require_active(session, actor, "answer_surveys")
     wave = next((w for w in open_waves_for(session, actor, now) if w.wave_id == wave_id), None)
     if wave is None:
         raise NotFound("surveys.errors.not_open")
@@ -727,13 +728,16 @@ def submit(session: Session, actor: Actor, wave_id: int, answers: Mapping[int, A
     require(actor, "answer_surveys")
     now = now or utcnow()
     # Core statements built once (a submission is the hottest write): one round
-    # trip for everything the checks need, then the two inserts.
+    # trip for everything the checks need, the account still being active
+    # included (require_active's check, folded in), then the two inserts.
     connection = session.connection()
-    rows = connection.execute(_SUBMIT_CHECKS, {"wave_id": wave_id,
+    rows = connection.execute(_SUBMIT_CHECKS, {"wave_id": wave_id, "user_id": actor.id,
                                                "department_id": actor.department_id}).all()
     if not rows:
         raise NotFound()
     wave = rows[0]
+    if not wave.actor_active:
+        raise PermissionDenied()
     if wave.status != "open" or not wave.opens_at <= now < wave.closes_at:
         raise InvalidInput("surveys.errors.closed")
     department = wave.invited
@@ -777,6 +781,7 @@ _SUBMIT_CHECKS = (
                SurveyWaveDepartment.wave_id == bindparam("wave_id"),
                SurveyWaveDepartment.department_id == bindparam("department_id"))
            .scalar_subquery().label("invited"),
+           account_active(bindparam("user_id")).label("actor_active"),
            SurveyWaveItem.id, SurveyWaveItem.position, SurveyWaveItem.kind,
            SurveyWaveItem.options, SurveyWaveItem.required)
     .outerjoin(SurveyWaveItem, SurveyWaveItem.wave_id == SurveyWave.id)
@@ -797,6 +802,7 @@ _POOL_WHILE_OPEN = insert(SurveySubmissionPool.__table__).from_select(
 
 
 def has_answered(session: Session, actor: Actor, wave_id: int) -> bool:
+    require_active(session, actor)
     return session.scalar(select(SurveyParticipation.user_id).where(
         SurveyParticipation.wave_id == wave_id,
         SurveyParticipation.user_id == actor.id)) is not None
@@ -1123,7 +1129,7 @@ class GroupResults:
 
 def _scope(session: Session, actor: Actor) -> set[int] | None:
     """Departments whose results the actor may see; None means all."""
-    require(actor, "view_survey_results")
+    require_active(session, actor, "view_survey_results")
     if can(actor, "view_all_results"):
         return None
     return departments.subtree_ids(session, actor.department_id)
@@ -1154,7 +1160,7 @@ def _wave_option(session: Session, wave_id: int) -> WaveOption:
 
 def result_waves(session: Session, actor: Actor) -> list[WaveOption]:
     """Every wave, newest first; open ones show participation only."""
-    require(actor, "view_survey_results")
+    require_active(session, actor, "view_survey_results")
     rows = session.execute(
         select(SurveyWave.id, SurveyWave.survey_id, SurveyWave.number, Survey.title_fa,
                Survey.title_en, SurveyWave.opens_at, SurveyWave.closes_at, SurveyWave.status,
@@ -1661,7 +1667,7 @@ def owner_choices(session: Session, actor: Actor,
                   department_id: int | None) -> list[tuple[int, str]]:
     """People who may own an action for a department: its managers and leaders,
     and the actor. (Every employee would be thousands of names at scale L.)"""
-    require(actor, "create_action_items")
+    require_active(session, actor, "create_action_items")
     query = select(User.id, User.display_name).where(
         User.active.is_(True), User.role.in_(("manager", "pr", "admin")))
     if department_id is not None:
@@ -1679,7 +1685,7 @@ def create_action_item(session: Session, actor: Actor, wave_id: int, driver: str
                        due_on: date | None, description: str | None = None,
                        now: datetime | None = None) -> int:
     """An action that answers a driver's result, for a group whose result is shown."""
-    require(actor, "create_action_items")
+    require_active(session, actor, "create_action_items")
     now = now or utcnow()
     scope = _scope(session, actor)
     department_id = _resolve_department(session, actor, scope, department_id)
@@ -1747,9 +1753,10 @@ def set_action_status(session: Session, actor: Actor, action_id: int, status: st
     """
     if status not in ACTION_STATUSES:
         raise InvalidInput("surveys.errors.status_unknown", field="status")
+    require_active(session, actor)
     action = get_or_not_found(session, ActionItem, action_id, with_for_update=True)
     if action.owner_id != actor.id:
-        require(actor, "create_action_items")
+        require_active(session, actor, "create_action_items")
         scope = _scope(session, actor)
         if scope is not None and action.source_department_id not in scope:
             raise PermissionDenied()
@@ -1787,7 +1794,7 @@ class SurveyOverview:
 def survey_overview(session: Session, actor: Actor,
                     now: datetime | None = None) -> list[SurveyOverview]:
     """Surveys for their designers: cadence, waves so far, the open one, the next one."""
-    require(actor, "design_surveys")
+    require_active(session, actor, "design_surveys")
     now = now or utcnow()
     surveys = session.scalars(select(Survey).order_by(Survey.created_at.desc(),
                                                       Survey.id.desc())).all()

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from data_access import db, surveys
+from data_access import db, surveys, users
 from data_access.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from data_access.models import AuditEntry
 from data_access.models.surveys import (
@@ -453,6 +453,33 @@ def test_manager_sees_only_their_subtree(session, org, closed_wave):
     assert exported == {None, org.traffic, org.traffic_control}  # plus the organisation figure
     assert {d.id for d in surveys.result_departments(session, org.manager, wave_id)} == {
         org.traffic, org.traffic_control}
+
+
+def test_a_deactivated_account_is_refused_everywhere_in_surveys(session, org):
+    wave_id = open_survey(session, org.pr)
+    form = surveys.wave_form(session, org.employee, wave_id, now=DURING)
+    answers = random_answers(form.items, random.Random(24))
+    users.set_active(session, org.admin, org.employee.id, False)
+    users.set_active(session, org.admin, org.manager.id, False)
+    session.commit()
+    with pytest.raises(PermissionDenied):
+        surveys.submit(session, org.employee, wave_id, answers, now=DURING)
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(SurveyParticipation).where(
+        SurveyParticipation.wave_id == wave_id)) == 0
+    for call in (lambda: surveys.wave_form(session, org.employee, wave_id, now=DURING),
+                 lambda: surveys.open_waves_for(session, org.employee, DURING),
+                 lambda: surveys.has_answered(session, org.employee, wave_id),
+                 lambda: surveys.result_waves(session, org.manager),
+                 lambda: surveys.group_results(session, org.manager, wave_id),
+                 lambda: surveys.export_rows(session, org.manager, wave_id),
+                 lambda: surveys.owner_choices(session, org.manager, org.traffic)):
+        with pytest.raises(PermissionDenied):
+            call()
+    # Active again: the same actor works again.
+    users.set_active(session, org.admin, org.employee.id, True)
+    session.commit()
+    surveys.submit(session, org.employee, wave_id, answers, now=DURING)
 
 
 @pytest.mark.parametrize("call", [
