@@ -1219,10 +1219,16 @@ class ItemReach(_Rates):
 
 def _reach_item(session: Session, actor: Actor, item_id: int, now: datetime,
                 parents: dict[int, int | None]) -> tuple[Announcement, set[int] | None]:
-    """The item and the departments of its audience inside the viewer's scope (None: all)."""
+    """The item and the departments of its audience inside the viewer's scope (None: all).
+
+    Managers see reach only for released items (as reach_items lists them); a
+    draft or a scheduled item is PR's plan, not yet anyone's reading.
+    """
     scope = _scope(session, actor, parents)
     item = session.get(Announcement, item_id)
     if item is None or item.status == "draft":
+        raise NotFound()
+    if scope is not None and (item.publish_at is None or item.publish_at > now):
         raise NotFound()
     audience: set[int] | None = None
     if not item.audience_all:

@@ -361,6 +361,24 @@ def test_reach_is_for_pr_admin_and_managers_within_their_subtree(session, org, c
     assert [c.id for c in news.reach_items(session, org.manager, now=NOW)] == [everyone.id]
 
 
+def test_managers_see_no_reach_before_an_item_is_published(session, org, cats):
+    """A scheduled item: its reach is nobody's business but PR's until it goes out."""
+    scheduled = news.schedule(session, org.pr, item(cats, ack_required=True), NOW + DAY,
+                              now=NOW)
+    session.commit()
+    for call in (news.item_reach, news.pending_acknowledgements):
+        with pytest.raises(NotFound):
+            call(session, org.manager, scheduled.id, now=NOW)
+        call(session, org.pr, scheduled.id, now=NOW)  # PR and admins plan ahead
+        call(session, org.admin, scheduled.id, now=NOW)
+    assert news.item_reach(session, org.pr, scheduled.id, now=NOW).audience == 5
+    # Once published, the manager sees it within their subtree as before.
+    after = NOW + 2 * DAY
+    assert news.item_reach(session, org.manager, scheduled.id, now=after).audience == 2
+    people, total = news.pending_acknowledgements(session, org.manager, scheduled.id, now=after)
+    assert total == 2 and {p.username for p in people} == {"manager", "employee"}
+
+
 def test_a_deactivated_account_is_refused_reading_and_writing(session, org, cats):
     notice = publish(session, org.pr, cats, ack_required=True, priority="urgent")
     news.add_comment(session, org.employee, notice.id, "خواندم", now=NOW)
