@@ -1670,11 +1670,15 @@ def owner_choices(session: Session, actor: Actor,
     require_active(session, actor, "create_action_items")
     query = select(User.id, User.display_name).where(
         User.active.is_(True), User.role.in_(("manager", "pr", "admin")))
+    if not can(actor, "view_all_results"):
+        # A manager chooses among people of their own subtree only (None: all of it).
+        scope = departments.subtree_ids(session, actor.department_id)
+        if department_id is not None and department_id not in scope:
+            raise PermissionDenied()
+        department_id = actor.department_id if department_id is None else department_id
     if department_id is not None:
         query = query.where(User.department_id.in_(departments.subtree_ids(session,
                                                                            department_id)))
-    elif not can(actor, "view_all_results"):
-        raise PermissionDenied()
     found = dict(session.execute(query.order_by(User.display_name).limit(500)).tuples().all())
     found.setdefault(actor.id, actor.display_name or actor.username)
     return sorted(found.items(), key=lambda pair: (pair[0] != actor.id, pair[1]))

@@ -455,6 +455,16 @@ def test_manager_sees_only_their_subtree(session, org, closed_wave):
         org.traffic, org.traffic_control}
 
 
+def test_owner_choices_only_within_the_managers_subtree(session, org):
+    with pytest.raises(PermissionDenied):
+        surveys.owner_choices(session, org.manager, org.pr_dept)
+    assert org.manager.id in dict(surveys.owner_choices(session, org.manager,
+                                                        org.traffic_control))
+    mine = dict(surveys.owner_choices(session, org.manager, None))  # their whole subtree
+    assert org.manager.id in mine and org.pr.id not in mine and org.admin.id not in mine
+    assert org.pr.id in dict(surveys.owner_choices(session, org.pr, org.pr_dept))
+
+
 def test_a_deactivated_account_is_refused_everywhere_in_surveys(session, org):
     wave_id = open_survey(session, org.pr)
     form = surveys.wave_form(session, org.employee, wave_id, now=DURING)
