@@ -10,7 +10,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from data_access.models.surveys import ActionItem
-from data_access.permissions import Actor
+from data_access.permissions import Actor, require_active
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,7 @@ class MyActionItem:
 
 def owned_by(session: Session, actor: Actor, include_done: bool = False) -> list[MyActionItem]:
     """The actor's own action items: unfinished first, soonest due first."""
+    require_active(session, actor)
     query = select(ActionItem).where(ActionItem.owner_id == actor.id)
     if not include_done:
         query = query.where(ActionItem.status != "done")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data_access.models import AuditEntry, User
-from data_access.permissions import Actor, require
+from data_access.permissions import Actor, require_active
 from data_access.text import normalize_username
 
 
@@ -60,7 +60,7 @@ def search(
     offset: int = 0,
 ) -> tuple[list[AuditRow], int]:
     """Newest first, with the total count for pagination. Admins only."""
-    require(actor, "administer")
+    require_active(session, actor, "administer")
     query = select(AuditEntry, User.username).outerjoin(User, User.id == AuditEntry.actor_id)
     if action:
         query = query.where(AuditEntry.action == action)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 from data_access import audit, settings
 from data_access.errors import Conflict, InvalidInput, get_or_not_found
 from data_access.models import Department, User
-from data_access.permissions import Actor, require
+from data_access.permissions import Actor, require_active
 from data_access.text import normalize_text, search_key, validated_name
 
 NAME_MAX = 200
@@ -136,7 +136,7 @@ def _get(session: Session, department_id: int | None) -> Department:
 def create(
     session: Session, actor: Actor, name: str, parent_id: int | None, name_en: str | None = None
 ) -> int:
-    require(actor, "administer")
+    require_active(session, actor, "administer")
     name = _clean_name(name)
     name_en = normalize_text(name_en or "") or None
     if name_en and len(name_en) > NAME_MAX:
@@ -157,7 +157,7 @@ def create(
 def rename(
     session: Session, actor: Actor, department_id: int, name: str, name_en: str | None = None
 ) -> None:
-    require(actor, "administer")
+    require_active(session, actor, "administer")
     department = _get(session, department_id)
     name = _clean_name(name)
     name_en = normalize_text(name_en or "") or None
@@ -171,7 +171,7 @@ def rename(
 
 
 def move(session: Session, actor: Actor, department_id: int, new_parent_id: int | None) -> None:
-    require(actor, "administer")
+    require_active(session, actor, "administer")
     department = _get(session, department_id)
     if new_parent_id is not None:
         if department.active and not _get(session, new_parent_id).active:
@@ -188,7 +188,7 @@ def move(session: Session, actor: Actor, department_id: int, new_parent_id: int 
 
 def set_active(session: Session, actor: Actor, department_id: int, active: bool) -> None:
     """Deactivate only an empty department: people and sub-departments must move first."""
-    require(actor, "administer")
+    require_active(session, actor, "administer")
     department = _get(session, department_id)
     if not active:
         members = session.scalar(select(func.count()).select_from(User).where(

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from data_access import audit
 from data_access.errors import DomainError
 from data_access.models import Department, User, utcnow
-from data_access.permissions import Actor, require
+from data_access.permissions import Actor, require_active
 from data_access.text import normalize_digits, search_key
 from data_access.users import (
     hash_password,
@@ -92,7 +92,7 @@ def _department_lookup(session: Session) -> tuple[dict[str, list[int]], set[int]
 
 def preview(session: Session, actor: Actor, raw: bytes) -> ImportPreview:
     """Parse and check every row; nothing is written."""
-    require(actor, "administer")
+    require_active(session, actor, "administer")
     if len(raw) > MAX_BYTES:
         return ImportPreview([], [RowError(0, None, "errors.csv_too_large",
                                            {"max_mb": MAX_BYTES // 2**20})])
@@ -226,7 +226,7 @@ def apply(
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Write every row of a valid preview in the caller's single transaction."""
-    require(actor, "administer")
+    require_active(session, actor, "administer")
     prepared = checked if isinstance(checked, PreparedImport) else prepare(checked, progress)
     taken = set(session.scalars(select(User.username).where(
         User.username.in_([r.username for r in prepared.rows]))))

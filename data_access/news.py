@@ -63,7 +63,7 @@ from data_access.models.news import (
     AnnouncementReceipt,
     NewsCategory,
 )
-from data_access.permissions import ADMIN, PR, Actor, can, require
+from data_access.permissions import ADMIN, PR, Actor, can, require_active
 from data_access.text import FORMULA_PREFIXES, normalize_text, search_key
 
 TITLE_MAX = 200
@@ -186,7 +186,7 @@ def category_id(session: Session, code: str) -> int:
 
 def add_category(session: Session, actor: Actor, name: str, name_en: str) -> int:
     """Admins add categories beside the built-ins; names are unique after normalisation."""
-    require(actor, "administer")
+    require_active(session, actor, "administer")
     name = normalize_text(name or "")
     name_en = normalize_text(name_en or "")
     if not name:
@@ -211,7 +211,7 @@ def add_category(session: Session, actor: Actor, name: str, name_en: str) -> int
 
 def set_category_active(session: Session, actor: Actor, category_id: int, active: bool) -> None:
     """Hide an added category from the composer (its items keep it). Built-ins stay."""
-    require(actor, "administer")
+    require_active(session, actor, "administer")
     category = get_or_not_found(session, NewsCategory, category_id)
     if category.code is not None:
         raise InvalidInput("news.errors.category_builtin", field="category")
@@ -424,7 +424,7 @@ def _write(session: Session, actor: Actor, data: AnnouncementInput, item_id: int
            expected_version: int | None, status: str, publish_at: datetime | None,
            now: datetime, releasing: bool, action: str) -> Saved:
     """Validate everything, then create or update the item, its audience and files."""
-    require(actor, "publish_news")
+    require_active(session, actor, "publish_news")
     item = _load_for_write(session, item_id, expected_version) if item_id is not None else None
     current_files = [] if item is None else list(session.execute(
         select(AnnouncementFile.id, AnnouncementFile.kind, AnnouncementFile.filename)
@@ -539,7 +539,7 @@ def schedule(session: Session, actor: Actor, data: AnnouncementInput, publish_at
              now: datetime | None = None) -> Saved:
     """Publish at a future instant; until then only pr/admin see the item."""
     now = now or utcnow()
-    require(actor, "publish_news")
+    require_active(session, actor, "publish_news")
     if publish_at is None:
         raise InvalidInput("news.errors.publish_at_required", field="publish_at")
     if publish_at <= now:
@@ -550,7 +550,7 @@ def schedule(session: Session, actor: Actor, data: AnnouncementInput, publish_at
 
 def _transition(session: Session, actor: Actor, item_id: int, expected_version: int,
                 action: str, now: datetime, allowed: Iterable[Stage], **values: object) -> Saved:
-    require(actor, "publish_news")
+    require_active(session, actor, "publish_news")
     item = _load_for_write(session, item_id, expected_version)
     stage = stage_of(item.status, item.publish_at, item.expires_at, now)
     if stage not in allowed:
@@ -601,7 +601,7 @@ def delete_draft(session: Session, actor: Actor, item_id: int, expected_version:
                  now: datetime | None = None) -> None:
     """Only drafts can be deleted; anything once released is archived instead."""
     now = now or utcnow()
-    require(actor, "publish_news")
+    require_active(session, actor, "publish_news")
     item = _load_for_write(session, item_id, expected_version)
     if item.status != "draft":
         raise InvalidInput("news.errors.not_allowed_in_stage", field="status")
@@ -613,7 +613,7 @@ def set_comments_enabled(session: Session, actor: Actor, item_id: int, enabled: 
                          now: datetime | None = None) -> None:
     """Turning comments off hides the form; existing comments stay visible."""
     now = now or utcnow()
-    require(actor, "moderate_news")
+    require_active(session, actor, "moderate_news")
     item = get_or_not_found(session, Announcement, item_id)
     if item.comments_enabled != enabled:
         item.comments_enabled = enabled
@@ -730,7 +730,7 @@ def feed(session: Session, actor: Actor, *, category_id: int | None = None,
          search: str | None = None, unread_only: bool = False, page: int = 1,
          page_size: int = PAGE_SIZE, now: datetime | None = None) -> FeedPage:
     """Published, unexpired items for the reader's audience: pinned first, then newest."""
-    require(actor, "read_news")
+    require_active(session, actor, "read_news")
     now = now or utcnow()
     a, r = Announcement, AnnouncementReceipt
     chain = departments.chain(session, actor.department_id)
@@ -811,7 +811,7 @@ def _visible_item(session: Session, actor: Actor, item_id: int, now: datetime) -
 
     pr/admin see every item; others only published items addressed to them.
     """
-    require(actor, "read_news")
+    require_active(session, actor, "read_news")
     item = get_or_not_found(session, Announcement, item_id)
     if not _is_moderator(actor) and (
             stage_of(item.status, item.publish_at, item.expires_at, now) != "published"
@@ -933,7 +933,7 @@ def dismiss_banner(session: Session, actor: Actor, item_id: int, now: datetime |
 
 def unread_count(session: Session, actor: Actor, now: datetime | None = None) -> int:
     """Unread items among those published for the reader in the last month."""
-    require(actor, "read_news")
+    require_active(session, actor, "read_news")
     now = now or utcnow()
     a, r = Announcement, AnnouncementReceipt
     return _count_visible(
@@ -954,7 +954,7 @@ class UrgentNotice:
 def urgent_notices(session: Session, actor: Actor, now: datetime | None = None
                    ) -> list[UrgentNotice]:
     """Urgent items the reader has neither acknowledged nor dismissed: the banner."""
-    require(actor, "read_news")
+    require_active(session, actor, "read_news")
     now = now or utcnow()
     a, r = Announcement, AnnouncementReceipt
     chain = departments.chain(session, actor.department_id)
@@ -1019,7 +1019,7 @@ def set_comment_hidden(session: Session, actor: Actor, comment_id: int, hidden: 
                        now: datetime | None = None) -> None:
     """Moderators hide (or show again) a comment; the audit log keeps who and when."""
     now = now or utcnow()
-    require(actor, "moderate_news")
+    require_active(session, actor, "moderate_news")
     comment = get_or_not_found(session, AnnouncementComment, comment_id)
     if comment.hidden == hidden:
         return
@@ -1050,7 +1050,7 @@ class EventMonth:
 def upcoming_events(session: Session, actor: Actor, today: date, months: int = 12,
                     now: datetime | None = None) -> list[EventMonth]:
     """Visible event items from `today` on, grouped by Jalali month."""
-    require(actor, "read_news")
+    require_active(session, actor, "read_news")
     now = now or utcnow()
     a, r = Announcement, AnnouncementReceipt
     chain = departments.chain(session, actor.department_id)
@@ -1090,7 +1090,7 @@ class ManagedItem:
 
 def stage_counts(session: Session, actor: Actor, now: datetime | None = None
                  ) -> dict[Stage, int]:
-    require(actor, "publish_news")
+    require_active(session, actor, "publish_news")
     now = now or utcnow()
     a = Announcement
     stage = case(
@@ -1106,7 +1106,7 @@ def manage_list(session: Session, actor: Actor, stage: Stage, *, search: str | N
                 page: int = 1, page_size: int = 20, now: datetime | None = None
                 ) -> tuple[list[ManagedItem], int]:
     """pr/admin's list of one life-cycle stage, newest change first."""
-    require(actor, "publish_news")
+    require_active(session, actor, "publish_news")
     now = now or utcnow()
     a = Announcement
     conditions = [_stage_filter(stage, now)]
@@ -1133,9 +1133,9 @@ def _sees_everything(actor: Actor) -> bool:
     return actor.role in (PR, ADMIN)
 
 
-def _scope(actor: Actor, parents: dict[int, int | None]) -> set[int] | None:
+def _scope(session: Session, actor: Actor, parents: dict[int, int | None]) -> set[int] | None:
     """Departments whose people this viewer may see reach for; None means all."""
-    require(actor, "view_reach")
+    require_active(session, actor, "view_reach")
     if _sees_everything(actor):
         return None
     return descendants(parents, [actor.department_id])
@@ -1165,7 +1165,7 @@ def reach_items(session: Session, actor: Actor, limit: int = 300, now: datetime 
     """Released items (newest first) whose audience reaches into the viewer's scope."""
     now = now or utcnow()
     parents = parent_map(session)
-    scope = _scope(actor, parents)
+    scope = _scope(session, actor, parents)
     a = Announcement
     rows = session.execute(
         select(a.id, a.title, a.publish_at, a.ack_required)
@@ -1219,10 +1219,16 @@ class ItemReach(_Rates):
 
 def _reach_item(session: Session, actor: Actor, item_id: int, now: datetime,
                 parents: dict[int, int | None]) -> tuple[Announcement, set[int] | None]:
-    """The item and the departments of its audience inside the viewer's scope (None: all)."""
-    scope = _scope(actor, parents)
+    """The item and the departments of its audience inside the viewer's scope (None: all).
+
+    Managers see reach only for released items (as reach_items lists them); a
+    draft or a scheduled item is PR's plan, not yet anyone's reading.
+    """
+    scope = _scope(session, actor, parents)
     item = session.get(Announcement, item_id)
     if item is None or item.status == "draft":
+        raise NotFound()
+    if scope is not None and (item.publish_at is None or item.publish_at > now):
         raise NotFound()
     audience: set[int] | None = None
     if not item.audience_all:
@@ -1406,7 +1412,7 @@ def activity(session: Session, actor: Actor, *, months: int = 12, now: datetime 
     """
     now = now or utcnow()
     parents = parent_map(session)
-    scope = _scope(actor, parents)
+    scope = _scope(session, actor, parents)
     a = Announcement
     since = now - timedelta(days=31 * months)
     released = and_(a.status.in_(("live", "archived")), a.publish_at <= now,
@@ -1486,6 +1492,6 @@ def _as_date(value: object) -> date:
 def load_for_edit(session: Session, actor: Actor, item_id: int, now: datetime | None = None
                   ) -> ItemDetail:
     """The whole item for the composer (pr/admin only)."""
-    require(actor, "publish_news")
+    require_active(session, actor, "publish_news")
     return get_item(session, actor, item_id, now)
 

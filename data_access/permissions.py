@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import Exists, select
+from sqlalchemy.orm import Session
+
 from data_access.errors import PermissionDenied
+from data_access.models import User
 
 EMPLOYEE, MANAGER, PR, ADMIN = "employee", "manager", "pr", "admin"
 
@@ -49,4 +53,29 @@ def can(actor: Actor | None, capability: str) -> bool:
 def require(actor: Actor | None, capability: str) -> None:
     """Raise PermissionDenied unless the actor's role grants `capability`."""
     if not can(actor, capability):
+        raise PermissionDenied()
+
+
+def account_active(user_id) -> Exists:
+    """SQL: the account behind an actor still exists and is active.
+
+    `user_id` is a value or a bind parameter, so a hot path can fold this
+    check into a query it runs anyway (see surveys.submit).
+    """
+    return select(User.id).where(User.id == user_id, User.active.is_(True)).exists()
+
+
+def require_active(session: Session, actor: Actor | None, capability: str | None = None) -> None:
+    """The check every data_access entry point acting for a person goes through:
+    the role grants `capability` (when given) and the account is still active.
+
+    The page ends a deactivated user's session, but an Actor already handed out
+    (an open tab, a cached value) must not keep reading or writing. Actors with
+    no account (the command line's system actor, id 0) cannot be deactivated.
+    """
+    if capability is not None:
+        require(actor, capability)
+    elif actor is None:
+        raise PermissionDenied()
+    if actor.id > 0 and not session.scalar(select(account_active(actor.id))):
         raise PermissionDenied()

@@ -63,7 +63,7 @@ from data_access.models.surveys import (
     SurveyWaveDepartment,
     SurveyWaveItem,
 )
-from data_access.permissions import Actor, can, require
+from data_access.permissions import Actor, account_active, can, require, require_active
 from data_access.survey_bank import BANK, DRIVERS, ENPS_DRIVER, BankItem
 from data_access.survey_rules import (
     BELOW_K,
@@ -153,7 +153,7 @@ def _bank_by_code(session: Session) -> dict[str, BankItem]:
 def add_bank_item(session: Session, actor: Actor, driver: str, text_fa: str,
                   text_en: str | None = None) -> str:
     """An admin adds a Likert statement to the bank; returns its code."""
-    require(actor, "manage_question_bank")
+    require_active(session, actor, "manage_question_bank")
     if driver not in DRIVERS:
         raise InvalidInput("surveys.errors.driver_unknown", field="driver")
     text_fa = _clean_text(text_fa, "text_fa", ITEM_TEXT_MAX, required=True)
@@ -325,7 +325,7 @@ def _validated_audience(session: Session, draft: SurveyDraft) -> list[int]:
 def create_survey(session: Session, actor: Actor, draft: SurveyDraft,
                   now: datetime | None = None) -> int:
     """PR or an admin designs and schedules a survey; its first wave opens on time."""
-    require(actor, "design_surveys")
+    require_active(session, actor, "design_surveys")
     now = now or utcnow()
     title_fa = _clean_text(draft.title_fa, "title_fa", TITLE_MAX, required=True)
     title_en = _clean_text(draft.title_en, "title_en", TITLE_MAX)
@@ -358,7 +358,7 @@ def create_survey(session: Session, actor: Actor, draft: SurveyDraft,
 def stop_survey(session: Session, actor: Actor, survey_id: int,
                 now: datetime | None = None) -> None:
     """No further waves; an open wave still runs until it closes."""
-    require(actor, "design_surveys")
+    require_active(session, actor, "design_surveys")
     survey = get_or_not_found(session, Survey, survey_id)
     if survey.stopped_at is None:
         survey.stopped_at = now or utcnow()
@@ -368,7 +368,7 @@ def stop_survey(session: Session, actor: Actor, survey_id: int,
 def close_wave_now(session: Session, actor: Actor, wave_id: int,
                    now: datetime | None = None) -> None:
     """Close an open wave early and publish its results."""
-    require(actor, "design_surveys")
+    require_active(session, actor, "design_surveys")
     wave = get_or_not_found(session, SurveyWave, wave_id)
     if wave.status != "open":
         raise InvalidInput("surveys.errors.closed")
@@ -560,6 +560,7 @@ def _eligible_department(session: Session, wave_id: int, department_id: int) -> 
 
 def open_waves_for(session: Session, actor: Actor, now: datetime | None = None) -> list[OpenWave]:
     """Open waves the actor is invited to, soonest closing first, with answered or not."""
+    require_active(session, actor)
     now = now or utcnow()
     rows = session.execute(
         select(SurveyWave.id, SurveyWave.survey_id, SurveyWave.number, Survey.title_fa,
@@ -629,7 +630,7 @@ def _form_items(session: Session, wave_id: int) -> list[FormItem]:
 def wave_form(session: Session, actor: Actor, wave_id: int,
               now: datetime | None = None) -> WaveForm:
     """What the answering form shows: the frozen items, k and the intro."""
-    require(actor, "answer_surveys")
+    require_active(session, actor, "answer_surveys")
     wave = next((w for w in open_waves_for(session, actor, now) if w.wave_id == wave_id), None)
     if wave is None:
         raise NotFound("surveys.errors.not_open")
@@ -679,13 +680,16 @@ def submit(session: Session, actor: Actor, wave_id: int, answers: Mapping[int, A
     require(actor, "answer_surveys")
     now = now or utcnow()
     # Core statements built once (a submission is the hottest write): one round
-    # trip for everything the checks need, then the two inserts.
+    # trip for everything the checks need, the account still being active
+    # included (require_active's check, folded in), then the two inserts.
     connection = session.connection()
-    rows = connection.execute(_SUBMIT_CHECKS, {"wave_id": wave_id,
+    rows = connection.execute(_SUBMIT_CHECKS, {"wave_id": wave_id, "user_id": actor.id,
                                                "department_id": actor.department_id}).all()
     if not rows:
         raise NotFound()
     wave = rows[0]
+    if not wave.actor_active:
+        raise PermissionDenied()
     if wave.status != "open" or not wave.opens_at <= now < wave.closes_at:
         raise InvalidInput("surveys.errors.closed")
     department = wave.invited
@@ -730,6 +734,7 @@ _SUBMIT_CHECKS = (
                SurveyWaveDepartment.wave_id == bindparam("wave_id"),
                SurveyWaveDepartment.department_id == bindparam("department_id"))
            .scalar_subquery().label("invited"),
+           account_active(bindparam("user_id")).label("actor_active"),
            SurveyWaveItem.id, SurveyWaveItem.position, SurveyWaveItem.kind,
            SurveyWaveItem.options, SurveyWaveItem.required)
     .outerjoin(SurveyWaveItem, SurveyWaveItem.wave_id == SurveyWave.id)
@@ -750,6 +755,7 @@ _POOL_WHILE_OPEN = insert(SurveySubmissionPool.__table__).from_select(
 
 
 def has_answered(session: Session, actor: Actor, wave_id: int) -> bool:
+    require_active(session, actor)
     return session.scalar(select(SurveyParticipation.user_id).where(
         SurveyParticipation.wave_id == wave_id,
         SurveyParticipation.user_id == actor.id)) is not None
@@ -1091,7 +1097,7 @@ class GroupResults:
     reported_under: DepartmentRef | None  # the department was rolled up into this one
     hidden: HiddenReason
     participation: Participation
-    organisation_participation: Participation
+    organisation_participation: Participation | None  # None: not the viewer's to see
     items: list[ItemResult]
     drivers: list[DriverResult]
     enps: ItemResult | None
@@ -1100,21 +1106,25 @@ class GroupResults:
 
 def _scope(session: Session, actor: Actor) -> set[int] | None:
     """Departments whose results the actor may see; None means all."""
-    require(actor, "view_survey_results")
+    require_active(session, actor, "view_survey_results")
     if can(actor, "view_all_results"):
         return None
     return departments.subtree_ids(session, actor.department_id)
 
 
-def _resolve_department(session: Session, actor: Actor, scope: set[int] | None,
-                        department_id: int | None) -> int | None:
-    if department_id == _DEFAULT:
-        return None if scope is None else actor.department_id
-    if department_id is None and scope is not None:
-        raise PermissionDenied()
-    if department_id is not None and scope is not None and department_id not in scope:
-        raise PermissionDenied()
-    return department_id
+def audience_view(scope: set[int] | None, audience: Iterable[int]) -> tuple[bool, bool]:
+    """The one scope rule of every results read: (the viewer sees the wave, the
+    viewer sees its whole-audience group).
+
+    `audience` is the wave's frozen audience (survey_wave_departments). A viewer
+    limited to a subtree sees a wave only if its audience meets the subtree, and
+    the whole-audience group (the organisation figures) only if all of the
+    audience lies inside it: otherwise those figures would be other departments'.
+    """
+    if scope is None:
+        return True, True
+    audience = set(audience)
+    return bool(audience & scope), audience <= scope
 
 
 def _wave_option(session: Session, wave_id: int) -> WaveOption:
@@ -1130,16 +1140,20 @@ def _wave_option(session: Session, wave_id: int) -> WaveOption:
 
 
 def result_waves(session: Session, actor: Actor) -> list[WaveOption]:
-    """Every wave, newest first; open ones show participation only."""
-    require(actor, "view_survey_results")
-    rows = session.execute(
-        select(SurveyWave.id, SurveyWave.survey_id, SurveyWave.number, Survey.title_fa,
-               Survey.title_en, SurveyWave.opens_at, SurveyWave.closes_at, SurveyWave.status,
-               SurveyWave.min_group_size, SurveyWave.comment_threshold)
-        .join(Survey, Survey.id == SurveyWave.survey_id)
-        .order_by(SurveyWave.opens_at.desc(), SurveyWave.id.desc())
-    ).all()
-    return [WaveOption(*row) for row in rows]
+    """Every wave the actor may see (audience_view), newest first; open ones show
+    participation only."""
+    scope = _scope(session, actor)
+    query = (select(SurveyWave.id, SurveyWave.survey_id, SurveyWave.number, Survey.title_fa,
+                    Survey.title_en, SurveyWave.opens_at, SurveyWave.closes_at,
+                    SurveyWave.status, SurveyWave.min_group_size, SurveyWave.comment_threshold)
+             .join(Survey, Survey.id == SurveyWave.survey_id)
+             .order_by(SurveyWave.opens_at.desc(), SurveyWave.id.desc()))
+    if scope is not None:
+        # audience_view's first half in SQL: the frozen audience meets the subtree.
+        query = query.where(SurveyWave.id.in_(
+            select(SurveyWaveDepartment.wave_id)
+            .where(SurveyWaveDepartment.department_id.in_(sorted(scope)))))
+    return [WaveOption(*row) for row in session.execute(query).all()]
 
 
 def _department_refs(session: Session, ids: Iterable[int]) -> dict[int, DepartmentRef]:
@@ -1172,6 +1186,49 @@ def _snapshot(session: Session, wave_id: int) -> _Snapshot:
     return _Snapshot({r.department_id: r.parent_id for r in rows},
                      {r.department_id: r.report_department_id for r in rows},
                      {r.department_id: r.invited for r in rows})
+
+
+@dataclass(frozen=True)
+class _WaveScope:
+    """One wave as one viewer may see it: every results read of a wave starts here."""
+
+    wave: WaveOption
+    snapshot: _Snapshot
+    departments: set[int] | None  # groups the viewer may see; None: all
+    whole_audience: bool  # may see the whole-audience group (department_id NULL)
+
+    def allows(self, department_id: int | None) -> bool:
+        return _allows(self.departments, self.whole_audience, department_id)
+
+    def department(self, actor: Actor, department_id: int | None) -> int | None:
+        return _group_asked(actor, self.departments, self.whole_audience, department_id)
+
+
+def _allows(scope: set[int] | None, whole_audience: bool, department_id: int | None) -> bool:
+    if department_id is None:
+        return whole_audience
+    return scope is None or department_id in scope
+
+
+def _group_asked(actor: Actor, scope: set[int] | None, whole_audience: bool,
+                 department_id: int | None) -> int | None:
+    """The group asked for (the viewer's default for _DEFAULT), or PermissionDenied."""
+    if department_id == _DEFAULT:
+        department_id = None if scope is None else actor.department_id
+    if not _allows(scope, whole_audience, department_id):
+        raise PermissionDenied()
+    return department_id
+
+
+def _wave_scope(session: Session, actor: Actor, wave_id: int) -> _WaveScope:
+    """The wave if the actor may see it (NotFound otherwise: not even that it exists)."""
+    scope = _scope(session, actor)
+    wave = _wave_option(session, wave_id)
+    snapshot = _snapshot(session, wave_id)
+    sees_wave, sees_whole = audience_view(scope, snapshot.parent_of)
+    if not sees_wave:
+        raise NotFound()
+    return _WaveScope(wave, snapshot, scope, sees_whole)
 
 
 def _groups(session: Session, wave_ids: Sequence[int],
@@ -1256,10 +1313,11 @@ def _driver_results(items: Sequence[ItemResult],
             summary = summarise_likert(pooled)
             score = driver_score([r.likert.score for r in members if r.likert])
             n = min(r.n or 0 for r in members)
-        org_hidden = next((org_cells[r.item.id][1] for r in members
-                           if r.item.id not in org_cells or org_cells[r.item.id][1]), None)
         if any(r.item.id not in org_cells for r in members):
-            org_hidden = "below_k"
+            org_hidden = "below_k"  # no organisation figures (or none for this viewer)
+        else:
+            org_hidden = next((org_cells[r.item.id][1] for r in members
+                               if org_cells[r.item.id][1]), None)
         org_summary = org_score = None
         if not org_hidden:
             pooled = {}
@@ -1328,25 +1386,26 @@ def _live_participation(session: Session, wave: WaveOption, snapshot: _Snapshot,
 
 def group_results(session: Session, actor: Actor, wave_id: int,
                   department_id: int | None = _DEFAULT) -> GroupResults:
-    """One wave for one department subtree (or everyone), with the organisation beside it."""
-    scope = _scope(session, actor)
-    department_id = _resolve_department(session, actor, scope, department_id)
-    wave = _wave_option(session, wave_id)
-    snapshot = _snapshot(session, wave_id)
+    """One wave for one department subtree (or everyone), with the organisation beside
+    it when the viewer may see the whole audience."""
+    view = _wave_scope(session, actor, wave_id)
+    department_id = view.department(actor, department_id)
+    wave, snapshot = view.wave, view.snapshot
     refs = _department_refs(session, [department_id] if department_id else [])
     department = refs.get(department_id, whole_audience()) if department_id else whole_audience()
     if wave.status != "closed":
         return GroupResults(wave, department, None, None,
                             _live_participation(session, wave, snapshot, department_id),
-                            _live_participation(session, wave, snapshot, None), [], [], None,
-                            False)
+                            _live_participation(session, wave, snapshot, None)
+                            if view.whole_audience else None, [], [], None, False)
     reported_under = None
     if department_id is not None and department_id in snapshot.report \
             and snapshot.report[department_id] != department_id:
         target = snapshot.report[department_id]
         reported_under = whole_audience() if target is None \
             else _department_refs(session, [target]).get(target)
-    groups = {g.department_id: g for g in _groups(session, [wave_id], [department_id, None])}
+    wanted = [department_id, None] if view.whole_audience else [department_id]
+    groups = {g.department_id: g for g in _groups(session, [wave_id], wanted)}
     group, org = groups.get(department_id), groups.get(None)
     cells = _group_cells(session, [g.id for g in (group, org) if g is not None])
     group_hidden = group.hidden if group else "below_k"
@@ -1361,20 +1420,18 @@ def group_results(session: Session, actor: Actor, wave_id: int,
     drivers = _driver_results(results, own, org_cells, group_hidden)
     enps = next((r for r in results if r.item.kind == "enps"), None)
     return GroupResults(wave, department, reported_under, group_hidden, _participation(group),
-                        _participation(org), results, drivers, enps,
-                        bool(group and group.comments_shown))
+                        _participation(org) if view.whole_audience else None, results, drivers,
+                        enps, bool(group and group.comments_shown))
 
 
 def result_departments(session: Session, actor: Actor, wave_id: int) -> list[DepartmentRef]:
-    """Departments of the wave the actor may pick, parents before children."""
-    scope = _scope(session, actor)
-    snapshot = _snapshot(session, wave_id)
-    ordered = departments_top_down(snapshot.parent_of)
-    if scope is not None:
-        ordered = [d for d in ordered if d in scope]
+    """Groups of the wave the actor may pick, the whole audience and then departments
+    parents before children."""
+    view = _wave_scope(session, actor, wave_id)
+    ordered = [d for d in departments_top_down(view.snapshot.parent_of) if view.allows(d)]
     refs = _department_refs(session, ordered)
     listed = [refs[d] for d in ordered if d in refs]
-    return ([whole_audience()] if scope is None else []) + listed
+    return ([whole_audience()] if view.whole_audience else []) + listed
 
 
 # --- Heatmap ---------------------------------------------------------------------------
@@ -1404,12 +1461,11 @@ def heatmap(session: Session, actor: Actor, wave_id: int,
     Suppression was decided over the whole tree when the wave closed, so this
     view hides exactly what every other view hides.
     """
-    scope = _scope(session, actor)
-    focus = _resolve_department(session, actor, scope, focus_department_id)
-    wave = _wave_option(session, wave_id)
-    if wave.status != "closed":
+    view = _wave_scope(session, actor, wave_id)
+    focus = view.department(actor, focus_department_id)
+    if view.wave.status != "closed":
         return []
-    snapshot = _snapshot(session, wave_id)
+    snapshot = view.snapshot
     roots = sorted(d for d, p in snapshot.parent_of.items() if p is None)
     if focus is None and len(roots) == 1:
         focus = roots[0]
@@ -1420,8 +1476,7 @@ def heatmap(session: Session, actor: Actor, wave_id: int,
     else:
         children = sorted(d for d, p in snapshot.parent_of.items() if p == focus)
         rows = [(focus, 0)] + [(d, 1) for d in children]
-    if scope is not None:
-        rows = [(d, depth) for d, depth in rows if d in scope]
+    rows = [(d, depth) for d, depth in rows if view.allows(d)]
     labels = [d for d, _ in rows if snapshot.report.get(d) == d]
     groups = {g.department_id: g for g in _groups(session, [wave_id], labels)}
     cells = _group_cells(session, [g.id for g in groups.values()])
@@ -1478,11 +1533,24 @@ def survey_trend(session: Session, actor: Actor, survey_id: int,
     """Driver scores and eNPS of one department (or everyone) across the closed waves
     of a survey; same items every wave, so the points compare like with like."""
     scope = _scope(session, actor)
-    department_id = _resolve_department(session, actor, scope, department_id)
     waves = session.execute(select(SurveyWave.id, SurveyWave.number, SurveyWave.closes_at)
                             .where(SurveyWave.survey_id == survey_id,
                                    SurveyWave.status == "closed")
                             .order_by(SurveyWave.number)).all()
+    views = {w.id: (True, True) for w in waves}
+    if scope is not None and waves:
+        audiences: dict[int, set[int]] = {w.id: set() for w in waves}
+        for wave_id, dept in session.execute(
+                select(SurveyWaveDepartment.wave_id, SurveyWaveDepartment.department_id)
+                .where(SurveyWaveDepartment.wave_id.in_(list(audiences)))).tuples():
+            audiences[wave_id].add(dept)
+        views = {wave_id: audience_view(scope, audience)
+                 for wave_id, audience in audiences.items()}
+    waves = [w for w in waves if views[w.id][0]]
+    department_id = _group_asked(actor, scope, any(views[w.id][1] for w in waves),
+                                 department_id)
+    if department_id is None:  # only the waves whose whole audience the viewer may see
+        waves = [w for w in waves if views[w.id][1]]
     if not waves:
         return []
     wave_ids = [w.id for w in waves]
@@ -1529,9 +1597,9 @@ def wave_comments(session: Session, actor: Actor, wave_id: int,
                   department_id: int | None = _DEFAULT) -> CommentsResult:
     """Comments of a department subtree, only if it has at least the comment
     threshold of respondents; shuffled on every read and never dated."""
-    scope = _scope(session, actor)
-    department_id = _resolve_department(session, actor, scope, department_id)
-    wave = _wave_option(session, wave_id)
+    view = _wave_scope(session, actor, wave_id)
+    department_id = view.department(actor, department_id)
+    wave = view.wave
     if wave.status != "closed":
         return CommentsResult(False, wave.comment_threshold, [])
     groups = _groups(session, [wave_id], [department_id])
@@ -1540,10 +1608,7 @@ def wave_comments(session: Session, actor: Actor, wave_id: int,
     query = select(SurveyComment.wave_item_id, SurveyComment.body).where(
         SurveyComment.wave_id == wave_id)
     if department_id is not None:
-        snapshot = session.execute(select(SurveyWaveDepartment.department_id,
-                                          SurveyWaveDepartment.parent_id)
-                                   .where(SurveyWaveDepartment.wave_id == wave_id)).tuples()
-        subtree = departments.descendants(dict(snapshot.all()), [department_id])
+        subtree = departments.descendants(view.snapshot.parent_of, [department_id])
         query = query.where(SurveyComment.department_id.in_(subtree))
     by_item: dict[int, list[str]] = {}
     for item_id, body in session.execute(query):
@@ -1581,16 +1646,13 @@ class ExportRow:
 def export_rows(session: Session, actor: Actor, wave_id: int) -> list[ExportRow]:
     """Every figure of a closed wave the actor may see, one row each, hidden
     ones with their reason and no number: the same decisions as the page."""
-    scope = _scope(session, actor)
-    wave = _wave_option(session, wave_id)
-    if wave.status != "closed":
+    view = _wave_scope(session, actor, wave_id)
+    if view.wave.status != "closed":
         return []
-    snapshot = _snapshot(session, wave_id)
-    ordered = departments_top_down(snapshot.parent_of)
-    if scope is not None:
-        ordered = [d for d in ordered if d in scope]
-    groups = {g.department_id: g for g in _groups(session, [wave_id])}
-    wanted = [None, *ordered]
+    snapshot = view.snapshot
+    ordered = [d for d in departments_top_down(snapshot.parent_of) if view.allows(d)]
+    wanted = ([None] if view.whole_audience else []) + ordered
+    groups = {g.department_id: g for g in _groups(session, [wave_id], wanted)}
     cells = _group_cells(session, [groups[d].id for d in wanted if d in groups])
     items = _wave_items(session, [wave_id])[wave_id]
     refs = _department_refs(session, list(ordered) + [
@@ -1660,14 +1722,18 @@ def owner_choices(session: Session, actor: Actor,
                   department_id: int | None) -> list[tuple[int, str]]:
     """People who may own an action for a department: its managers and leaders,
     and the actor. (Every employee would be thousands of names at scale L.)"""
-    require(actor, "create_action_items")
+    require_active(session, actor, "create_action_items")
     query = select(User.id, User.display_name).where(
         User.active.is_(True), User.role.in_(("manager", "pr", "admin")))
+    if not can(actor, "view_all_results"):
+        # A manager chooses among people of their own subtree only (None: all of it).
+        scope = departments.subtree_ids(session, actor.department_id)
+        if department_id is not None and department_id not in scope:
+            raise PermissionDenied()
+        department_id = actor.department_id if department_id is None else department_id
     if department_id is not None:
         query = query.where(User.department_id.in_(departments.subtree_ids(session,
                                                                            department_id)))
-    elif not can(actor, "view_all_results"):
-        raise PermissionDenied()
     found = dict(session.execute(query.order_by(User.display_name).limit(500)).tuples().all())
     found.setdefault(actor.id, actor.display_name or actor.username)
     return sorted(found.items(), key=lambda pair: (pair[0] != actor.id, pair[1]))
@@ -1678,10 +1744,10 @@ def create_action_item(session: Session, actor: Actor, wave_id: int, driver: str
                        due_on: date | None, description: str | None = None,
                        now: datetime | None = None) -> int:
     """An action that answers a driver's result, for a group whose result is shown."""
-    require(actor, "create_action_items")
+    require_active(session, actor, "create_action_items")
     now = now or utcnow()
-    scope = _scope(session, actor)
-    department_id = _resolve_department(session, actor, scope, department_id)
+    view = _wave_scope(session, actor, wave_id)
+    department_id = view.department(actor, department_id)
     title = _clean_text(title, "title", ACTION_TITLE_MAX, required=True)
     description = _clean_long_text(description, "description", ACTION_DESCRIPTION_MAX)
     if owner_id is None:
@@ -1700,7 +1766,8 @@ def create_action_item(session: Session, actor: Actor, wave_id: int, driver: str
         raise InvalidInput("surveys.errors.result_hidden", field="driver")
     owner = session.get(User, owner_id)
     allowed = {user_id for user_id, _ in owner_choices(session, actor, department_id)}
-    if owner is None or not owner.active or (owner_id not in allowed and scope is not None):
+    if owner is None or not owner.active or (owner_id not in allowed
+                                             and view.departments is not None):
         raise InvalidInput("surveys.errors.owner_invalid", field="owner")
     item = ActionItem(title=title, description=description, owner_id=owner_id, due_on=due_on,
                       status="open", source="survey", source_wave_id=wave_id,
@@ -1715,8 +1782,8 @@ def create_action_item(session: Session, actor: Actor, wave_id: int, driver: str
 
 
 def survey_action_items(session: Session, actor: Actor, wave_id: int) -> list[ActionItemRow]:
-    """Actions created from a wave's results, within the actor's scope."""
-    scope = _scope(session, actor)
+    """Actions created from a wave's results, for the groups the actor may see."""
+    view = _wave_scope(session, actor, wave_id)
     owner = User.__table__.alias("owner")
     rows = session.execute(
         select(ActionItem, owner.c.display_name)
@@ -1728,7 +1795,7 @@ def survey_action_items(session: Session, actor: Actor, wave_id: int) -> list[Ac
     found = []
     for action, owner_name in rows:
         dept = action.source_department_id
-        if scope is not None and (dept is None or dept not in scope):
+        if not view.allows(dept):
             continue
         found.append(ActionItemRow(action.id, action.title, action.description, owner_name,
                                    action.due_on, action.status, action.source_driver,
@@ -1746,9 +1813,10 @@ def set_action_status(session: Session, actor: Actor, action_id: int, status: st
     """
     if status not in ACTION_STATUSES:
         raise InvalidInput("surveys.errors.status_unknown", field="status")
+    require_active(session, actor)
     action = get_or_not_found(session, ActionItem, action_id, with_for_update=True)
     if action.owner_id != actor.id:
-        require(actor, "create_action_items")
+        require_active(session, actor, "create_action_items")
         scope = _scope(session, actor)
         if scope is not None and action.source_department_id not in scope:
             raise PermissionDenied()
@@ -1786,7 +1854,7 @@ class SurveyOverview:
 def survey_overview(session: Session, actor: Actor,
                     now: datetime | None = None) -> list[SurveyOverview]:
     """Surveys for their designers: cadence, waves so far, the open one, the next one."""
-    require(actor, "design_surveys")
+    require_active(session, actor, "design_surveys")
     now = now or utcnow()
     surveys = session.scalars(select(Survey).order_by(Survey.created_at.desc(),
                                                       Survey.id.desc())).all()

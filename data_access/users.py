@@ -35,7 +35,7 @@ from data_access.models import (
     User,
     utcnow,
 )
-from data_access.permissions import Actor, require
+from data_access.permissions import Actor, require_active
 from data_access.text import normalize_username, search_key, validated_name
 
 logger = logging.getLogger(__name__)
@@ -427,6 +427,7 @@ def change_own_password(
     Returns the instant of the change: the caller's own session continues only
     if it re-establishes itself after it (the web layer re-issues its cookie).
     """
+    require_active(session, actor)
     user = get_or_not_found(session, User, actor.id)
     if not verify_password(current or "", user.password_hash):
         raise InvalidInput("errors.current_password_wrong", field="current_password")
@@ -439,6 +440,7 @@ def change_own_password(
 
 
 def set_own_locale(session: Session, actor: Actor, locale: str) -> None:
+    require_active(session, actor)
     user = get_or_not_found(session, User, actor.id)
     user.locale = validate_locale(locale)
 
@@ -469,7 +471,7 @@ def search_users(
     session: Session, actor: Actor, *, text: str = "", department_id: int | None = None,
     role: str | None = None, active: bool | None = None, limit: int = 50, offset: int = 0,
 ) -> tuple[list[UserRow], int]:
-    require(actor, "administer")
+    require_active(session, actor, "administer")
     query = select(User, Department.name).join(Department, Department.id == User.department_id)
     key = search_key(text or "")
     if key:
@@ -487,7 +489,7 @@ def search_users(
 
 
 def get_user(session: Session, actor: Actor, user_id: int) -> UserRow:
-    require(actor, "administer")
+    require_active(session, actor, "administer")
     rows = _user_rows(session.execute(
         select(User, Department.name).join(Department, Department.id == User.department_id)
         .where(User.id == user_id)).tuples())
@@ -505,7 +507,7 @@ def create_user(
     password: str, email: str | None = None, role: str = "employee", locale: str = "fa",
     password_hash: str | None = None,
 ) -> int:
-    require(actor, "administer")
+    require_active(session, actor, "administer")
     username = validate_username(username)
     fields = dict(
         display_name=validate_display_name(display_name),
@@ -533,7 +535,7 @@ def update_user(
 ) -> None:
     """Save an admin's edit. With `expected_updated_at` (when the form was
     filled), an edit saved by someone else in between is refused, not overwritten."""
-    require(actor, "administer")
+    require_active(session, actor, "administer")
     user = get_or_not_found(session, User, user_id)
     if expected_updated_at is not None:
         # Claim the row only if it is unchanged: atomic, so two admins saving
@@ -566,7 +568,7 @@ def update_user(
 
 
 def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> None:
-    require(actor, "administer")
+    require_active(session, actor, "administer")
     user = get_or_not_found(session, User, user_id)
     if user.id == actor.id and not active:
         raise PermissionDenied("errors.cannot_deactivate_self")
@@ -580,7 +582,7 @@ def set_active(session: Session, actor: Actor, user_id: int, active: bool) -> No
 def reset_password(session: Session, actor: Actor, user_id: int, new_password: str) -> None:
     """An admin sets a new password; the account is unlocked (for every client)
     and signed out everywhere."""
-    require(actor, "administer")
+    require_active(session, actor, "administer")
     user = get_or_not_found(session, User, user_id)
     user.password_hash = hash_password(validate_password(new_password, field="new_password"))
     secret = _throttle_secret(session, create=False)

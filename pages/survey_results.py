@@ -48,13 +48,16 @@ k = wave.min_group_size
 groups = {ref.id: ref for ref in survey_ui.result_departments(actor, wave_id)}
 own_default = None if can(actor, "view_all_results") else actor.department_id
 group_ids = list(groups) or [own_default]
+group_labels = {d: ref.label(lang) for d, ref in groups.items()}
 department_id = right.selectbox(
     t("surveys.results.group"), group_ids,
     index=group_ids.index(own_default) if own_default in group_ids else 0,
-    format_func={d: ref.label(lang) for d, ref in groups.items()}.get,
-    key=f"results_group_{wave_id}")
+    format_func=lambda d: group_labels.get(d, MISSING), key=f"results_group_{wave_id}")
 results = survey_ui.group_results(actor, wave_id, department_id, wave.status)
 group_name = results.department.label(lang)
+# The whole audience beside the group, only when this viewer may see it (a
+# manager: when the wave's whole audience lies inside their subtree).
+compared = department_id is not None and results.organisation_participation is not None
 
 
 def hidden_text(reason: str | None) -> str:
@@ -93,7 +96,7 @@ if results.reported_under:
 first, second, third = st.columns(3)
 participation_metric(first, f"{t('surveys.results.participation')} · {group_name}",
                      results.participation)
-if department_id is not None:
+if compared:
     participation_metric(second, f"{t('surveys.results.participation')} · "
                                  f"{t('surveys.results.organisation')}",
                          results.organisation_participation)
@@ -111,7 +114,7 @@ if enps is not None:
                         promoters=percent(enps.enps.promoters_pct),
                         passives=percent(enps.enps.passives_pct),
                         detractors=percent(enps.enps.detractors_pct)))
-        if org is not None and department_id is not None:
+        if org is not None and compared:
             third.caption(t("surveys.results.enps_org", value=format_signed(org.enps, lang)))
     st.caption(t("surveys.results.formula_enps"))
 
@@ -130,7 +133,7 @@ def likert_columns(summary, score, org_score) -> dict[str, str]:
         t("surveys.results.col.difference"): MISSING if score is None or org_score is None
         else format_signed(score - org_score, lang),
     }
-    if department_id is None:  # the group is the organisation itself
+    if not compared:  # the group is the organisation itself, or it is not shown
         columns.pop(t("surveys.results.col.org_score"))
         columns.pop(t("surveys.results.col.difference"))
     return columns
@@ -153,7 +156,7 @@ if results.drivers:
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(t("surveys.results.formula_likert"))
     st.caption(t("surveys.results.formula_driver"))
-    if department_id is not None and any(d.score is not None for d in results.drivers):
+    if compared and any(d.score is not None for d in results.drivers):
         st.markdown(f"**{t('surveys.results.compare')}**")
         st.plotly_chart(survey_ui.compare_figure(actor, wave_id, department_id, wave.status, lang),
                         width="stretch", config={"displayModeBar": False})

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import random
+import sqlite3
+from datetime import timedelta
+
 import pytest
+import streamlit as st
+from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from data_access import db, surveys, users
+from data_access.models import User, utcnow
 from tests.app.conftest import ROOT
 
 SURVEYS = "surveys.py"
@@ -125,6 +132,66 @@ def test_manager_sees_only_their_subtree(open_app):
     assert set(group.options) and allowed <= subtree
     assert "کل سازمان" not in group.options  # no whole-organisation group for a manager
     assert at.dataframe  # drivers, items, ... for their department
+
+
+@pytest.fixture
+def wave_for_another_department(app_env, monkeypatch, tmp_path):
+    """A copy of the demo database with one more closed wave, addressed only to a
+    department outside the demo manager's subtree and answered there; its id."""
+    copy = tmp_path / "other-department.db"
+    with sqlite3.connect(app_env.removeprefix("sqlite:///")) as source, \
+            sqlite3.connect(copy) as target:
+        source.backup(target)
+    url = f"sqlite:///{copy}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    now = utcnow()
+    with db.session_scope(db.get_engine(url)) as session:
+        manager, pr = (users.active_actor(session, name) for name in ("manager", "pr"))
+        subtree = surveys.departments.subtree_ids(session, manager.department_id)
+        department = session.execute(
+            select(User.department_id).where(User.active.is_(True),
+                                             User.department_id.not_in(subtree))
+            .group_by(User.department_id).order_by(func.count().desc())).scalars().first()
+        survey_id = surveys.create_survey(session, pr, surveys.SurveyDraft(
+            title_fa="نظرسنجی ویژه واحد دیگر", opens_at=now - timedelta(minutes=5),
+            closes_at=now + timedelta(days=1), bank_codes=("bel_01", "sat_01", "enps_01"),
+            audience_all=False, audience_departments=(department,)), now=now)
+        wave_id = session.scalar(select(surveys.SurveyWave.id).where(
+            surveys.SurveyWave.survey_id == survey_id))
+        people = session.scalars(select(User).where(User.department_id == department,
+                                                    User.active.is_(True))).all()
+        rng = random.Random(5)
+        form = surveys.wave_form(session, users.to_actor(people[0]), wave_id, now=now)
+        for person in people:
+            surveys.submit(session, users.to_actor(person), wave_id,
+                           surveys_answers(form, rng), now=now)
+        surveys.close_wave_now(session, pr, wave_id, now=now + timedelta(minutes=1))
+    # Survey reads are cached per viewer, not per database: start and end clean.
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield wave_id
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def surveys_answers(form: surveys.WaveForm, rng: random.Random) -> dict[int, int]:
+    return {item.id: rng.randint(0, 10) if item.kind == "enps" else rng.randint(1, 5)
+            for item in form.items}
+
+
+def test_manager_is_not_offered_a_wave_for_another_department(open_app,
+                                                              wave_for_another_department):
+    title = "نظرسنجی ویژه واحد دیگر"
+    pr = open_app("pr", RESULTS)
+    assert not pr.exception
+    assert pr.selectbox(key="results_wave").value == wave_for_another_department
+    assert any(title in option for option in pr.selectbox(key="results_wave").options)
+    at = open_app("manager", RESULTS)
+    assert not at.exception
+    waves = at.selectbox(key="results_wave")
+    assert waves.value != wave_for_another_department
+    assert waves.options and not any(title in option for option in waves.options)
+    assert at.dataframe  # the manager's own results still show
 
 
 def test_pr_sees_the_whole_organisation_and_exports(open_app):

@@ -77,3 +77,12 @@ def submit_all(session: Session, people: Sequence[Actor], wave_id: int, rng: ran
 def close(session: Session, wave_id: int, now: datetime = T0 + timedelta(days=8)) -> None:
     surveys.open_due_waves(session, now)
     session.commit()
+
+
+def answered_wave(session: Session, designer: Actor, people: Sequence[Actor], seed: int,
+                  audience: Sequence[int] = (), comment: str | None = None) -> int:
+    """An open wave (for `audience`, or everyone) that `people` answered; returns its id."""
+    wave_id = open_survey(session, designer, audience_all=not audience,
+                          audience_departments=tuple(audience))
+    submit_all(session, people, wave_id, random.Random(seed), comment=comment)
+    return wave_id

@@ -15,11 +15,12 @@ from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from data_access import news
+from data_access import news, users
 from data_access.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from data_access.models import AuditEntry
 from data_access.models.news import (
     Announcement,
+    AnnouncementComment,
     AnnouncementFile,
     AnnouncementReach,
     AnnouncementReceipt,
@@ -358,6 +359,50 @@ def test_reach_is_for_pr_admin_and_managers_within_their_subtree(session, org, c
     with pytest.raises(NotFound):  # never reached the manager's people
         news.item_reach(session, org.manager, pr_only.id, now=NOW)
     assert [c.id for c in news.reach_items(session, org.manager, now=NOW)] == [everyone.id]
+
+
+def test_managers_see_no_reach_before_an_item_is_published(session, org, cats):
+    """A scheduled item: its reach is nobody's business but PR's until it goes out."""
+    scheduled = news.schedule(session, org.pr, item(cats, ack_required=True), NOW + DAY,
+                              now=NOW)
+    session.commit()
+    for call in (news.item_reach, news.pending_acknowledgements):
+        with pytest.raises(NotFound):
+            call(session, org.manager, scheduled.id, now=NOW)
+        call(session, org.pr, scheduled.id, now=NOW)  # PR and admins plan ahead
+        call(session, org.admin, scheduled.id, now=NOW)
+    assert news.item_reach(session, org.pr, scheduled.id, now=NOW).audience == 5
+    # Once published, the manager sees it within their subtree as before.
+    after = NOW + 2 * DAY
+    assert news.item_reach(session, org.manager, scheduled.id, now=after).audience == 2
+    people, total = news.pending_acknowledgements(session, org.manager, scheduled.id, now=after)
+    assert total == 2 and {p.username for p in people} == {"manager", "employee"}
+
+
+def test_a_deactivated_account_is_refused_reading_and_writing(session, org, cats):
+    notice = publish(session, org.pr, cats, ack_required=True, priority="urgent")
+    news.add_comment(session, org.employee, notice.id, "خواندم", now=NOW)
+    users.set_active(session, org.admin, org.employee.id, False)
+    users.set_active(session, org.admin, org.pr.id, False)
+    session.commit()
+    employee = org.employee
+    for call in (lambda: news.get_item(session, employee, notice.id, now=NOW),
+                 lambda: news.comments(session, employee, notice.id, now=NOW),
+                 lambda: news.add_comment(session, employee, notice.id, "دوباره", now=NOW),
+                 lambda: news.mark_read(session, employee, notice.id, now=NOW),
+                 lambda: news.acknowledge(session, employee, notice.id, now=NOW),
+                 lambda: news.dismiss_banner(session, employee, notice.id, now=NOW),
+                 lambda: news.feed(session, employee, now=NOW),
+                 lambda: news.unread_count(session, employee, now=NOW),
+                 lambda: news.urgent_notices(session, employee, now=NOW),
+                 lambda: news.publish(session, org.pr, item(cats), now=NOW),
+                 lambda: news.item_reach(session, org.pr, notice.id, now=NOW)):
+        with pytest.raises(PermissionDenied):
+            call()
+    session.rollback()
+    assert count(session, AnnouncementComment) == 1
+    assert count(session, AnnouncementReceipt) == 0
+    assert news.get_item(session, org.outsider, notice.id, now=NOW).id == notice.id
 
 
 # --- validation ----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from data_access import db, surveys
+from data_access import db, surveys, users
 from data_access.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from data_access.models import AuditEntry
 from data_access.models.surveys import (
@@ -32,6 +32,7 @@ from tests.conftest import audit_entries
 from tests.data.survey_helpers import (
     T0,
     add_people,
+    answered_wave,
     close,
     draft,
     open_survey,
@@ -463,9 +464,120 @@ def test_manager_sees_only_their_subtree(session, org, closed_wave):
     assert {r.department.id for r in surveys.heatmap(session, org.manager, wave_id)} == {
         org.traffic, org.traffic_control}
     exported = {r.department.id for r in surveys.export_rows(session, org.manager, wave_id)}
-    assert exported == {None, org.traffic, org.traffic_control}  # plus the organisation figure
+    # No organisation row: the whole audience reaches beyond the manager's subtree.
+    assert exported == {org.traffic, org.traffic_control}
     assert {d.id for d in surveys.result_departments(session, org.manager, wave_id)} == {
         org.traffic, org.traffic_control}
+
+
+def test_a_wave_for_another_department_shows_a_manager_nothing(session, org):
+    """A wave addressed only to PR: the Traffic manager sees neither it nor its figures."""
+    pr_people = add_people(session, org.pr_dept, 12, "p")
+    wave_id = answered_wave(session, org.pr, pr_people, 21, audience=(org.pr_dept,),
+                            comment="ساعت کاری طولانی است")
+    close(session, wave_id)
+    survey_id = session.get(SurveyWave, wave_id).survey_id
+    assert surveys.group_results(session, org.pr, wave_id, None).participation.respondents == 12
+    surveys.create_action_item(session, org.pr, wave_id, "belonging", org.pr_dept, "اقدام",
+                               org.pr.id, T0.date() + timedelta(days=30), now=DURING)
+    session.commit()
+    assert wave_id not in {w.wave_id for w in surveys.result_waves(session, org.manager)}
+    for call in (
+            lambda: surveys.group_results(session, org.manager, wave_id),
+            lambda: surveys.group_results(session, org.manager, wave_id, org.traffic),
+            lambda: surveys.group_results(session, org.manager, wave_id, None),
+            lambda: surveys.result_departments(session, org.manager, wave_id),
+            lambda: surveys.heatmap(session, org.manager, wave_id),
+            lambda: surveys.wave_comments(session, org.manager, wave_id),
+            lambda: surveys.export_rows(session, org.manager, wave_id),
+            lambda: surveys.survey_action_items(session, org.manager, wave_id),
+            lambda: surveys.create_action_item(
+                session, org.manager, wave_id, "belonging", org.traffic, "اقدام",
+                org.manager.id, T0.date() + timedelta(days=30), now=DURING)):
+        with pytest.raises(NotFound):
+            call()
+    assert surveys.survey_trend(session, org.manager, survey_id, org.traffic) == []
+    with pytest.raises(PermissionDenied):
+        surveys.survey_trend(session, org.manager, survey_id, None)
+
+
+def test_whole_audience_figures_only_when_the_audience_lies_in_the_subtree(session, org):
+    pr_people = add_people(session, org.pr_dept, 6, "p")
+    traffic = add_people(session, org.traffic, 8, "t")
+    mixed = answered_wave(session, org.pr, pr_people + traffic, 22,
+                          audience=(org.pr_dept, org.traffic))
+    inside = answered_wave(session, org.pr, traffic, 23, audience=(org.traffic,))
+    close(session, mixed)
+    assert {mixed, inside} <= {w.wave_id for w in surveys.result_waves(session, org.manager)}
+
+    # PR and Traffic answered: the manager sees Traffic, and no PR-including whole.
+    own = surveys.group_results(session, org.manager, mixed)
+    assert own.department.id == org.traffic and own.hidden is None
+    assert own.organisation_participation is None
+    assert all(d.score is not None and d.org_score is None and d.org_summary is None
+               for d in own.drivers)
+    assert all(r.org_likert is None and r.org_enps is None for r in own.items)
+    assert surveys.group_results(session, org.pr, mixed, org.traffic).drivers[0].org_score \
+        is not None  # PR still compares with the whole audience
+    assert [d.id for d in surveys.result_departments(session, org.manager, mixed)] == [
+        org.traffic, org.traffic_control]
+    for call in (surveys.group_results, surveys.heatmap, surveys.wave_comments):
+        with pytest.raises(PermissionDenied):
+            call(session, org.manager, mixed, None)
+    assert {r.department.id for r in surveys.export_rows(session, org.manager, mixed)} == {
+        org.traffic, org.traffic_control}
+    with pytest.raises(PermissionDenied):
+        surveys.survey_trend(session, org.manager, session.get(SurveyWave, mixed).survey_id,
+                             None)
+
+    # Only Traffic was asked: its whole audience is the manager's to see.
+    assert [d.id for d in surveys.result_departments(session, org.manager, inside)] == [
+        None, org.traffic, org.traffic_control]
+    whole = surveys.group_results(session, org.manager, inside, None)
+    assert whole.participation.respondents == 8 and whole.hidden is None
+    own = surveys.group_results(session, org.manager, inside)
+    assert own.organisation_participation.respondents == 8
+    assert None in {r.department.id for r in surveys.export_rows(session, org.manager, inside)}
+    trend = surveys.survey_trend(session, org.manager, session.get(SurveyWave, inside).survey_id,
+                                 None)
+    assert trend and all(p.wave_id == inside for p in trend)
+
+
+def test_owner_choices_only_within_the_managers_subtree(session, org):
+    with pytest.raises(PermissionDenied):
+        surveys.owner_choices(session, org.manager, org.pr_dept)
+    assert org.manager.id in dict(surveys.owner_choices(session, org.manager,
+                                                        org.traffic_control))
+    mine = dict(surveys.owner_choices(session, org.manager, None))  # their whole subtree
+    assert org.manager.id in mine and org.pr.id not in mine and org.admin.id not in mine
+    assert org.pr.id in dict(surveys.owner_choices(session, org.pr, org.pr_dept))
+
+
+def test_a_deactivated_account_is_refused_everywhere_in_surveys(session, org):
+    wave_id = open_survey(session, org.pr)
+    form = surveys.wave_form(session, org.employee, wave_id, now=DURING)
+    answers = random_answers(form.items, random.Random(24))
+    users.set_active(session, org.admin, org.employee.id, False)
+    users.set_active(session, org.admin, org.manager.id, False)
+    session.commit()
+    with pytest.raises(PermissionDenied):
+        surveys.submit(session, org.employee, wave_id, answers, now=DURING)
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(SurveyParticipation).where(
+        SurveyParticipation.wave_id == wave_id)) == 0
+    for call in (lambda: surveys.wave_form(session, org.employee, wave_id, now=DURING),
+                 lambda: surveys.open_waves_for(session, org.employee, DURING),
+                 lambda: surveys.has_answered(session, org.employee, wave_id),
+                 lambda: surveys.result_waves(session, org.manager),
+                 lambda: surveys.group_results(session, org.manager, wave_id),
+                 lambda: surveys.export_rows(session, org.manager, wave_id),
+                 lambda: surveys.owner_choices(session, org.manager, org.traffic)):
+        with pytest.raises(PermissionDenied):
+            call()
+    # Active again: the same actor works again.
+    users.set_active(session, org.admin, org.employee.id, True)
+    session.commit()
+    surveys.submit(session, org.employee, wave_id, answers, now=DURING)
 
 
 @pytest.mark.parametrize("call", [
