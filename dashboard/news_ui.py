@@ -25,6 +25,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.charts import apply_locale, bar_chart
+from dashboard.exports import csv_bytes
 from dashboard.formatting import (
     format_date,
     format_datetime,
@@ -51,7 +52,6 @@ from data_access import news
 from data_access.db import database_url
 from data_access.errors import NotFound
 from data_access.permissions import Actor, can
-from data_access.text import FORMULA_PREFIXES
 
 NEWS_PAGE = next(spec.path for spec in PAGES if spec.file == "news.py")
 GENERATION = "news_generation"
@@ -308,18 +308,6 @@ def badges(pinned: bool, priority: str, category_id: int, unread: bool = False,
 # Plotly figures are slow to build and to unpickle, so the views live in
 # st.cache_resource (one shared object, never mutated once built), keyed by the stamp
 # of the cached data they show: clearing or expiring the data rebuilds them.
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with a BOM (so Excel reads Persian), and text that a spreadsheet would run as a
-    formula quoted with an apostrophe."""
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object:
-            safe[column] = [f"'{value}" if isinstance(value, str)
-                            and value.startswith(FORMULA_PREFIXES) else value
-                            for value in safe[column]]
-    return safe.to_csv(index=False).encode("utf-8-sig")
-
 
 def _full_scale(figure, axis: str, loc: str):
     """Rates on a fixed 0-100% axis, so that 1% never looks like a full bar."""

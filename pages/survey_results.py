@@ -6,12 +6,11 @@ suppression decided when the wave closed; hidden figures say why.
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import streamlit as st
 
 from dashboard import survey_ui
+from dashboard.exports import csv_bytes, xlsx_bytes
 from dashboard.formatting import (
     format_date,
     format_number,
@@ -291,16 +290,11 @@ def export_frame() -> pd.DataFrame:
 
 
 def export_csv() -> bytes:
-    return export_frame().to_csv(index=False).encode("utf-8-sig")  # BOM: Excel reads UTF-8
+    return csv_bytes(export_frame())
 
 
 def export_excel() -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        export_frame().to_excel(writer, index=False, sheet_name="results")
-        if lang == "fa":
-            writer.sheets["results"].sheet_view.rightToLeft = True
-    return buffer.getvalue()
+    return xlsx_bytes(export_frame(), "results", right_to_left=lang == "fa")
 
 
 if wave.status == "closed":
