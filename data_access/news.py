@@ -64,7 +64,7 @@ from data_access.models.news import (
     NewsCategory,
 )
 from data_access.permissions import ADMIN, PR, Actor, can, require
-from data_access.text import FORMULA_PREFIXES, normalize_text, search_key
+from data_access.text import FORMULA_PREFIXES, clean_long_text, normalize_text, search_key
 
 TITLE_MAX = 200
 BODY_MAX = 20_000
@@ -348,7 +348,7 @@ def _check(session: Session, data: AnnouncementInput, existing_attachments: int)
         raise InvalidInput("news.errors.title_required", field="title")
     if len(title) > TITLE_MAX:
         raise InvalidInput("news.errors.title_too_long", field="title", max=TITLE_MAX)
-    body = unicodedata.normalize("NFC", data.body or "").strip()
+    body = clean_long_text(data.body or "").strip()
     if not body:
         raise InvalidInput("news.errors.body_required", field="body")
     if len(body) > BODY_MAX:
@@ -1003,7 +1003,7 @@ def add_comment(session: Session, actor: Actor, item_id: int, body: str,
     if not item.comments_enabled or stage_of(item.status, item.publish_at, item.expires_at,
                                              now) != "published":
         raise InvalidInput("news.errors.comments_closed", field="comment")
-    body = unicodedata.normalize("NFC", body or "").strip()
+    body = clean_long_text(body or "").strip()
     if not body:
         raise InvalidInput("news.errors.comment_required", field="comment")
     if len(body) > COMMENT_MAX:

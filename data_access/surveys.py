@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -88,7 +87,7 @@ from data_access.survey_rules import (
     summarise_likert,
     suppress,
 )
-from data_access.text import normalize_text
+from data_access.text import clean_long_text, normalize_text
 
 TITLE_MAX, INTRO_MAX, ITEM_TEXT_MAX, OPTION_MAX = 200, 2000, 500, 120
 COMMENT_MAX = 1000
@@ -267,10 +266,7 @@ def _clean_text(value: str | None, field: str, limit: int, required: bool = Fals
 
 def _clean_long_text(value: str | None, field: str, limit: int) -> str | None:
     """Like _clean_text but keeps line breaks (intros, descriptions, comments)."""
-    text = unicodedata.normalize("NFC", value or "")
-    text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch)[0] != "C"
-                   or ch in "\u200c\u200d\u200e\u200f")
-    lines = [normalize_text(line) for line in text.replace("\r", "").split("\n")]
+    lines = [normalize_text(line) for line in clean_long_text(value or "").split("\n")]
     text = "\n".join(lines).strip()
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")

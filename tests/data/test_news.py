@@ -298,6 +298,27 @@ def test_second_editor_is_refused_and_nothing_is_overwritten(engine, session, or
 
 # --- comments ------------------------------------------------------------------------------------
 
+def test_nul_and_control_characters_never_reach_the_database(session, org, cats):
+    """PostgreSQL refuses NUL in text: it used to surface as an unexpected DataError."""
+    saved = publish(session, org.pr, cats, title="عنوان\x00خبر",
+                    body="خط اول\x00\r\nخط\u202e دوم\x07\n\n    کد\tبا\u200cفاصله")
+    comment = news.add_comment(session, org.employee, saved.id, "مم\x00نون\x1b\r\nخیلی", now=NOW)
+    session.commit()
+    shown = news.get_item(session, org.employee, saved.id, now=NOW)
+    assert shown.title == "عنوانخبر"
+    # Line breaks, indentation and tabs (Markdown needs them) and the ZWNJ stay.
+    assert shown.body == "خط اول\nخط دوم\n\n    کد\tبا\u200cفاصله"
+    assert [c.body for c in news.comments(session, org.employee, saved.id, now=NOW)
+            if c.id == comment] == ["ممنون\nخیلی"]
+    for body in ("\x00", "\x00 \x01\u202e"):  # nothing left: the usual message
+        with pytest.raises(InvalidInput) as error:
+            news.add_comment(session, org.employee, saved.id, body, now=NOW)
+        assert error.value.key == "news.errors.comment_required"
+        with pytest.raises(InvalidInput) as error:
+            news.publish(session, org.pr, item(cats, body=body), now=NOW)
+        assert error.value.key == "news.errors.body_required"
+
+
 def test_comments_moderation_and_closing(session, org, cats):
     saved = publish(session, org.pr, cats)
     first = news.add_comment(session, org.employee, saved.id, "  ممنون از اطلاع‌رسانی  ", now=NOW)
