@@ -44,7 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from data_access import audit, departments
+from data_access import action_items, audit, departments
 from data_access.db import ROOT
 from data_access.errors import Conflict, InvalidInput, NotFound, PermissionDenied, get_or_not_found
 from data_access.models import Department, User, utcnow
@@ -1683,10 +1683,7 @@ def create_action_item(session: Session, actor: Actor, wave_id: int, driver: str
     description = _clean_long_text(description, "description", ACTION_DESCRIPTION_MAX)
     if owner_id is None:
         raise InvalidInput("errors.required", field="owner")
-    if due_on is None:
-        raise InvalidInput("errors.required", field="due_on")
-    if due_on < local_today(now):
-        raise InvalidInput("surveys.errors.due_in_past", field="due_on")
+    due_on = action_items.check_due_on(due_on, local_today(now))
     results = group_results(session, actor, wave_id, department_id)
     if results.wave.status != "closed":
         raise InvalidInput("surveys.errors.not_closed", field="driver")

@@ -20,7 +20,7 @@ from dashboard.formatting import (
 )
 from dashboard.jalali_input import jalali_date_input
 from dashboard.ui import locale, read, require_page, run_write, t
-from data_access import surveys
+from data_access import action_items, surveys
 from data_access.permissions import can
 from data_access.survey_bank import DRIVER_LABELS
 from data_access.survey_rules import band
@@ -347,7 +347,7 @@ def actions_section() -> None:
         owner = st.selectbox(t("surveys.actions.owner"), list(owners), format_func=owners.get)
         due_on = jalali_date_input(
             t("surveys.actions.due_on"), key=f"action_due_{wave_id}", locale=lang,
-            min_value=local_today(),
+            min_value=local_today(), max_value=action_items.latest_due_on(local_today()),
             messages={part: t(f"surveys.date_messages.{part}")
                       for part in ("invalid_date", "before_min", "after_max")})
         if st.form_submit_button(t("surveys.actions.create"), type="primary",
