@@ -46,6 +46,7 @@ from dashboard.ui import (
     locale,
     read,
     run_write,
+    safe_markdown,
     t,
 )
 from data_access import news
@@ -650,7 +651,7 @@ def show_detail(v: Viewer, item_id: int) -> None:
     if detail.cover:
         picture(detail.cover.id, v.actor, 1400, width="content")
     with st.container(key="news_body"):
-        st.markdown(detail.body)
+        st.markdown(safe_markdown(detail.body))
     if detail.attachments:
         st.caption(t("news.detail.attachments"))
         for attachment in detail.attachments:
@@ -761,7 +762,7 @@ def show_compose(v: Viewer) -> None:
         st.markdown(f"**{t('news.compose.preview')}**")
         with st.container(border=True, height=380, key="news_preview"):
             if body.strip():
-                st.markdown(body)
+                st.markdown(safe_markdown(body))
             else:
                 st.caption(t("news.compose.preview_empty"))
 

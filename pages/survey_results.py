@@ -19,7 +19,7 @@ from dashboard.formatting import (
     local_today,
 )
 from dashboard.jalali_input import jalali_date_input
-from dashboard.ui import locale, read, require_page, run_write, t
+from dashboard.ui import escape_markdown, locale, read, require_page, run_write, t
 from data_access import action_items, surveys
 from data_access.permissions import can
 from data_access.survey_bank import DRIVER_LABELS
@@ -53,7 +53,7 @@ department_id = right.selectbox(
     format_func={d: ref.label(lang) for d, ref in groups.items()}.get,
     key=f"results_group_{wave_id}")
 results = survey_ui.group_results(actor, wave_id, department_id, wave.status)
-group_name = results.department.label(lang)
+group_name = escape_markdown(results.department.label(lang))  # for Markdown labels
 
 
 def hidden_text(reason: str | None) -> str:
@@ -87,7 +87,7 @@ if results.hidden:
                icon=":material/visibility_off:")
 if results.reported_under:
     st.caption(t("surveys.results.reported_under",
-                 department=results.reported_under.label(lang)))
+                 department=escape_markdown(results.reported_under.label(lang))))
 
 first, second, third = st.columns(3)
 participation_metric(first, f"{t('surveys.results.participation')} · {group_name}",
@@ -175,7 +175,7 @@ if results.items:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     for result in results.items:
         if result.item.kind == "choice":
-            st.markdown(f"**{survey_ui.plain(result.item.text(lang))}**")
+            st.markdown(f"**{escape_markdown(result.item.text(lang))}**")
             if result.hidden:
                 st.caption(hidden_text(result.hidden))
             else:
@@ -208,7 +208,7 @@ def heatmap_section() -> None:
     if not rows:
         st.info(t("surveys.results.heatmap_empty"))
         return
-    focus = rows[0].department.label(lang)
+    focus = escape_markdown(rows[0].department.label(lang))
     st.caption(t("surveys.results.heatmap_caption", department=focus))
     st.plotly_chart(survey_ui.heatmap_figure(actor, wave_id, department_id, k, lang),
                     width="stretch", config={"displayModeBar": False})
@@ -240,7 +240,7 @@ def comments_section() -> None:
     limit_key = f"comments_limit_{wave_id}_{department_id}"
     limit = st.session_state.get(limit_key, 20)
     for item, texts in found.by_item:
-        st.markdown(f"**{survey_ui.plain(item.text(lang))}**")
+        st.markdown(f"**{escape_markdown(item.text(lang))}**")
         st.caption(t("surveys.results.comments_count", shown=min(limit, len(texts)),
                      total=len(texts)))
         for text in texts[:limit]:
