@@ -3,9 +3,11 @@ written by someone must not make the reader's browser fetch an image from outsid
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+import streamlit as st
 from sqlalchemy import select, update
 
 from data_access import db, surveys, users
@@ -22,7 +24,7 @@ def _leaks(at) -> list[list[str]]:
 
 
 @pytest.fixture
-def survey_with_images(app_env, monkeypatch, tmp_path) -> str:
+def survey_with_images(app_env, monkeypatch, tmp_path) -> Iterator[str]:
     """A small organisation of its own (the shared demo stays as it is) with an open
     survey whose every PR-written text carries an outside image."""
     url = f"sqlite:///{tmp_path / 'markdown.db'}"
@@ -45,7 +47,8 @@ def survey_with_images(app_env, monkeypatch, tmp_path) -> str:
                 surveys.CustomItem("likert5", f"رضایت {IMAGE}", f"Happy {IMAGE}"),
                 surveys.CustomItem("comment", f"نظر {IMAGE}", f"Say {IMAGE}", required=False),
             )), now=now)
-    return url
+    yield url
+    st.cache_data.clear()  # nothing cached from this database reaches later tests
 
 
 @pytest.mark.parametrize("locale", ["fa", "en"])
@@ -72,6 +75,7 @@ def test_department_names_in_results_labels_load_nothing_from_outside(open_app, 
         # A name stored before names were checked (create and rename refuse it now).
         session.execute(update(Department).where(Department.id == department_id)
                         .values(name_en=f"Roads {IMAGE}"))
+    st.cache_data.clear()  # results cached by earlier tests still hold the old name
     try:
         at = open_app("manager", "survey_results.py", locale="en")
         assert not at.exception
@@ -82,3 +86,4 @@ def test_department_names_in_results_labels_load_nothing_from_outside(open_app, 
         with db.session_scope() as session:
             session.execute(update(Department).where(Department.id == department_id)
                             .values(name_en=old))
+        st.cache_data.clear()
