@@ -335,9 +335,14 @@ def format_date(
     _check_locale(locale)
     if d is None:
         return MISSING
-    if isinstance(d, datetime):
-        d = to_display_tz(d).date()
-    y, m, day = gregorian_to_jalali(d)
+    try:
+        if isinstance(d, datetime):
+            d = to_display_tz(d).date()
+        y, m, day = gregorian_to_jalali(d)
+    except (ValueError, OverflowError):
+        # A stored date the Jalali calendar code cannot convert (year 9999): shown as it
+        # is, in Gregorian, rather than failing the whole page.
+        return localize_digits(d.isoformat()[:10], locale)
     if style == "short":
         return localize_digits(f"{y:04d}/{m:02d}/{day:02d}", locale)
     if style != "long":

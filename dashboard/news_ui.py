@@ -25,6 +25,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.charts import apply_locale, bar_chart
+from dashboard.exports import csv_bytes
 from dashboard.formatting import (
     format_date,
     format_datetime,
@@ -45,13 +46,13 @@ from dashboard.ui import (
     locale,
     read,
     run_write,
+    safe_markdown,
     t,
 )
 from data_access import news
 from data_access.db import database_url
 from data_access.errors import NotFound
 from data_access.permissions import Actor, can
-from data_access.text import FORMULA_PREFIXES
 
 NEWS_PAGE = next(spec.path for spec in PAGES if spec.file == "news.py")
 GENERATION = "news_generation"
@@ -308,18 +309,6 @@ def badges(pinned: bool, priority: str, category_id: int, unread: bool = False,
 # Plotly figures are slow to build and to unpickle, so the views live in
 # st.cache_resource (one shared object, never mutated once built), keyed by the stamp
 # of the cached data they show: clearing or expiring the data rebuilds them.
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with a BOM (so Excel reads Persian), and text that a spreadsheet would run as a
-    formula quoted with an apostrophe."""
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object:
-            safe[column] = [f"'{value}" if isinstance(value, str)
-                            and value.startswith(FORMULA_PREFIXES) else value
-                            for value in safe[column]]
-    return safe.to_csv(index=False).encode("utf-8-sig")
-
 
 def _full_scale(figure, axis: str, loc: str):
     """Rates on a fixed 0-100% axis, so that 1% never looks like a full bar."""
@@ -662,7 +651,7 @@ def show_detail(v: Viewer, item_id: int) -> None:
     if detail.cover:
         picture(detail.cover.id, v.actor, 1400, width="content")
     with st.container(key="news_body"):
-        st.markdown(detail.body)
+        st.markdown(safe_markdown(detail.body))
     if detail.attachments:
         st.caption(t("news.detail.attachments"))
         for attachment in detail.attachments:
@@ -773,7 +762,7 @@ def show_compose(v: Viewer) -> None:
         st.markdown(f"**{t('news.compose.preview')}**")
         with st.container(border=True, height=380, key="news_preview"):
             if body.strip():
-                st.markdown(body)
+                st.markdown(safe_markdown(body))
             else:
                 st.caption(t("news.compose.preview_empty"))
 

@@ -184,11 +184,6 @@ def wave_label(wave: surveys.WaveOption) -> str:
              date=format_date(wave.closes_at, locale(), "long"), status=status)
 
 
-def plain(text: str) -> str:
-    """User-written text placed inside Markdown, with Markdown's special characters escaped."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~$" else ch for ch in text)
-
-
 def isolate(text: str) -> str:
     """User text in its own direction: a Persian comment on an English page (or the
     reverse) keeps its punctuation where its writer put it."""

@@ -53,6 +53,39 @@ def escape_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
+# The only images user Markdown may show: the app's own static files, written plainly
+# (relative path, no title, no dots in folders; no backslash, backtick or angle bracket in
+# the alt text, which could make Markdown close the image elsewhere). Every other image
+# would make each reader's browser ask an outside host for it, telling that host who
+# opened what.
+_OWN_IMAGE = re.compile(
+    r"!\[[^\[\]\\`<>\n]*\]\(/?app/static/(?:[\w-]+/)*[\w-]+\.(?:png|jpe?g|webp|gif)\)")
+_WORD_JOINER = "\u2060"
+
+
+def safe_markdown(text: str) -> str:
+    """User Markdown (news bodies) that loads nothing from outside the app.
+
+    Every image opener `![` other than an image of the app's own files gets an invisible
+    word joiner between `!` and `[`: Markdown then sees text and an ordinary link (or
+    literal brackets), whatever image form was used (inline, reference, shortcut, nested
+    in a link). Raw HTML such as <img> is never rendered (unsafe_allow_html stays off).
+    """
+    parts: list[str] = []
+    start = 0
+    while (opener := text.find("![", start)) >= 0:
+        parts.append(text[start:opener])
+        own = _OWN_IMAGE.match(text, opener)
+        if own:
+            parts.append(own.group())
+            start = own.end()
+        else:
+            parts.append("!" + _WORD_JOINER)
+            start = opener + 1
+    parts.append(text[start:])
+    return "".join(parts)
+
+
 @st.cache_data(ttl=3600, show_spinner=False)
 def _department_tree(database: str, version: str) -> list:
     from data_access import departments

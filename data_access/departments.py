@@ -13,7 +13,7 @@ from data_access import audit, settings
 from data_access.errors import Conflict, InvalidInput, get_or_not_found
 from data_access.models import Department, User
 from data_access.permissions import Actor, require_active
-from data_access.text import normalize_text, search_key, validated_name
+from data_access.text import search_key, validated_name
 
 NAME_MAX = 200
 TREE_VERSION = "departments_version"
@@ -109,6 +109,11 @@ def _clean_name(name: str | None, field: str = "name") -> str:
     return validated_name(name, field, NAME_MAX)
 
 
+def _clean_name_en(name_en: str | None) -> str | None:
+    # The English name reaches the same exports and labels as the Persian one.
+    return validated_name(name_en, "name_en", NAME_MAX, required=False)
+
+
 def _ensure_unique(session: Session, name: str, parent_id: int | None, exclude: int | None) -> None:
     query = select(Department.id).where(
         Department.name_key == search_key(name),
@@ -138,9 +143,7 @@ def create(
 ) -> int:
     require_active(session, actor, "administer")
     name = _clean_name(name)
-    name_en = normalize_text(name_en or "") or None
-    if name_en and len(name_en) > NAME_MAX:
-        raise InvalidInput("errors.too_long", field="name_en", max=NAME_MAX)
+    name_en = _clean_name_en(name_en)
     if parent_id is not None and not _get(session, parent_id).active:
         raise InvalidInput("errors.department_inactive", field="parent")
     _ensure_unique(session, name, parent_id, None)
@@ -160,9 +163,7 @@ def rename(
     require_active(session, actor, "administer")
     department = _get(session, department_id)
     name = _clean_name(name)
-    name_en = normalize_text(name_en or "") or None
-    if name_en and len(name_en) > NAME_MAX:
-        raise InvalidInput("errors.too_long", field="name_en", max=NAME_MAX)
+    name_en = _clean_name_en(name_en)
     _ensure_unique(session, name, department.parent_id, department.id)
     audit.record(session, actor, "department.rename", "department", department.id,
                  old=department.name, new=name, old_en=department.name_en, new_en=name_en)

@@ -26,10 +26,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import PurePosixPath
 from typing import Literal
+from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import jdatetime
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
 from sqlalchemy import (
     Date,
     and_,
@@ -64,7 +66,7 @@ from data_access.models.news import (
     NewsCategory,
 )
 from data_access.permissions import ADMIN, PR, Actor, can, require_active
-from data_access.text import FORMULA_PREFIXES, normalize_text, search_key
+from data_access.text import FORMULA_PREFIXES, clean_long_text, normalize_text, search_key
 
 TITLE_MAX = 200
 BODY_MAX = 20_000
@@ -296,6 +298,7 @@ def check_image(upload: Upload) -> _CheckedFile:
         if image_format in IMAGE_FORMATS and width * height <= IMAGE_MAX_PIXELS:
             with Image.open(io.BytesIO(content)) as image:
                 image.load()  # full decode: catches truncated pixel data
+                content = _reencoded(image, image_format)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError,
             Image.DecompressionBombError):
         raise InvalidInput("news.errors.image_invalid", field="cover") from None
@@ -308,24 +311,74 @@ def check_image(upload: Upload) -> _CheckedFile:
                         content)
 
 
+def _reencoded(image: Image.Image, image_format: str) -> bytes:
+    """The decoded pixels written again: whatever was appended to the file (HTML, a
+    script, a second file) or hidden in its metadata (EXIF with GPS) is not kept.
+    Orientation is applied and the colour profile kept, so it looks the same."""
+    icc_profile = image.info.get("icc_profile")
+    image = ImageOps.exif_transpose(image)
+    options: dict[str, object] = {"icc_profile": icc_profile} if icc_profile else {}
+    if image_format in ("JPEG", "WEBP"):
+        options["quality"] = 90
+    out = io.BytesIO()
+    image.save(out, format=image_format, **options)
+    return out.getvalue()
+
+
+# The main part each Office type must declare; a macro-enabled workbook declares another.
+_MAIN_PARTS = {
+    "docx": ("/word/document.xml",
+             "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"),
+    "xlsx": ("/xl/workbook.xml",
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"),
+}
+_CONTENT_TYPES_MAX = 256 * 1024
+_CONTENT_TYPES_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+
+
+def _pdf_parses(content: bytes) -> bool:
+    """A real PDF: its cross-reference table, catalogue and page tree read, with at least one
+    page. A header followed by anything else (HTML, a script) is refused."""
+    try:
+        reader = PdfReader(io.BytesIO(content), strict=False)
+        return len(reader.pages) > 0
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds on a broken file; all mean "no"
+        return False
+
+
+def _office_kind(archive: zipfile.ZipFile) -> str | None:
+    """DOCX or XLSX by the package's declared content types, not by file names alone."""
+    try:
+        info = archive.getinfo("[Content_Types].xml")
+    except KeyError:
+        return None
+    if info.file_size > _CONTENT_TYPES_MAX:
+        return None
+    try:
+        root = ElementTree.fromstring(archive.read(info))
+    except (ElementTree.ParseError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    declared = {(node.get("PartName") or "").lower(): node.get("ContentType")
+                for node in root.iter(_CONTENT_TYPES_NS + "Override")}
+    names = set(archive.namelist())
+    for kind, (part, content_type) in _MAIN_PARTS.items():
+        if declared.get(part) == content_type and part[1:] in names:
+            return kind
+    return None
+
+
 def _sniff_attachment(content: bytes) -> str | None:
-    """The document type from the bytes: PDF by its header, DOCX/XLSX by their zip parts."""
+    """The document type from the bytes: a PDF must parse; DOCX/XLSX must be zip packages
+    that declare their main part with the right content type."""
     if content.startswith(b"%PDF-"):
-        return "pdf"
+        return "pdf" if _pdf_parses(content) else None
     if not content.startswith(b"PK\x03\x04"):
         return None
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            names = set(archive.namelist())  # reads the directory only, decompresses nothing
+            return _office_kind(archive)
     except (zipfile.BadZipFile, OSError, ValueError):
         return None
-    if "[Content_Types].xml" not in names:
-        return None
-    if "word/document.xml" in names:
-        return "docx"
-    if "xl/workbook.xml" in names:
-        return "xlsx"
-    return None
 
 
 def check_attachment(upload: Upload) -> _CheckedFile:
@@ -348,7 +401,7 @@ def _check(session: Session, data: AnnouncementInput, existing_attachments: int)
         raise InvalidInput("news.errors.title_required", field="title")
     if len(title) > TITLE_MAX:
         raise InvalidInput("news.errors.title_too_long", field="title", max=TITLE_MAX)
-    body = unicodedata.normalize("NFC", data.body or "").strip()
+    body = clean_long_text(data.body or "").strip()
     if not body:
         raise InvalidInput("news.errors.body_required", field="body")
     if len(body) > BODY_MAX:
@@ -1003,7 +1056,7 @@ def add_comment(session: Session, actor: Actor, item_id: int, body: str,
     if not item.comments_enabled or stage_of(item.status, item.publish_at, item.expires_at,
                                              now) != "published":
         raise InvalidInput("news.errors.comments_closed", field="comment")
-    body = unicodedata.normalize("NFC", body or "").strip()
+    body = clean_long_text(body or "").strip()
     if not body:
         raise InvalidInput("news.errors.comment_required", field="comment")
     if len(body) > COMMENT_MAX:

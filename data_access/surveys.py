@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import os
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -41,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from data_access import audit, departments, sealing
+from data_access import action_items, audit, departments, sealing
 from data_access.errors import Conflict, InvalidInput, NotFound, PermissionDenied, get_or_not_found
 from data_access.models import Department, User, utcnow
 from data_access.models.surveys import (
@@ -86,7 +85,7 @@ from data_access.survey_rules import (
     summarise_likert,
     suppress,
 )
-from data_access.text import normalize_text
+from data_access.text import clean_long_text, normalize_text
 
 TITLE_MAX, INTRO_MAX, ITEM_TEXT_MAX, OPTION_MAX = 200, 2000, 500, 120
 COMMENT_MAX = 1000
@@ -214,10 +213,7 @@ def _clean_text(value: str | None, field: str, limit: int, required: bool = Fals
 
 def _clean_long_text(value: str | None, field: str, limit: int) -> str | None:
     """Like _clean_text but keeps line breaks (intros, descriptions, comments)."""
-    text = unicodedata.normalize("NFC", value or "")
-    text = "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch)[0] != "C"
-                   or ch in "\u200c\u200d\u200e\u200f")
-    lines = [normalize_text(line) for line in text.replace("\r", "").split("\n")]
+    lines = [normalize_text(line) for line in clean_long_text(value or "").split("\n")]
     text = "\n".join(lines).strip()
     while "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
@@ -1752,10 +1748,7 @@ def create_action_item(session: Session, actor: Actor, wave_id: int, driver: str
     description = _clean_long_text(description, "description", ACTION_DESCRIPTION_MAX)
     if owner_id is None:
         raise InvalidInput("errors.required", field="owner")
-    if due_on is None:
-        raise InvalidInput("errors.required", field="due_on")
-    if due_on < local_today(now):
-        raise InvalidInput("surveys.errors.due_in_past", field="due_on")
+    due_on = action_items.check_due_on(due_on, local_today(now))
     results = group_results(session, actor, wave_id, department_id)
     if results.wave.status != "closed":
         raise InvalidInput("surveys.errors.not_closed", field="driver")

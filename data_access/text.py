@@ -21,6 +21,14 @@ _DECORATION = re.compile("[\u064b-\u065f\u0670\u0640]")
 _SPACES = re.compile(r"\s+")
 # Control characters that are not whitespace (NUL among them: PostgreSQL text refuses it).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+# Marks a name has no use for: bidi embeddings, overrides and isolates (they reorder what
+# follows, so a name can show its letters in another order than they are stored),
+# and zero-width characters other than the zero-width non-joiner, which Persian
+# spelling needs («می‌شود»).
+_NAME_INVISIBLE = re.compile(
+    "[\u200b\u200d\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u180e]")
+# In long text (bodies, comments) line breaks and tabs stay; these joiners and marks too.
+_KEPT_FORMAT = frozenset("\n\t\u200c\u200d\u200e\u200f")
 
 
 def normalize_digits(text: str) -> str:
@@ -39,6 +47,16 @@ def normalize_text(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def clean_long_text(text: str) -> str:
+    """Long text as typed (Markdown bodies, comments, descriptions): NFC, line breaks as
+    \\n, and no control or format characters other than tab, line break and the joiners
+    and direction marks Persian needs. NUL among the dropped: PostgreSQL text refuses it,
+    so it must never reach a query. Spaces and indentation are kept (Markdown needs them)."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(ch for ch in text
+                   if ch in _KEPT_FORMAT or unicodedata.category(ch)[0] != "C")
+
+
 def search_key(text: str) -> str:
     """Form used for matching: letters unified, invisible marks removed,
     digits in ASCII, case folded. Two strings match iff their keys match."""
@@ -55,15 +73,36 @@ def normalize_username(text: str) -> str:
 # A cell starting with one of these is run as a formula by spreadsheet programs
 # when the name reaches a CSV export.
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+# What export_cell neutralises: the above, the full-width forms some spreadsheets also
+# read as them, and leading tab, CR and LF (some programs drop those and look again).
+_EXPORT_TRIGGERS = (*FORMULA_PREFIXES, "\uff1d", "\uff0b", "\uff0d", "\uff20", "\t", "\r", "\n")
 
 
-def validated_name(value: str | None, field: str, max_length: int) -> str:
-    """A person's or department's name: normalised, not empty, not too long,
-    and safe to export to a spreadsheet."""
+def export_cell(value: object) -> object:
+    """A value as a CSV or spreadsheet cell: text that a spreadsheet would run as a
+    formula gets a leading apostrophe (shown as text, never run); anything else as is.
+    Every export goes through this one guard."""
+    if isinstance(value, str) and value.startswith(_EXPORT_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def clean_name(value: str | None) -> str:
+    """A display name as stored: normalised, without bidi controls and zero-width marks
+    (the zero-width non-joiner excepted)."""
+    return normalize_text(_NAME_INVISIBLE.sub("", value or ""))
+
+
+def validated_name(value: str | None, field: str, max_length: int,
+                   required: bool = True) -> str | None:
+    """A person's or department's name: cleaned, not empty, not too long, and safe to
+    export to a spreadsheet. An optional name left empty is None."""
     from data_access.errors import InvalidInput
 
-    name = normalize_text(value or "")
+    name = clean_name(value)
     if not search_key(name):  # only invisible marks is as good as empty
+        if not required:
+            return None
         raise InvalidInput("errors.required", field=field)
     if len(name) > max_length:
         raise InvalidInput("errors.too_long", field=field, max=max_length)

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
+from dashboard.exports import csv_bytes
 from dashboard.formatting import format_datetime, format_number, tehran_local_to_utc
 from dashboard.jalali_input import jalali_date_input
 from dashboard.ui import (
@@ -199,9 +200,8 @@ def import_section() -> None:
             st.warning(t("admin.generated_passwords"))
             st.download_button(
                 t("admin.download_passwords"),
-                pd.DataFrame(sorted(result.generated_passwords.items()),
-                             columns=["username", "password"]).to_csv(index=False)
-                .encode("utf-8-sig"),
+                csv_bytes(pd.DataFrame(sorted(result.generated_passwords.items()),
+                                       columns=["username", "password"])),
                 "peyvand-initial-passwords.csv", "text/csv", key="download_passwords")
         if st.button(t("admin.import_another"), key="import_another"):
             del st.session_state["import_result"]

@@ -6,12 +6,11 @@ suppression decided when the wave closed; hidden figures say why.
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import streamlit as st
 
 from dashboard import survey_ui
+from dashboard.exports import csv_bytes, xlsx_bytes
 from dashboard.formatting import (
     format_date,
     format_number,
@@ -20,8 +19,8 @@ from dashboard.formatting import (
     local_today,
 )
 from dashboard.jalali_input import jalali_date_input
-from dashboard.ui import locale, read, require_page, run_write, t
-from data_access import surveys
+from dashboard.ui import escape_markdown, locale, read, require_page, run_write, t
+from data_access import action_items, surveys
 from data_access.permissions import can
 from data_access.survey_bank import DRIVER_LABELS
 from data_access.survey_rules import band
@@ -54,7 +53,7 @@ department_id = right.selectbox(
     index=group_ids.index(own_default) if own_default in group_ids else 0,
     format_func=lambda d: group_labels.get(d, MISSING), key=f"results_group_{wave_id}")
 results = survey_ui.group_results(actor, wave_id, department_id, wave.status)
-group_name = results.department.label(lang)
+group_name = escape_markdown(results.department.label(lang))  # for Markdown labels
 # The whole audience beside the group, only when this viewer may see it (a
 # manager: when the wave's whole audience lies inside their subtree).
 compared = department_id is not None and results.organisation_participation is not None
@@ -91,7 +90,7 @@ if results.hidden:
                icon=":material/visibility_off:")
 if results.reported_under:
     st.caption(t("surveys.results.reported_under",
-                 department=results.reported_under.label(lang)))
+                 department=escape_markdown(results.reported_under.label(lang))))
 
 first, second, third = st.columns(3)
 participation_metric(first, f"{t('surveys.results.participation')} · {group_name}",
@@ -179,7 +178,7 @@ if results.items:
         st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     for result in results.items:
         if result.item.kind == "choice":
-            st.markdown(f"**{survey_ui.plain(result.item.text(lang))}**")
+            st.markdown(f"**{escape_markdown(result.item.text(lang))}**")
             if result.hidden:
                 st.caption(hidden_text(result.hidden))
             else:
@@ -212,7 +211,7 @@ def heatmap_section() -> None:
     if not rows:
         st.info(t("surveys.results.heatmap_empty"))
         return
-    focus = rows[0].department.label(lang)
+    focus = escape_markdown(rows[0].department.label(lang))
     st.caption(t("surveys.results.heatmap_caption", department=focus))
     st.plotly_chart(survey_ui.heatmap_figure(actor, wave_id, department_id, k, lang),
                     width="stretch", config={"displayModeBar": False})
@@ -244,7 +243,7 @@ def comments_section() -> None:
     limit_key = f"comments_limit_{wave_id}_{department_id}"
     limit = st.session_state.get(limit_key, 20)
     for item, texts in found.by_item:
-        st.markdown(f"**{survey_ui.plain(item.text(lang))}**")
+        st.markdown(f"**{escape_markdown(item.text(lang))}**")
         st.caption(t("surveys.results.comments_count", shown=min(limit, len(texts)),
                      total=len(texts)))
         for text in texts[:limit]:
@@ -294,16 +293,11 @@ def export_frame() -> pd.DataFrame:
 
 
 def export_csv() -> bytes:
-    return export_frame().to_csv(index=False).encode("utf-8-sig")  # BOM: Excel reads UTF-8
+    return csv_bytes(export_frame())
 
 
 def export_excel() -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        export_frame().to_excel(writer, index=False, sheet_name="results")
-        if lang == "fa":
-            writer.sheets["results"].sheet_view.rightToLeft = True
-    return buffer.getvalue()
+    return xlsx_bytes(export_frame(), "results", right_to_left=lang == "fa")
 
 
 if wave.status == "closed":
@@ -356,7 +350,7 @@ def actions_section() -> None:
         owner = st.selectbox(t("surveys.actions.owner"), list(owners), format_func=owners.get)
         due_on = jalali_date_input(
             t("surveys.actions.due_on"), key=f"action_due_{wave_id}", locale=lang,
-            min_value=local_today(),
+            min_value=local_today(), max_value=action_items.latest_due_on(local_today()),
             messages={part: t(f"surveys.date_messages.{part}")
                       for part in ("invalid_date", "before_min", "after_max")})
         if st.form_submit_button(t("surveys.actions.create"), type="primary",

@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import survey_ui
 from dashboard.formatting import format_number, localize_digits
 from dashboard.jalali_input import jalali_date_input, jalali_datetime_input
-from dashboard.ui import locale, read, require_page, run_write, t
+from dashboard.ui import escape_markdown, locale, read, require_page, run_write, t
 from data_access import departments, surveys
 from data_access.permissions import can
 from data_access.survey_bank import DRIVER_LABELS, DRIVERS, ENPS_ANCHORS, LIKERT_LABELS
@@ -66,7 +66,8 @@ def anonymity_notice(form: surveys.WaveForm) -> None:
 def question(form: surveys.WaveForm, item: surveys.FormItem, problems: dict[int, str]) -> None:
     key = answer_key(form.wave.wave_id, item.id)
     number = localize_digits(str(item.position), lang)
-    label = f"{number}. {item.text(lang)}" + (" *" if item.required else "")
+    # Labels and options are Markdown: the PR-written text must show literally.
+    label = f"{number}. {escape_markdown(item.text(lang))}" + (" *" if item.required else "")
     if item.kind == "likert5":
         st.radio(label, options=[1, 2, 3, 4, 5], index=None, key=key, horizontal=True,
                  format_func=LIKERT_LABELS[lang].get)
@@ -77,7 +78,7 @@ def question(form: surveys.WaveForm, item: surveys.FormItem, problems: dict[int,
                      high=ENPS_ANCHORS[lang][10]))
     elif item.kind == "choice":
         st.radio(label, options=list(range(len(item.options))), index=None, key=key,
-                 format_func={i: item.option_label(i, lang)
+                 format_func={i: escape_markdown(item.option_label(i, lang))
                               for i in range(len(item.options))}.get)
     else:
         st.text_area(label, key=key, max_chars=surveys.COMMENT_MAX,
@@ -93,7 +94,7 @@ def answer_form(wave_id: int) -> None:
     if st.button(t("surveys.back_to_list"), icon=":material/arrow_back:"):
         st.session_state.pop("survey_wave", None)
         st.rerun()
-    st.subheader(form.wave.title(lang))
+    st.subheader(escape_markdown(form.wave.title(lang)), anchor=False)
     st.caption(t("surveys.closes_on", when=survey_ui.when(form.wave.closes_at)))
     if wave_id in st.session_state.get("survey_refused", set()):
         st.info(t("surveys.already_done"), icon=":material/info:")
@@ -127,7 +128,7 @@ def wave_list() -> None:
         with st.container(border=True):
             left, right = st.columns([4, 1], vertical_alignment="center")
             number = t("surveys.wave_number", number=wave.number)
-            left.markdown(f"**{survey_ui.plain(wave.title(lang))}** · {number}")
+            left.markdown(f"**{escape_markdown(wave.title(lang))}** · {number}")
             left.caption(t("surveys.closes_on", when=survey_ui.when(wave.closes_at)))
             if answered:
                 right.badge(t("surveys.answered"), icon=":material/check:", color="green")

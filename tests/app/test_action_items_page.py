@@ -58,3 +58,16 @@ def test_english_empty_state(open_app):
     at = open_app("pr", "action_items.py", locale="en")
     assert not at.exception
     assert at.title[0].value == "Action items"
+
+
+def test_a_due_date_outside_the_jalali_range_does_not_break_the_page(open_app):
+    """9999-12-31 used to be accepted and then crash the owner's page while formatting."""
+    item_id = _give("employee", "مهلت بی‌پایان", date(9999, 12, 31))
+    try:
+        at = open_app("employee", "action_items.py")
+        assert not at.exception
+        assert "مهلت بی‌پایان" in [t.value for t in at.text]
+        assert any("۹۹۹۹-۱۲-۳۱" in c.value for c in at.caption)
+    finally:  # leave the shared demo database as it was
+        with db.session_scope() as session:
+            session.delete(session.get(ActionItem, item_id))

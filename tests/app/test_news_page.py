@@ -266,3 +266,39 @@ def test_admin_adds_a_news_category(open_app, app_env):
 def test_pr_sees_no_category_admin(open_app):
     at = open_news(open_app, "pr", view="manage")
     assert "دسته‌های خبر" not in [e.label for e in at.expander]
+
+
+TRACKER = "https://evil.example/p.png"
+TRACKING_BODY = (f"خبر با تصویر ![x]({TRACKER}) و ![a][r] و [![y]({TRACKER})](https://example.org)"
+                 f"\n\n[r]: {TRACKER}\n\n<img src=\"{TRACKER}\">")
+
+
+def test_a_news_body_loads_no_image_from_outside(open_app, app_env):
+    """Finding 11: an image in a body let an outside host learn who opened the item."""
+    from tests.markdown_images import outside_images, rendered_markdown
+
+    assert outside_images(TRACKING_BODY)  # the body as typed would load the tracker
+    with db.session_scope(db.get_engine(app_env)) as session:
+        saved = news.publish(session, actor(app_env, "pr"), news.AnnouncementInput(
+            title="خبر با تصویر بیرونی", body=TRACKING_BODY,
+            category_id=news.category_id(session, "news")))
+    try:
+        at = open_news(open_app, "employee")
+        at.query_params["item"] = str(saved.id)
+        at.run()
+        assert not at.exception
+        body = [m for m in at.markdown if "خبر با تصویر" in m.value]
+        assert body and not any(m.proto.allow_html for m in body)
+        assert [outside_images(text) for text in rendered_markdown(at)
+                if outside_images(text)] == []
+        # The compose preview renders the same way.
+        composer = open_news(open_app, "pr", view="compose")
+        composer.text_area(key="news_f0_body").input(TRACKING_BODY).run()
+        assert not composer.exception
+        assert any("خبر با تصویر" in text for text in rendered_markdown(composer))
+        assert [outside_images(text) for text in rendered_markdown(composer)
+                if outside_images(text)] == []
+    finally:  # keep the feed tidy for others
+        with db.session_scope(db.get_engine(app_env)) as session:
+            news.archive(session, actor(app_env, "pr"), saved.id,
+                         session.get(Announcement, saved.id).version)

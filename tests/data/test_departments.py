@@ -146,6 +146,33 @@ def test_rename_validates(session, org):
     assert _snapshot(session) == before
 
 
+@pytest.mark.parametrize("name_en", ["=1+1", "+SUM(A1)", "-2", "@A1", "\t=1"])
+def test_english_name_that_a_spreadsheet_would_run_is_refused(session, org, name_en):
+    """Both names reach the survey exports: the English one is checked like the Persian."""
+    before = _snapshot(session)
+    with pytest.raises(InvalidInput) as caught:
+        departments.create(session, org.admin, "واحد تازه", org.root, name_en=name_en)
+    assert (caught.value.key, caught.value.field) == ("errors.name_formula", "name_en")
+    with pytest.raises(InvalidInput) as caught:
+        departments.rename(session, org.admin, org.traffic, "ترافیک", name_en)
+    assert (caught.value.key, caught.value.field) == ("errors.name_formula", "name_en")
+    assert _snapshot(session) == before
+
+
+def test_names_lose_bidi_controls_and_zero_width_marks_but_keep_the_zwnj(session, org):
+    dept_id = departments.create(session, org.admin, "\u202eحمل\u200cونقل\u200b\u2066",
+                                 org.root, name_en="Tra\u202effic\u200d\u2069")
+    assert (_department(session, dept_id).name, _department(session, dept_id).name_en) == \
+        ("حمل\u200cونقل", "Traffic")
+    departments.rename(session, org.admin, dept_id, "\u2067حمل\u200cونقل\u200f",
+                       "\ufeffTransport\u202a")
+    assert (_department(session, dept_id).name, _department(session, dept_id).name_en) == \
+        ("حمل\u200cونقل", "Transport")
+    with pytest.raises(InvalidInput) as caught:  # only invisible marks: as good as empty
+        departments.rename(session, org.admin, dept_id, "\u202e\u2066", None)
+    assert caught.value.key == "errors.required"
+
+
 # --- move ----------------------------------------------------------------------
 
 def test_move_andaudit_entries(session, org):

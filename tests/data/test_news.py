@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from openpyxl import Workbook
 from PIL import Image
+from pypdf import PdfWriter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -61,11 +62,18 @@ def image_bytes(fmt: str, size=(16, 12)) -> bytes:
     return out.getvalue()
 
 
-def docx_bytes() -> bytes:
+CONTENT_TYPES = (
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Override PartName="/word/document.xml" ContentType="{}"/></Types>')
+DOCX_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def docx_bytes(content_type: str = DOCX_MAIN, document: bool = True) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES.format(content_type))
+        if document:
+            archive.writestr("word/document.xml", "<w:document/>")
     return out.getvalue()
 
 
@@ -75,7 +83,15 @@ def xlsx_bytes() -> bytes:
     return out.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+def pdf_bytes() -> bytes:
+    out = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = pdf_bytes()  # a real one: a header alone no longer passes
 
 
 def count(session, model) -> int:
@@ -299,6 +315,27 @@ def test_second_editor_is_refused_and_nothing_is_overwritten(engine, session, or
 
 # --- comments ------------------------------------------------------------------------------------
 
+def test_nul_and_control_characters_never_reach_the_database(session, org, cats):
+    """PostgreSQL refuses NUL in text: it used to surface as an unexpected DataError."""
+    saved = publish(session, org.pr, cats, title="عنوان\x00خبر",
+                    body="خط اول\x00\r\nخط\u202e دوم\x07\n\n    کد\tبا\u200cفاصله")
+    comment = news.add_comment(session, org.employee, saved.id, "مم\x00نون\x1b\r\nخیلی", now=NOW)
+    session.commit()
+    shown = news.get_item(session, org.employee, saved.id, now=NOW)
+    assert shown.title == "عنوانخبر"
+    # Line breaks, indentation and tabs (Markdown needs them) and the ZWNJ stay.
+    assert shown.body == "خط اول\nخط دوم\n\n    کد\tبا\u200cفاصله"
+    assert [c.body for c in news.comments(session, org.employee, saved.id, now=NOW)
+            if c.id == comment] == ["ممنون\nخیلی"]
+    for body in ("\x00", "\x00 \x01\u202e"):  # nothing left: the usual message
+        with pytest.raises(InvalidInput) as error:
+            news.add_comment(session, org.employee, saved.id, body, now=NOW)
+        assert error.value.key == "news.errors.comment_required"
+        with pytest.raises(InvalidInput) as error:
+            news.publish(session, org.pr, item(cats, body=body), now=NOW)
+        assert error.value.key == "news.errors.body_required"
+
+
 def test_comments_moderation_and_closing(session, org, cats):
     saved = publish(session, org.pr, cats)
     first = news.add_comment(session, org.employee, saved.id, "  ممنون از اطلاع‌رسانی  ", now=NOW)
@@ -472,7 +509,9 @@ def test_real_images_are_stored_in_the_database(session, org, cats, fmt):
     saved = publish(session, org.pr, cats, cover=news.Upload(f"c.{fmt.lower()}", content))
     detail = news.get_item(session, org.employee, saved.id, now=NOW)
     stored = news.file_content(session, org.employee, detail.cover.id, now=NOW)
-    assert stored.content == content
+    # Stored as re-encoded pixels (finding 12), so compared as an image, not as bytes.
+    with Image.open(io.BytesIO(stored.content)) as image:
+        assert (image.format, image.size) == (fmt, (16, 12))
     assert stored.mime_type == {"PNG": "image/png", "JPEG": "image/jpeg",
                                 "WEBP": "image/webp"}[fmt]
 
@@ -482,6 +521,45 @@ def test_image_with_huge_dimensions_is_refused(session, org, cats):
     Image.new("1", (8000, 6000)).save(out, format="PNG")  # tiny file, 48 megapixels
     _invalid(session, org, item(cats, cover=news.Upload("big.png", out.getvalue())),
              "news.errors.image_dimensions", "cover")
+
+
+HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
+def test_bytes_appended_to_an_image_are_not_stored(session, org, cats, fmt):
+    """A PNG with HTML after its end decoded fine and was stored as it came (finding 12)."""
+    content = image_bytes(fmt) + HTML
+    saved = publish(session, org.pr, cats, cover=news.Upload(f"c.{fmt.lower()}", content))
+    cover = news.get_item(session, org.employee, saved.id, now=NOW).cover
+    stored = news.file_content(session, org.employee, cover.id, now=NOW).content
+    assert b"<html" not in stored and b"script" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        image.load()
+        assert (image.format, image.size) == (fmt, (16, 12))
+
+
+def test_image_metadata_is_not_stored(session, org, cats):
+    exif = Image.Exif()
+    exif[0x010E] = "secret description"  # ImageDescription
+    out = io.BytesIO()
+    Image.new("RGB", (16, 12), (1, 2, 3)).save(out, format="JPEG", exif=exif.tobytes())
+    saved = publish(session, org.pr, cats, cover=news.Upload("c.jpg", out.getvalue()))
+    cover = news.get_item(session, org.employee, saved.id, now=NOW).cover
+    assert b"secret" not in news.file_content(session, org.employee, cover.id, now=NOW).content
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("report.pdf", b"%PDF-1.4\n" + HTML),  # a header, then anything
+    ("report.pdf", b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"),  # no pages
+    ("report.pdf", PDF[: len(PDF) // 2]),  # truncated
+    ("report.docx", docx_bytes(content_type="text/html")),  # the wrong main part type
+    ("report.docx", docx_bytes(document=False)),  # declared but missing
+    ("report.docx", docx_bytes().replace(b"Types xmlns", b"Typex xmlns")),  # damaged
+])
+def test_documents_must_have_their_structure(session, org, cats, name, content):
+    _invalid(session, org, item(cats, attachments=[news.Upload(name, content)]),
+             "news.errors.attachment_type", "attachments")
 
 
 @pytest.mark.parametrize(("name", "content"), [

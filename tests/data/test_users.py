@@ -134,6 +134,14 @@ def test_display_name_is_required(session, org, name):
     assert _snapshot(session) == before
 
 
+def test_display_name_loses_bidi_overrides_and_zero_width_marks(session, org):
+    # An override would show «Ali» as a different name in every list; the ZWNJ is spelling.
+    _create(session, org.admin, display_name="\u202eسارا\u200b \u200cاحمدی\u2066\u200d",
+            department_id=org.traffic)
+    session.commit()
+    assert _user(session, "sara.ahmadi").display_name == "سارا \u200cاحمدی"
+
+
 def test_huge_display_name_is_rejected(session, org):
     before = _snapshot(session)
     with pytest.raises(InvalidInput) as caught:

@@ -223,3 +223,29 @@ def test_feed_and_events_in_persian(browser, live_app):
         settle(page, 1200)
         _snap(page, "news_events_fa")
         assert page.get_by_text("۱۴۰۵").count() + page.get_by_text("۱۴۰۶").count() > 0
+
+
+def test_images_in_a_body_are_not_fetched_from_outside(browser, live_app):
+    """Finding 11: opening an item must not tell an outside host who read it."""
+    from data_access import news, users
+
+    tracker = "http://tracker.invalid/p.png"
+    title = f"خبر با تصویر بیرونی {uuid.uuid4().hex[:4]}"
+    body = (f"تصویر ![x]({tracker}) و ![a][r] و [![y]({tracker}?n)](https://example.org)"
+            f"\n\n[r]: {tracker}?ref\n\n<img src=\"{tracker}?html\">")
+    with db.session_scope(live_app.engine()) as session:
+        saved = news.publish(session, users.active_actor(session, "pr"), news.AnnouncementInput(
+            title=title, body=body, category_id=news.category_id(session, "news")))
+    with signed_in(browser, live_app, "employee") as page:
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        goto(page, live_app, f"announcements?item={saved.id}")
+        page.get_by_role("heading", name=title).wait_for()
+        page.locator(".st-key-news_body").get_by_text("تصویر").first.wait_for()
+        settle(page, 1500)
+        assert page.locator(".st-key-news_body img").count() == 0
+        assert [url for url in requested if "tracker.invalid" in url] == []
+        _snap(page, "news_outside_images_fa")
+    with db.session_scope(live_app.engine()) as session:  # keep the feed tidy for others
+        news.archive(session, users.active_actor(session, "pr"), saved.id,
+                     session.get(Announcement, saved.id).version)

@@ -335,6 +335,13 @@ def test_format_date_with_weekday() -> None:
     )
 
 
+def test_format_date_outside_the_jalali_range_is_shown_not_raised() -> None:
+    # A stored 9999-12-31 once crashed the page that listed it.
+    assert format_date(date(9999, 12, 31), "fa", "long") == "۹۹۹۹-۱۲-۳۱"
+    assert format_date(date(9999, 12, 31), "en") == "9999-12-31"
+    assert format_date(datetime(9999, 12, 31, 23, 0, tzinfo=UTC), "en") == "9999-12-31"
+
+
 def test_format_date_of_an_instant_uses_tehran_date() -> None:
     # 22:00 UTC on 20 March 2025 is already 1 Farvardin 1404 (01:30) in Tehran.
     assert format_date(datetime(2025, 3, 20, 22, 0, tzinfo=UTC), "en") == "1404/01/01"
