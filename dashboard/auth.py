@@ -14,19 +14,19 @@ import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
 
-from data_access import users
-from data_access.db import ROOT, session_scope
+from data_access import config, users
+from data_access.db import session_scope
 
 COOKIE_NAME = "peyvand_auth"
-COOKIE_KEY_ENV = "INTRANET_COOKIE_KEY"
+COOKIE_KEY_ENV = config.COOKIE_KEY
 
 
 def cookie_expiry_days() -> float:
-    return float(os.environ.get("INTRANET_COOKIE_EXPIRY_DAYS", "7"))
+    return config.cookie_expiry_days()
 
 
 def _key_file() -> Path:
-    return Path(os.environ.get("INTRANET_DATA_DIR", ROOT / "data")) / "cookie_key"
+    return config.data_dir() / "cookie_key"
 
 
 def cookie_key() -> str:
@@ -35,7 +35,7 @@ def cookie_key() -> str:
     There is deliberately no constant fallback: a known key lets anyone forge
     a sign-in cookie.
     """
-    key = os.environ.get(COOKIE_KEY_ENV)
+    key = config.cookie_key()
     if key:
         return key
     try:

@@ -14,17 +14,16 @@ Streamlit so that it stays usable from jobs, exports and tests.
 from __future__ import annotations
 
 import math
-import os
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from numbers import Real
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jdatetime
 
+from data_access.clock import display_zone, local_today, to_local
+
 __all__ = [
-    "DISPLAY_TZ",
     "MISSING",
     "InvalidJalaliDate",
     "DateStyle",
@@ -54,18 +53,10 @@ DateStyle = Literal["short", "long"]
 LOCALES = ("fa", "en")
 
 
-def _display_tz_from_env() -> ZoneInfo:
-    name = os.environ.get("INTRANET_TIMEZONE") or "Asia/Tehran"
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        # Fail at start-up with the variable's name rather than on first render.
-        raise RuntimeError(f"INTRANET_TIMEZONE={name!r} is not a known time zone") from exc
-
-
-# Zone used for every displayed instant and every "today". Read at call time
-# (not bound as a default argument) so tests can monkeypatch it.
-DISPLAY_TZ: ZoneInfo = _display_tz_from_env()
+# The zone of every displayed instant and every "today" is data_access.clock's,
+# read at call time; checked once here so a wrong name fails at start-up with
+# the variable's name rather than on first render.
+display_zone()
 
 # --- digits -----------------------------------------------------------------
 
@@ -303,19 +294,12 @@ def parse_jalali_date(text: str) -> date:
 
 def to_display_tz(dt: datetime) -> datetime:
     """An instant in the display zone. Naive datetimes are taken as UTC (DB convention)."""
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(DISPLAY_TZ)
-
-
-def local_today() -> date:
-    """Today's date in the display zone (not the server's zone)."""
-    return datetime.now(DISPLAY_TZ).date()
+    return to_local(dt)
 
 
 def tehran_local_to_utc(d: date, hh: int, mm: int) -> datetime:
-    """Aware UTC instant for wall-clock ``hh:mm`` on Gregorian date ``d`` in DISPLAY_TZ."""
-    local = datetime.combine(d, time(hh, mm), tzinfo=DISPLAY_TZ)
+    """Aware UTC instant for wall-clock ``hh:mm`` on Gregorian date ``d`` in the display zone."""
+    local = datetime.combine(d, time(hh, mm), tzinfo=display_zone())
     return local.astimezone(UTC)
 
 

@@ -8,16 +8,17 @@ en have exactly the same keys.
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
 from pathlib import Path
+
+from data_access import config
 
 LOCALES = ("fa", "en")
 LOCALE_DIR = Path(__file__).resolve().parent / "locales"
 
 
 def default_locale() -> str:
-    locale = os.environ.get("INTRANET_DEFAULT_LOCALE", "fa")
+    locale = config.default_locale()
     return locale if locale in LOCALES else "fa"
 
 

@@ -50,6 +50,7 @@ from dashboard.ui import (
     t,
 )
 from data_access import news
+from data_access.clock import display_zone
 from data_access.db import database_url
 from data_access.errors import NotFound
 from data_access.permissions import Actor, can
@@ -195,9 +196,8 @@ def cached_pending(key: ActorKey, item_id: int, limit: int | None) -> Stamped:
 
 @st.cache_data(ttl=600, show_spinner=False, max_entries=500)
 def cached_activity(key: ActorKey, months: int) -> Stamped:
-    from dashboard.formatting import DISPLAY_TZ
 
-    return Stamped(read(news.activity, _actor(key), months=months, tz_name=DISPLAY_TZ.key),
+    return Stamped(read(news.activity, _actor(key), months=months, tz_name=display_zone().key),
                    time.time())
 
 

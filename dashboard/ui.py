@@ -171,6 +171,18 @@ def read(query: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return query(session, *args, **kwargs)
 
 
+def read_or_explain(query: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`read`, for the read a page cannot do without: a DomainError (not found, not
+    allowed, a bad value in the URL) is shown as a localised message and stops the
+    page, instead of reaching Streamlit's generic error page."""
+    try:
+        return query(*args, **kwargs)
+    except DomainError as error:
+        st.error(error_text(error))
+        st.stop()
+        raise  # st.stop() raises; this line only satisfies type checkers
+
+
 LANGUAGE_NAMES = {"fa": "فارسی", "en": "English"}
 
 

@@ -6,7 +6,6 @@ database; the default is an SQLite file under `data/`.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -15,13 +14,14 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SQLITE_PATH = ROOT / "data" / "peyvand.db"
+from data_access import config
+from data_access.config import DEFAULT_SQLITE_PATH, ROOT  # noqa: F401 - re-exported
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 def database_url() -> str:
-    return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    return config.database_url()
 
 
 def _on_sqlite_connect(dbapi_connection, _record) -> None:
@@ -47,7 +47,7 @@ def make_engine(url: str) -> Engine:
     # are opened on demand and kept, up to the pool size; beyond it, overflow
     # connections are opened and closed per use, which costs the server a process
     # start each time, so the pool covers the sessions one app process serves at once.
-    size = int(os.environ.get("INTRANET_DB_POOL_SIZE", "32"))
+    size = config.db_pool_size()
     return create_engine(url, pool_pre_ping=True, pool_size=size, max_overflow=size // 4)
 
 

@@ -17,7 +17,7 @@ import numpy as np
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from data_access import sealing, surveys
+from data_access import clock, sealing, surveys
 from data_access.demo import DemoContext
 from data_access.models.surveys import (
     ActionItem,
@@ -172,7 +172,7 @@ def _action_items(session: Session, context: DemoContext, survey_id: int) -> Non
         return
     manager, pr = context.accounts["manager"], context.accounts["pr"]
     manager_dept = next(d for d, users in context.members.items() if manager in users)
-    today = surveys.local_today(context.now)
+    today = clock.local_today(context.now)
     session.execute(insert(ActionItem), [
         dict(title="گفت‌وگوی ماهانه با کارکنان درباره بار کاری",
              description="جلسه‌ای کوتاه در پایان هر ماه برای شنیدن مشکلات تقسیم کار.",

@@ -39,12 +39,12 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Engine, event, select, text
 from sqlalchemy.orm import Session
 
-from data_access.db import ROOT
+from data_access import config
 
 log = logging.getLogger("peyvand")
 
-MASTER_ENV = "INTRANET_SURVEY_KEY"
-KEY_DIR_ENV = "INTRANET_KEY_DIR"
+MASTER_ENV = config.SURVEY_KEY
+KEY_DIR_ENV = config.KEY_DIR
 MIN_MASTER_LENGTH = 32
 _WRAPPED, _PLAIN = b"W1", b"P1"
 
@@ -60,11 +60,11 @@ class WaveKeyMissing(RuntimeError):
 # --- Configuration ------------------------------------------------------------------
 
 def key_dir() -> Path:
-    return Path(os.environ.get(KEY_DIR_ENV) or ROOT / "keys")
+    return config.key_dir()
 
 
 def _legacy_key_file() -> Path:
-    return Path(os.environ.get("INTRANET_DATA_DIR") or ROOT / "data") / "survey_key"
+    return config.data_dir() / "survey_key"
 
 
 def _key_bytes(secret: str) -> bytes:
@@ -84,7 +84,7 @@ def _key_bytes(secret: str) -> bytes:
 
 
 def master_key() -> bytes | None:
-    secret = os.environ.get(MASTER_ENV)
+    secret = config.survey_key()
     return _key_bytes(secret) if secret else None
 
 
@@ -173,7 +173,7 @@ def _wave_key(key_id: str) -> bytes:
 
 def _legacy_key() -> bytes:
     """The one key that sealed every wave before per-wave keys, derived as it was then."""
-    secret = os.environ.get(MASTER_ENV)
+    secret = config.survey_key()
     if not secret:
         path = _legacy_key_file()
         if not path.exists():
@@ -252,7 +252,7 @@ def destroy_closed_wave_keys(engine: Engine, key_ids: Iterable[str] | None = Non
         legacy_open = session.scalar(select(SurveyWave.id).where(
             SurveyWave.status == "open", SurveyWave.key_id.is_(None)).limit(1))
     destroyed = sum(_shred(_wave_key_path(key_id)) for _, key_id in closed)
-    if legacy_open is None and os.environ.get(MASTER_ENV) is None:
+    if legacy_open is None and config.survey_key() is None:
         destroyed += _shred(_legacy_key_file())
     if destroyed:
         scrub(engine)

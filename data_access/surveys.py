@@ -22,7 +22,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 import jdatetime
 import numpy as np
@@ -40,7 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from data_access import action_items, audit, departments, sealing
+from data_access import action_items, audit, clock, departments, sealing
 from data_access.errors import Conflict, InvalidInput, NotFound, PermissionDenied, get_or_not_found
 from data_access.models import Department, User, utcnow
 from data_access.models.surveys import (
@@ -85,7 +84,7 @@ from data_access.survey_rules import (
     summarise_likert,
     suppress,
 )
-from data_access.text import clean_long_text, normalize_text
+from data_access.text import clean_block, clean_line
 
 TITLE_MAX, INTRO_MAX, ITEM_TEXT_MAX, OPTION_MAX = 200, 2000, 500, 120
 COMMENT_MAX = 1000
@@ -96,15 +95,6 @@ PERIODS = {"weekly": timedelta(days=7), "biweekly": timedelta(days=14)}
 VALUE_SLOTS = 16  # answer values are 0..10; one slot row per value in the aggregates
 Kind = Literal["likert5", "enps", "choice", "comment"]
 AnswerValue = int | str | None
-
-
-def _display_tz() -> ZoneInfo:
-    return ZoneInfo(os.environ.get("INTRANET_TIMEZONE") or "Asia/Tehran")
-
-
-def local_today(now: datetime | None = None) -> date:
-    """Today's date in the municipality's time zone."""
-    return (now or utcnow()).astimezone(_display_tz()).date()
 
 
 # --- Sealing the submission pool ------------------------------------------------
@@ -155,8 +145,8 @@ def add_bank_item(session: Session, actor: Actor, driver: str, text_fa: str,
     require_active(session, actor, "manage_question_bank")
     if driver not in DRIVERS:
         raise InvalidInput("surveys.errors.driver_unknown", field="driver")
-    text_fa = _clean_text(text_fa, "text_fa", ITEM_TEXT_MAX, required=True)
-    text_en = _clean_text(text_en, "text_en", ITEM_TEXT_MAX)
+    text_fa = clean_line(text_fa, "text_fa", ITEM_TEXT_MAX, required=True)
+    text_en = clean_line(text_en, "text_en", ITEM_TEXT_MAX)
     count = session.scalar(select(func.count()).select_from(SurveyBankItem)) or 0
     code = f"custom_{count + 1:03d}"
     while session.scalar(select(SurveyBankItem.id).where(SurveyBankItem.code == code)):
@@ -200,30 +190,6 @@ class SurveyDraft:
     comment_threshold: int = DEFAULT_COMMENT_THRESHOLD
 
 
-def _clean_text(value: str | None, field: str, limit: int, required: bool = False) -> str | None:
-    text = normalize_text(value or "")
-    if not text:
-        if required:
-            raise InvalidInput("errors.required", field=field)
-        return None
-    if len(text) > limit:
-        raise InvalidInput("errors.too_long", field=field, max=limit)
-    return text
-
-
-def _clean_long_text(value: str | None, field: str, limit: int) -> str | None:
-    """Like _clean_text but keeps line breaks (intros, descriptions, comments)."""
-    lines = [normalize_text(line) for line in clean_long_text(value or "").split("\n")]
-    text = "\n".join(lines).strip()
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    if not text:
-        return None
-    if len(text) > limit:
-        raise InvalidInput("errors.too_long", field=field, max=limit)
-    return text
-
-
 def _validated_items(session: Session, draft: SurveyDraft) -> list[dict]:
     """The survey's items in order: bank items first, then custom questions."""
     known = _bank_by_code(session)
@@ -241,15 +207,15 @@ def _validated_items(session: Session, draft: SurveyDraft) -> list[dict]:
         field = f"custom_{index}"
         if custom.kind not in ("likert5", "enps", "choice", "comment"):
             raise InvalidInput("surveys.errors.kind_unknown", field=field)
-        text_fa = _clean_text(custom.text_fa, field, ITEM_TEXT_MAX, required=True)
-        text_en = _clean_text(custom.text_en, field, ITEM_TEXT_MAX)
+        text_fa = clean_line(custom.text_fa, field, ITEM_TEXT_MAX, required=True)
+        text_en = clean_line(custom.text_en, field, ITEM_TEXT_MAX)
         driver = custom.driver if custom.kind == "likert5" else (
             ENPS_DRIVER if custom.kind == "enps" else None)
         if driver is not None and driver not in (*DRIVERS, ENPS_DRIVER):
             raise InvalidInput("surveys.errors.driver_unknown", field=field)
         options = None
         if custom.kind == "choice":
-            cleaned = [(_clean_text(fa, field, OPTION_MAX), _clean_text(en, field, OPTION_MAX))
+            cleaned = [(clean_line(fa, field, OPTION_MAX), clean_line(en, field, OPTION_MAX))
                        for fa, en in custom.options]
             cleaned = [(fa, en) for fa, en in cleaned if fa]
             if not 2 <= len(cleaned) <= MAX_OPTIONS:
@@ -323,10 +289,10 @@ def create_survey(session: Session, actor: Actor, draft: SurveyDraft,
     """PR or an admin designs and schedules a survey; its first wave opens on time."""
     require_active(session, actor, "design_surveys")
     now = now or utcnow()
-    title_fa = _clean_text(draft.title_fa, "title_fa", TITLE_MAX, required=True)
-    title_en = _clean_text(draft.title_en, "title_en", TITLE_MAX)
-    intro_fa = _clean_long_text(draft.intro_fa, "intro_fa", INTRO_MAX)
-    intro_en = _clean_long_text(draft.intro_en, "intro_en", INTRO_MAX)
+    title_fa = clean_line(draft.title_fa, "title_fa", TITLE_MAX, required=True)
+    title_en = clean_line(draft.title_en, "title_en", TITLE_MAX)
+    intro_fa = clean_block(draft.intro_fa, "intro_fa", INTRO_MAX)
+    intro_en = clean_block(draft.intro_en, "intro_en", INTRO_MAX)
     _validated_thresholds(draft)
     _validated_window(draft, now)
     items = _validated_items(session, draft)
@@ -376,7 +342,7 @@ def close_wave_now(session: Session, actor: Actor, wave_id: int,
 
 def _add_jalali_months(moment: datetime, months: int) -> datetime:
     """The same Tehran wall-clock time `months` Jalali months later (day clamped)."""
-    tz = _display_tz()
+    tz = clock.display_zone()
     local = moment.astimezone(tz)
     jalali = jdatetime.date.fromgregorian(date=local.date())
     index = jalali.year * 12 + (jalali.month - 1) + months
@@ -397,7 +363,7 @@ def _wave_window(first_opens: datetime, first_closes: datetime, cadence: str,
     if cadence == "monthly":
         opens = _add_jalali_months(first_opens, number - 1)
     else:
-        tz = _display_tz()
+        tz = clock.display_zone()
         local = first_opens.astimezone(tz)
         # Local arithmetic keeps the wall-clock time if the zone's offset changes.
         day = local.date() + PERIODS[cadence] * (number - 1)
@@ -422,8 +388,8 @@ def _latest_due_number(survey: Survey, now: datetime) -> int | None:
                            number + 1)[0] <= now:
             number += 1
         return number
-    local_now = now.astimezone(_display_tz())
-    first_local = survey.first_opens_at.astimezone(_display_tz())
+    local_now = now.astimezone(clock.display_zone())
+    first_local = survey.first_opens_at.astimezone(clock.display_zone())
     number = max(1, (local_now.year - first_local.year) * 12 + 13)
     while number > 1 and _wave_window(survey.first_opens_at, survey.first_closes_at,
                                       survey.cadence, number)[0] > now:
@@ -706,7 +672,7 @@ def submit(session: Session, actor: Actor, wave_id: int, answers: Mapping[int, A
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         if item.kind == "comment":
-            text = _clean_long_text(str(value), str(item.id), COMMENT_MAX)
+            text = clean_block(str(value), str(item.id), COMMENT_MAX)
             if text:
                 payload["c"].append([item.id, text])
         else:
@@ -1744,11 +1710,11 @@ def create_action_item(session: Session, actor: Actor, wave_id: int, driver: str
     now = now or utcnow()
     view = _wave_scope(session, actor, wave_id)
     department_id = view.department(actor, department_id)
-    title = _clean_text(title, "title", ACTION_TITLE_MAX, required=True)
-    description = _clean_long_text(description, "description", ACTION_DESCRIPTION_MAX)
+    title = clean_line(title, "title", ACTION_TITLE_MAX, required=True)
+    description = clean_block(description, "description", ACTION_DESCRIPTION_MAX)
     if owner_id is None:
         raise InvalidInput("errors.required", field="owner")
-    due_on = action_items.check_due_on(due_on, local_today(now))
+    due_on = action_items.check_due_on(due_on, clock.local_today(now))
     results = group_results(session, actor, wave_id, department_id)
     if results.wave.status != "closed":
         raise InvalidInput("surveys.errors.not_closed", field="driver")

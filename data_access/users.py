@@ -9,7 +9,6 @@ import hashlib
 import hmac
 import logging
 import math
-import os
 import re
 import secrets
 import time
@@ -24,7 +23,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from data_access import audit, settings
+from data_access import audit, config, settings
 from data_access.errors import Conflict, InvalidInput, NotFound, PermissionDenied, get_or_not_found
 from data_access.models import (
     LOCALES,
@@ -47,7 +46,7 @@ NAME_MAX, EMAIL_MAX = 200, 254
 
 
 def _bcrypt_rounds() -> int:
-    return int(os.environ.get("INTRANET_BCRYPT_ROUNDS", "12"))
+    return config.bcrypt_rounds()
 
 
 def _prehash(password: str) -> bytes:
@@ -165,7 +164,7 @@ TRUSTED_CLIENT = timedelta(days=30)
 RESERVATION_TTL = timedelta(seconds=30)  # a reservation left by a crashed process expires
 SLOT_WAIT_SECONDS, SLOT_POLL_SECONDS = 30.0, 0.05
 EVERY_CLIENT = "*"
-THROTTLE_KEY_ENV = "INTRANET_SIGNIN_KEY"
+THROTTLE_KEY_ENV = config.SIGNIN_KEY
 THROTTLE_KEY_SETTING = "sign_in_throttle_key"
 
 
@@ -185,7 +184,7 @@ class SignInResult:
 def _throttle_secret(session: Session, create: bool = True) -> bytes | None:
     """INTRANET_SIGNIN_KEY, else a random key kept in the database (shared by every
     replica with no setup; set the variable to keep it out of database backups)."""
-    secret = os.environ.get(THROTTLE_KEY_ENV)
+    secret = config.signin_key()
     if secret:
         return secret.encode()
     stored = settings.get(session, THROTTLE_KEY_SETTING)

@@ -8,9 +8,10 @@ import jdatetime
 import pytest
 from sqlalchemy import func, select
 
-from dashboard.formatting import DISPLAY_TZ, jalali_month_name
+from dashboard.formatting import jalali_month_name
 from dashboard.news_ui import escape_markdown
 from data_access import db, departments, news
+from data_access.clock import display_zone
 from data_access.models import Department, User, utcnow
 from data_access.models.news import Announcement, AnnouncementReceipt
 from data_access.users import to_actor
@@ -243,7 +244,7 @@ def test_scheduling_with_the_jalali_date_time_inputs(open_app, app_env):
     with db.session_scope(db.get_engine(app_env)) as session:
         item = session.scalars(select(Announcement).where(Announcement.title == title)).one()
         local = jdatetime.datetime.fromgregorian(
-            datetime=item.publish_at.astimezone(DISPLAY_TZ))
+            datetime=item.publish_at.astimezone(display_zone()))
         assert (local.year, local.month, local.day, local.hour, local.minute) == \
             (next_year, 1, 15, 9, 30)
         assert news.stage_of(item.status, item.publish_at, item.expires_at, utcnow()) == \

@@ -7,13 +7,11 @@ import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard import formatting as fmt
 from dashboard.formatting import (
     InvalidJalaliDate,
     format_date,
@@ -36,6 +34,7 @@ from dashboard.formatting import (
     to_western_digits,
     weekday_names,
 )
+from data_access.clock import display_zone
 
 LRM = "\u200e"
 MINUS = "\u2212"
@@ -395,7 +394,7 @@ def test_local_time_round_trip(d: date, hh: int, mm: int) -> None:
 
 
 def test_display_tz_is_read_at_call_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fmt, "DISPLAY_TZ", ZoneInfo("UTC"))
+    monkeypatch.setenv("INTRANET_TIMEZONE", "UTC")
     assert format_datetime(datetime(2024, 3, 24, 11, 0, tzinfo=UTC), "en") == "1403/01/05 11:00"
 
 
@@ -405,7 +404,8 @@ def _display_tz_in_subprocess(value: str) -> subprocess.CompletedProcess[str]:
         [
             sys.executable,
             "-c",
-            "from dashboard.formatting import DISPLAY_TZ; print(DISPLAY_TZ.key)",
+            "import dashboard.formatting; from data_access.clock import display_zone;"
+            " print(display_zone().key)",
         ],
         cwd=REPO_ROOT,
         env=env,
@@ -416,7 +416,7 @@ def _display_tz_in_subprocess(value: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_display_tz_default_and_env_override() -> None:
-    assert fmt.DISPLAY_TZ.key == os.environ.get("INTRANET_TIMEZONE", "Asia/Tehran")
+    assert display_zone().key == os.environ.get("INTRANET_TIMEZONE", "Asia/Tehran")
     done = _display_tz_in_subprocess("Asia/Kabul")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "Asia/Kabul"

@@ -1,0 +1,74 @@
+"""One viewer cache for every feature.
+
+A cached read is keyed by the database (one process may serve or benchmark
+several), by everything about the viewer that changes a result (`ViewerKey`)
+and by a per-group generation held in the viewer's session. A write then
+calls `invalidate(group)`: the writer's own next reads see it at once (their
+generation moved) and, for a write that changes what others see too
+(`everyone=True`, the default), every cached read of the group is dropped.
+
+    @cached("surveys", ttl=120)
+    def _waves(key: ViewerKey, generation: int) -> list[...]:
+        return read(surveys.result_waves, actor_of(key))
+
+    def waves(actor): return _waves(viewer_key(actor), generation("surveys"))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from data_access.db import database_url
+from data_access.permissions import Actor
+
+F = TypeVar("F", bound=Callable[..., Any])
+# (database, user id, username, role, department): everything a viewer's results depend on.
+ViewerKey = tuple[str, int, str, str, int]
+_GROUPS: dict[str, list[Any]] = {}
+
+
+def viewer_key(actor: Actor) -> ViewerKey:
+    return (database_url(), actor.id, actor.username, actor.role, actor.department_id)
+
+
+def actor_of(key: ViewerKey) -> Actor:
+    return Actor(id=key[1], username=key[2], role=key[3], department_id=key[4])
+
+
+def database_key() -> str:
+    """For reads that are the same for every viewer (still one entry per database)."""
+    return database_url()
+
+
+def generation(group: str) -> int:
+    return st.session_state.get(f"_generation_{group}", 0)
+
+
+def cached(group: str, ttl: int, max_entries: int = 5_000) -> Callable[[F], F]:
+    """st.cache_data with a TTL, registered under `group` so invalidate() finds it."""
+
+    def wrap(function: F) -> F:
+        wrapped = st.cache_data(ttl=ttl, show_spinner=False, max_entries=max_entries)(function)
+        _GROUPS.setdefault(group, []).append(wrapped)
+        return wrapped  # type: ignore[return-value]
+
+    return wrap
+
+
+def invalidate(group: str, everyone: bool = True) -> None:
+    """After a write: this viewer's reads of `group` refresh; with `everyone`, all
+    viewers' cached reads of the group are dropped too."""
+    st.session_state[f"_generation_{group}"] = generation(group) + 1
+    if everyone:
+        for function in _GROUPS.get(group, ()):
+            function.clear()
+
+
+def clear_all() -> None:
+    """Every cached read of every group (tests and benchmarks' cold runs)."""
+    for functions in _GROUPS.values():
+        for function in functions:
+            function.clear()
