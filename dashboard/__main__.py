@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from dashboard.i18n import translate
 from data_access import db, departments, imports, users
-from data_access.demo import DEMO_PASSWORD, SCALES, seed_demo
+from data_access.demo import DEMO_PASSWORD, SCALES, create_load_accounts, parse_mix, seed_demo
 from data_access.errors import DomainError
 from data_access.models import ROLES, User
 from data_access.permissions import Actor
@@ -50,6 +50,24 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     print(f"seeded scale {args.scale}: {len(context.departments)} departments, {people} users "
           f"in {time.perf_counter() - started:.1f} s; demo accounts "
           f"{', '.join(context.accounts)} with password '{DEMO_PASSWORD}'")
+    return 0
+
+
+def cmd_demo_load_accounts(args: argparse.Namespace) -> int:
+    db.upgrade()
+    try:
+        mix = parse_mix(args.mix)
+        if not 8 <= len(args.password) <= 64:
+            raise ValueError("the password must have 8 to 64 characters")
+        with db.session_scope() as session:
+            accounts = create_load_accounts(session, args.count, args.password, mix)
+    except (RuntimeError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    roles = {role: sum(1 for _, r in accounts if r == role) for role in mix}
+    print(f"{len(accounts)} load accounts ({', '.join(f'{n} {r}' for r, n in roles.items())}) "
+          f"from {accounts[0][0]} share the given password; run python -m bench.load "
+          f"--users {args.count} --mix {args.mix} --password …")
     return 0
 
 
@@ -189,6 +207,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=42, help="random seed (same seed, same data)")
     p.add_argument("--if-empty", action="store_true", help="do nothing if users exist")
     p.set_defaults(func=cmd_seed_demo)
+    p = sub.add_parser("demo-load-accounts", help="give N load-test accounts one password "
+                       "(demo databases only; for python -m bench.load)")
+    p.add_argument("--count", type=int, required=True, help="how many accounts (1-10,000)")
+    p.add_argument("--password", required=True, help="the password they all share")
+    p.add_argument("--mix", default="employee=0.8,manager=0.15,pr=0.05",
+                   help="share of each role, as for python -m bench.load")
+    p.set_defaults(func=cmd_demo_load_accounts)
     p = sub.add_parser("create-user", help="create one user")
     p.add_argument("username")
     p.add_argument("--display-name", required=True)

@@ -21,7 +21,7 @@ from data_access.users import SignIn
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBCOMMANDS = ("init-db", "seed-demo", "create-user", "create-department", "import-users",
-               "survey-clock", "backup")
+               "survey-clock", "backup", "demo-load-accounts")
 PASSWORD = "cli-password-1"
 
 
@@ -194,6 +194,36 @@ def test_seed_demo_rejects_an_unknown_scale(capsys, use_database):
     with pytest.raises(SystemExit) as exited:
         cli.main(["seed-demo", "--scale", "XL"])
     assert exited.value.code == 2
+
+
+# --- demo-load-accounts --------------------------------------------------------------------
+
+def test_demo_load_accounts_share_one_password_and_follow_the_mix(capsys, use_database):
+    use_database()
+    assert _run(capsys, "seed-demo", "--seed", "4")[0] == 0
+    code, out, _ = _run(capsys, "demo-load-accounts", "--count", "20", "--password", PASSWORD)
+    assert code == 0 and "16 employee, 3 manager, 1 pr" in out
+    with db.session_scope() as session:
+        roles = dict(session.execute(select(User.username, User.role)
+                                     .where(User.username.like("load-%"))).tuples().all())
+        assert len(roles) == 20
+        for username in ("load-employee-0016", "load-manager-0003", "load-pr-0001"):
+            result = users.authenticate(session, username, PASSWORD)
+            assert result.outcome is SignIn.OK
+            assert result.actor.role == username.split("-")[1]
+    # Again with another password: the same accounts, now with that password.
+    assert _run(capsys, "demo-load-accounts", "--count", "20", "--password", "other-pass-2")[0] == 0
+    assert _count(User) == 500 + 20
+    with db.session_scope() as session:
+        assert users.authenticate(session, "load-pr-0001", "other-pass-2").outcome is SignIn.OK
+
+
+def test_demo_load_accounts_refuse_a_database_without_demo_data(capsys, use_database):
+    use_database()
+    assert _run(capsys, "create-department", "Finance")[0] == 0
+    code, _, err = _run(capsys, "demo-load-accounts", "--count", "5", "--password", PASSWORD)
+    assert code == 1 and "does not hold demo data" in err
+    assert _count(User) == 0
 
 
 # --- create-user -------------------------------------------------------------------------
