@@ -172,6 +172,96 @@ def cmd_survey_clock(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cookie_key_source() -> tuple[str, str | None]:
+    """Where the sign-in cookie key comes from, and the key (None if not there yet)."""
+    from dashboard import auth
+
+    if os.environ.get(auth.COOKIE_KEY_ENV):
+        return auth.COOKIE_KEY_ENV, os.environ[auth.COOKIE_KEY_ENV]
+    try:
+        import streamlit as st
+
+        secret = st.secrets.get("cookie_key")
+    except Exception:  # noqa: BLE001 - no secrets.toml is a normal case
+        secret = None
+    if secret:
+        return ".streamlit/secrets.toml", str(secret)
+    if auth._key_file().exists():
+        return str(auth._key_file()), auth._key_file().read_text().strip()
+    return "none", None
+
+
+def _fingerprint(purpose: str, key: str) -> str:
+    """A short, non-secret fingerprint (equal on every replica that has the same key)."""
+    import hashlib
+
+    return hashlib.sha256(f"peyvand-{purpose}-fingerprint:{key}".encode()).hexdigest()[:16]
+
+
+def run_checks(min_free_mb: int = 500) -> list[tuple[str, str, str]]:
+    """(status, what, detail) for each check; status is ok, warn or FAIL. Never shows a key."""
+    import shutil
+    import tempfile
+
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import text
+
+    from data_access import sealing
+
+    results = []
+    url = db.database_url()
+    where = url.split("@")[-1]
+    try:
+        engine = db.get_engine(url)
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            current = set(MigrationContext.configure(connection).get_current_heads())
+        results.append(("ok", "database", f"reachable: {where}"))
+        heads = set(ScriptDirectory.from_config(db.alembic_config(engine)).get_heads())
+        if current == heads:
+            results.append(("ok", "migrations", f"at head {', '.join(sorted(heads))}"))
+        else:
+            results.append(("FAIL", "migrations", f"database at {sorted(current) or 'nothing'}, "
+                            f"code at {sorted(heads)}: run python -m dashboard init-db"))
+    except Exception as error:  # noqa: BLE001 - reported, with the exit status
+        results.append(("FAIL", "database", f"unreachable: {where}: {type(error).__name__}: "
+                        f"{str(error).splitlines()[0][:200]}"))
+    source, key = _cookie_key_source()
+    if key:
+        results.append(("ok", "cookie key", f"from {source}, fingerprint "
+                        f"{_fingerprint('cookie-key', key)}"))
+    else:
+        results.append(("warn", "cookie key", "not set: the first app start generates one in "
+                        "INTRANET_DATA_DIR; replicas must share one (set INTRANET_COOKIE_KEY)"))
+    try:
+        sealing.check_configuration()
+        with tempfile.NamedTemporaryFile(dir=sealing.key_dir(), prefix=".check-"):
+            pass
+        results.append(("ok", "survey keys", f"directory {sealing.key_dir()} writable; "
+                        f"INTRANET_SURVEY_KEY fingerprint {sealing.fingerprint()}"))
+    except (sealing.KeyConfigurationError, OSError) as error:
+        results.append(("FAIL", "survey keys", str(error)))
+    if url.startswith("sqlite"):
+        folder = Path(url.split("///", 1)[1]).resolve().parent
+        try:
+            free_mb = shutil.disk_usage(folder).free // 2**20
+        except OSError as error:
+            results.append(("FAIL", "disk", f"{folder}: {error.strerror}"))
+        else:
+            status = "ok" if free_mb >= min_free_mb else "FAIL"
+            results.append((status, "disk", f"{free_mb:,} MB free for the SQLite database in "
+                            f"{folder} (need {min_free_mb:,})"))
+    return results
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    results = run_checks(args.min_free_mb)
+    for status, what, detail in results:
+        print(f"{status:<5}{what}: {detail}")
+    return 1 if any(status == "FAIL" for status, _, _ in results) else 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     url = db.database_url()
     if not url.startswith("sqlite"):
@@ -236,6 +326,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("survey-clock", help="open and close survey waves that are due "
                        "(the app does this every minute; use from cron when no app runs)")
     p.set_defaults(func=cmd_survey_clock)
+    p = sub.add_parser("check", help="is this installation ready: database, migrations, "
+                       "keys, disk (exit status 0 or 1, for monitoring)")
+    p.add_argument("--min-free-mb", type=int, default=500,
+                   help="free disk space the SQLite database needs (default 500 MB)")
+    p.set_defaults(func=cmd_check, check_keys=False)
     p = sub.add_parser("backup", help="copy the SQLite database safely while the app runs")
     p.add_argument("path")
     p.set_defaults(func=cmd_backup)
@@ -246,6 +341,8 @@ def main(argv: list[str] | None = None) -> int:
     from data_access import sealing
 
     args = build_parser().parse_args(argv)
+    if not getattr(args, "check_keys", True):  # `check` reports the key settings itself
+        return args.func(args)
     try:
         sealing.check_configuration()
     except sealing.KeyConfigurationError as error:
