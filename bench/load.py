@@ -27,6 +27,7 @@ import re
 import statistics
 import sys
 import time
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -92,6 +93,7 @@ class Session:
         parts = urlsplit(url)
         scheme = "wss" if parts.scheme == "https" else "ws"
         self.stream = f"{scheme}://{parts.netloc}{parts.path.rstrip('/')}/_stcore/stream"
+        self.url = url
         self.timeout = timeout
         self.ws = None
         self.pages: dict[str, str] = {}  # url path -> page script hash
@@ -101,12 +103,25 @@ class Session:
         self.component_values: dict[str, str] = {}  # widget id -> json value, kept
         self.answered: set[str] = set()  # component instances already answered
         self.last = Outcome()
+        self.http_cookies: dict[str, str] = {}
+        self.replica = ""  # who served the page, when the proxy says (serve --show-replica)
+
+    def _load_page(self) -> None:
+        """GET the page first, as a browser does: a proxy's affinity cookie comes with it."""
+        with urllib.request.urlopen(self.url, timeout=self.timeout) as response:
+            for header in response.headers.get_all("Set-Cookie") or []:
+                name, _, rest = header.partition("=")
+                self.http_cookies[name.strip()] = rest.split(";", 1)[0]
+            self.replica = response.headers.get("X-Peyvand-Replica", "")
 
     async def connect(self) -> None:
         try:
+            await asyncio.to_thread(self._load_page)
+            headers = ({"Cookie": "; ".join(f"{k}={v}" for k, v in self.http_cookies.items())}
+                       if self.http_cookies else None)
             self.ws = await asyncio.wait_for(websockets.connect(
                 self.stream, subprotocols=["streamlit"], max_size=None, open_timeout=self.timeout,
-                ping_interval=None), self.timeout)
+                ping_interval=None, additional_headers=headers), self.timeout)
         except (OSError, TimeoutError, websockets.WebSocketException) as error:
             raise SessionError("connect", repr(error)) from error
 
@@ -260,6 +275,7 @@ class Report:
     error_samples: list[str] = field(default_factory=list)
     signed_in: int = 0
     rss: dict[str, int] = field(default_factory=dict)  # kB: start, peak, end
+    replicas: dict[str, int] = field(default_factory=dict)  # sessions per replica, if known
     elapsed: float = 0.0
 
     def add(self, name: str, seconds: float) -> None:
@@ -294,6 +310,9 @@ class Report:
         lines.append(f"errors {total}" + (": " + ", ".join(
             f"{k} {v}" for k, v in sorted(self.errors.items())) if total else ""))
         lines += [f"  e.g. {sample}" for sample in self.error_samples[:5]]
+        if self.replicas:
+            lines.append("sessions per replica: " + ", ".join(
+                f"{k} {v}" for k, v in sorted(self.replicas.items())))
         if self.rss:
             per = (self.rss["peak"] - self.rss["start"]) / max(self.signed_in, 1)
             lines.append(f"server RSS: start {self.rss['start'] / 1024:.0f} MB, peak "
@@ -391,6 +410,8 @@ async def _user(index: int, username: str, role: str, config: Config, report: Re
 
     try:
         await session.connect()
+        if session.replica:
+            report.replicas[session.replica] = report.replicas.get(session.replica, 0) + 1
         await step("open_app", session.open_app())
         await step("sign_in", session.sign_in(username, config.password))
         report.signed_in += 1

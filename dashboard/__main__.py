@@ -262,6 +262,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if any(status == "FAIL" for status, _, _ in results) else 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from dashboard.replicas import serve
+
+    return serve(args.replicas, args.port, args.first_port, show_replica=args.show_replica)
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     url = db.database_url()
     if not url.startswith("sqlite"):
@@ -331,6 +337,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-free-mb", type=int, default=500,
                    help="free disk space the SQLite database needs (default 500 MB)")
     p.set_defaults(func=cmd_check, check_keys=False)
+    p = sub.add_parser("serve", help="nginx in front of N app replicas on DATABASE_URL, in the "
+                       "foreground (Ctrl-C stops all); the layout of deploy/ on one machine")
+    p.add_argument("--replicas", type=int, default=3, help="app processes (default 3)")
+    p.add_argument("--port", type=int, default=8080, help="nginx listens on 127.0.0.1:PORT")
+    p.add_argument("--first-port", type=int, default=8501,
+                   help="the replicas listen on this port and the next ones")
+    p.add_argument("--show-replica", action="store_true",
+                   help="add an X-Peyvand-Replica header naming the replica (tests, demos)")
+    p.set_defaults(func=cmd_serve)
     p = sub.add_parser("backup", help="copy the SQLite database safely while the app runs")
     p.add_argument("path")
     p.set_defaults(func=cmd_backup)
