@@ -162,12 +162,13 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def cmd_survey_clock(args: argparse.Namespace) -> int:
-    from data_access import sealing, surveys
+    from data_access import clock
 
     db.upgrade()
-    with db.session_scope() as session:
-        tick = surveys.open_due_waves(session)
-    sealing.destroy_closed_wave_keys(db.get_engine())
+    tick = clock.run_survey_clock(db.get_engine())
+    if tick is None:
+        print("survey clock: another process is running it right now; nothing to do")
+        return 0
     print(f"survey clock: opened {len(tick.opened)} waves, closed {len(tick.closed)}")
     return 0
 

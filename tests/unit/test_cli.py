@@ -22,7 +22,7 @@ from data_access.users import SignIn
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBCOMMANDS = ("init-db", "seed-demo", "create-user", "create-department", "import-users",
-               "survey-clock", "backup", "demo-load-accounts", "check")
+               "survey-clock", "backup", "demo-load-accounts", "check", "serve")
 PASSWORD = "cli-password-1"
 
 
