@@ -175,6 +175,17 @@ def cmd_survey_clock(args: argparse.Namespace) -> int:
 
 def _cookie_key_source() -> tuple[str, str | None]:
     """Where the sign-in cookie key comes from, and the key (None if not there yet)."""
+    import logging
+
+    # Streamlit outside `streamlit run` warns about its missing runtime on every call.
+    logging.disable(logging.WARNING)
+    try:
+        return _cookie_key_lookup()
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def _cookie_key_lookup() -> tuple[str, str | None]:
     from dashboard import auth
 
     if os.environ.get(auth.COOKIE_KEY_ENV):
