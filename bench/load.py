@@ -354,6 +354,13 @@ def listening_pid(port: int) -> int | None:
     return None
 
 
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
 def rss_kb(pid: int) -> int | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -436,6 +443,8 @@ async def run(config: Config) -> Report:
     report = Report(config.users, config.duration)
     port = urlsplit(config.url).port or 80
     pid = config.server_pid or listening_pid(port)
+    if not config.server_pid and pid and _command(pid) == "nginx":
+        pid = None  # a proxy's memory says nothing; give --server-pid for a replica
     if pid and rss_kb(pid):
         report.rss = {"start": rss_kb(pid), "peak": rss_kb(pid), "end": rss_kb(pid)}
     started = time.monotonic()

@@ -12,7 +12,7 @@ url=${DATABASE_URL:-sqlite:///data/peyvand.db}
 mkdir -p "$dir"
 case "$url" in
   sqlite*)
-    .venv/bin/python -m dashboard backup "$dir/peyvand-$stamp.db"
+    "${PEYVAND_PYTHON:-.venv/bin/python}" -m dashboard backup "$dir/peyvand-$stamp.db"
     ;;
   postgresql*)
     # pg_dump takes a libpq URL: drop SQLAlchemy's "+psycopg" driver suffix.
