@@ -143,38 +143,40 @@ class Session:
 
     async def interact(self, widgets: list[WidgetState] | None = None,
                        page_hash: str | None = None, page_name: str = "") -> Outcome:
-        """Send one rerun and wait until the app is idle again (the last script_finished,
-        after answering any component the way the browser would)."""
+        """Send one rerun and wait until the app is idle again: the `script_finished` of a
+        run that started after the last message sent. A component is answered the moment
+        it appears, mid-run, as the browser does (the server then stops that run early and
+        starts another)."""
         outcome = Outcome()
-        pending = self._rerun(widgets or [], page_hash, page_name)
         deadline = time.monotonic() + self.timeout
-        while pending is not None:
-            await self._send(pending)
-            pending = None
-            while True:
-                msg = await self._receive(deadline)
-                kind = msg.WhichOneof("type")
-                if kind == "delta":
-                    reply = self._element(msg, outcome)
-                    if reply is not None:  # the component answers mid-run, as in a browser
-                        pending = reply
-                elif kind == "navigation":
-                    self.pages = {p.url_pathname: p.page_script_hash
-                                  for p in msg.navigation.app_pages}
-                    self.page_hash = msg.navigation.page_script_hash
-                elif kind == "page_info_changed":
-                    self.query_string = msg.page_info_changed.query_string
-                elif kind == "page_not_found":
-                    raise SessionError("page_not_found", msg.page_not_found.page_name)
-                elif kind == "script_finished":
-                    status = msg.script_finished
-                    if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
-                        raise SessionError("compile_error")
-                    if status in FINISHED:
-                        if pending is None:
-                            self.last = outcome
-                            return outcome
-                        break  # send the component's answer, as the browser does
+        runs_started = 0
+        await self._send(self._rerun(widgets or [], page_hash, page_name))
+        last_sent_at_run = runs_started
+        while True:
+            msg = await self._receive(deadline)
+            kind = msg.WhichOneof("type")
+            if kind == "new_session":  # sent at the start of every script run
+                runs_started += 1
+            elif kind == "delta":
+                reply = self._element(msg, outcome)
+                if reply is not None:
+                    await self._send(reply)
+                    last_sent_at_run = runs_started
+            elif kind == "navigation":
+                self.pages = {p.url_pathname: p.page_script_hash
+                              for p in msg.navigation.app_pages}
+                self.page_hash = msg.navigation.page_script_hash
+            elif kind == "page_info_changed":
+                self.query_string = msg.page_info_changed.query_string
+            elif kind == "page_not_found":
+                raise SessionError("page_not_found", msg.page_not_found.page_name)
+            elif kind == "script_finished":
+                status = msg.script_finished
+                if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                    raise SessionError("compile_error")
+                if status in FINISHED and runs_started > last_sent_at_run:
+                    self.last = outcome
+                    return outcome
 
     async def _send(self, msg: BackMsg) -> None:
         try:
