@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+N ?= 3
 
-.PHONY: run test install install-dev lint bench clean
+.PHONY: run test install install-dev lint bench clean serve-replicas
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +24,13 @@ run: install
 	$(BIN)/python -m dashboard init-db
 	$(BIN)/python -m dashboard seed-demo --if-empty
 	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
+
+# nginx (Debian's package) in front of N app processes on DATABASE_URL, as deploy/ sets up
+# a server; foreground, Ctrl-C stops them all. Open http://127.0.0.1:8080
+serve-replicas: install
+	$(BIN)/python -m dashboard init-db
+	$(BIN)/python -m dashboard seed-demo --if-empty
+	$(BIN)/python -m dashboard serve --replicas $(N) --port 8080
 
 test: install-dev
 	$(BIN)/ruff check .

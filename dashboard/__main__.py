@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from dashboard.i18n import translate
 from data_access import db, departments, imports, users
-from data_access.demo import DEMO_PASSWORD, SCALES, seed_demo
+from data_access.demo import DEMO_PASSWORD, SCALES, create_load_accounts, parse_mix, seed_demo
 from data_access.errors import DomainError
 from data_access.models import ROLES, User
 from data_access.permissions import Actor
@@ -50,6 +50,24 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     print(f"seeded scale {args.scale}: {len(context.departments)} departments, {people} users "
           f"in {time.perf_counter() - started:.1f} s; demo accounts "
           f"{', '.join(context.accounts)} with password '{DEMO_PASSWORD}'")
+    return 0
+
+
+def cmd_demo_load_accounts(args: argparse.Namespace) -> int:
+    db.upgrade()
+    try:
+        mix = parse_mix(args.mix)
+        if not 8 <= len(args.password) <= 64:
+            raise ValueError("the password must have 8 to 64 characters")
+        with db.session_scope() as session:
+            accounts = create_load_accounts(session, args.count, args.password, mix)
+    except (RuntimeError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    roles = {role: sum(1 for _, r in accounts if r == role) for role in mix}
+    print(f"{len(accounts)} load accounts ({', '.join(f'{n} {r}' for r, n in roles.items())}) "
+          f"from {accounts[0][0]} share the given password; run python -m bench.load "
+          f"--users {args.count} --mix {args.mix} --password …")
     return 0
 
 
@@ -144,14 +162,122 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def cmd_survey_clock(args: argparse.Namespace) -> int:
-    from data_access import sealing, surveys
+    from data_access import jobs
 
     db.upgrade()
-    with db.session_scope() as session:
-        tick = surveys.open_due_waves(session)
-    sealing.destroy_closed_wave_keys(db.get_engine())
+    tick = jobs.run_survey_clock(db.get_engine())
+    if tick is None:
+        print("survey clock: another process is running it right now; nothing to do")
+        return 0
     print(f"survey clock: opened {len(tick.opened)} waves, closed {len(tick.closed)}")
     return 0
+
+
+def _cookie_key_source() -> tuple[str, str | None]:
+    """Where the sign-in cookie key comes from, and the key (None if not there yet)."""
+    import logging
+
+    # Streamlit outside `streamlit run` warns about its missing runtime on every call.
+    logging.disable(logging.WARNING)
+    try:
+        return _cookie_key_lookup()
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def _cookie_key_lookup() -> tuple[str, str | None]:
+    from dashboard import auth
+
+    if os.environ.get(auth.COOKIE_KEY_ENV):
+        return auth.COOKIE_KEY_ENV, os.environ[auth.COOKIE_KEY_ENV]
+    try:
+        import streamlit as st
+
+        secret = st.secrets.get("cookie_key")
+    except Exception:  # noqa: BLE001 - no secrets.toml is a normal case
+        secret = None
+    if secret:
+        return ".streamlit/secrets.toml", str(secret)
+    if auth._key_file().exists():
+        return str(auth._key_file()), auth._key_file().read_text().strip()
+    return "none", None
+
+
+def _fingerprint(purpose: str, key: str) -> str:
+    """A short, non-secret fingerprint (equal on every replica that has the same key)."""
+    import hashlib
+
+    return hashlib.sha256(f"peyvand-{purpose}-fingerprint:{key}".encode()).hexdigest()[:16]
+
+
+def run_checks(min_free_mb: int = 500) -> list[tuple[str, str, str]]:
+    """(status, what, detail) for each check; status is ok, warn or FAIL. Never shows a key."""
+    import shutil
+    import tempfile
+
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import text
+
+    from data_access import sealing
+
+    results = []
+    url = db.database_url()
+    where = url.split("@")[-1]
+    try:
+        engine = db.get_engine(url)
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            current = set(MigrationContext.configure(connection).get_current_heads())
+        results.append(("ok", "database", f"reachable: {where}"))
+        heads = set(ScriptDirectory.from_config(db.alembic_config(engine)).get_heads())
+        if current == heads:
+            results.append(("ok", "migrations", f"at head {', '.join(sorted(heads))}"))
+        else:
+            results.append(("FAIL", "migrations", f"database at {sorted(current) or 'nothing'}, "
+                            f"code at {sorted(heads)}: run python -m dashboard init-db"))
+    except Exception as error:  # noqa: BLE001 - reported, with the exit status
+        results.append(("FAIL", "database", f"unreachable: {where}: {type(error).__name__}: "
+                        f"{str(error).splitlines()[0][:200]}"))
+    source, key = _cookie_key_source()
+    if key:
+        results.append(("ok", "cookie key", f"from {source}, fingerprint "
+                        f"{_fingerprint('cookie-key', key)}"))
+    else:
+        results.append(("warn", "cookie key", "not set: the first app start generates one in "
+                        "INTRANET_DATA_DIR; replicas must share one (set INTRANET_COOKIE_KEY)"))
+    try:
+        sealing.check_configuration()
+        with tempfile.NamedTemporaryFile(dir=sealing.key_dir(), prefix=".check-"):
+            pass
+        results.append(("ok", "survey keys", f"directory {sealing.key_dir()} writable; "
+                        f"INTRANET_SURVEY_KEY fingerprint {sealing.fingerprint()}"))
+    except (sealing.KeyConfigurationError, OSError) as error:
+        results.append(("FAIL", "survey keys", str(error)))
+    if url.startswith("sqlite"):
+        folder = Path(url.split("///", 1)[1]).resolve().parent
+        try:
+            free_mb = shutil.disk_usage(folder).free // 2**20
+        except OSError as error:
+            results.append(("FAIL", "disk", f"{folder}: {error.strerror}"))
+        else:
+            status = "ok" if free_mb >= min_free_mb else "FAIL"
+            results.append((status, "disk", f"{free_mb:,} MB free for the SQLite database in "
+                            f"{folder} (need {min_free_mb:,})"))
+    return results
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    results = run_checks(args.min_free_mb)
+    for status, what, detail in results:
+        print(f"{status:<5}{what}: {detail}")
+    return 1 if any(status == "FAIL" for status, _, _ in results) else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from dashboard.replicas import serve
+
+    return serve(args.replicas, args.port, args.first_port, show_replica=args.show_replica)
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -189,6 +315,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=42, help="random seed (same seed, same data)")
     p.add_argument("--if-empty", action="store_true", help="do nothing if users exist")
     p.set_defaults(func=cmd_seed_demo)
+    p = sub.add_parser("demo-load-accounts", help="give N load-test accounts one password "
+                       "(demo databases only; for python -m bench.load)")
+    p.add_argument("--count", type=int, required=True, help="how many accounts (1-10,000)")
+    p.add_argument("--password", required=True, help="the password they all share")
+    p.add_argument("--mix", default="employee=0.8,manager=0.15,pr=0.05",
+                   help="share of each role, as for python -m bench.load")
+    p.set_defaults(func=cmd_demo_load_accounts)
     p = sub.add_parser("create-user", help="create one user")
     p.add_argument("username")
     p.add_argument("--display-name", required=True)
@@ -211,6 +344,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("survey-clock", help="open and close survey waves that are due "
                        "(the app does this every minute; use from cron when no app runs)")
     p.set_defaults(func=cmd_survey_clock)
+    p = sub.add_parser("check", help="is this installation ready: database, migrations, "
+                       "keys, disk (exit status 0 or 1, for monitoring)")
+    p.add_argument("--min-free-mb", type=int, default=500,
+                   help="free disk space the SQLite database needs (default 500 MB)")
+    p.set_defaults(func=cmd_check, check_keys=False)
+    p = sub.add_parser("serve", help="nginx in front of N app replicas on DATABASE_URL, in the "
+                       "foreground (Ctrl-C stops all); the layout of deploy/ on one machine")
+    p.add_argument("--replicas", type=int, default=3, help="app processes (default 3)")
+    p.add_argument("--port", type=int, default=8080, help="nginx listens on 127.0.0.1:PORT")
+    p.add_argument("--first-port", type=int, default=8501,
+                   help="the replicas listen on this port and the next ones")
+    p.add_argument("--show-replica", action="store_true",
+                   help="add an X-Peyvand-Replica header naming the replica (tests, demos)")
+    p.set_defaults(func=cmd_serve)
     p = sub.add_parser("backup", help="copy the SQLite database safely while the app runs")
     p.add_argument("path")
     p.set_defaults(func=cmd_backup)
@@ -221,6 +368,8 @@ def main(argv: list[str] | None = None) -> int:
     from data_access import sealing
 
     args = build_parser().parse_args(argv)
+    if not getattr(args, "check_keys", True):  # `check` reports the key settings itself
+        return args.func(args)
     try:
         sealing.check_configuration()
     except sealing.KeyConfigurationError as error:

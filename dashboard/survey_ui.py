@@ -18,7 +18,7 @@ import streamlit as st
 
 from dashboard.formatting import format_datetime
 from dashboard.ui import locale, t
-from data_access import sealing, surveys
+from data_access import jobs, surveys
 from data_access.db import database_url, get_engine, session_scope
 from data_access.models import utcnow
 from data_access.permissions import Actor
@@ -43,12 +43,9 @@ def run_clock() -> None:
 
     def tick() -> None:
         try:
-            with session_scope(get_engine(url)) as session:
-                changes = surveys.open_due_waves(session)
-            # Closing destroys a wave's key after commit; this finishes the job
-            # if a process died in between.
-            sealing.destroy_closed_wave_keys(get_engine(url))
-            if changes.opened or changes.closed:
+            # Once across replicas: None when another process is running the clock.
+            changes = jobs.run_survey_clock(get_engine(url))
+            if changes is not None and (changes.opened or changes.closed):
                 _clear_reads()
         except Exception:  # noqa: BLE001 - the next tick retries; log for the operator
             log.exception("survey clock failed")

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from data_access import settings
@@ -189,3 +189,85 @@ def _optional_module(name: str):
         if error.name != name:
             raise
         return None
+
+
+# --- accounts for the load harness (bench/load.py) ------------------------------------------
+LOAD_ROLES = ("employee", "manager", "pr")
+
+
+def parse_mix(text: str) -> dict[str, float]:
+    """`employee=0.8,manager=0.15,pr=0.05` as shares that sum to 1."""
+    mix: dict[str, float] = {}
+    for part in text.split(","):
+        role, _, share = part.partition("=")
+        role = role.strip()
+        if role not in LOAD_ROLES:
+            raise ValueError(f"unknown role {role!r} in the mix; use {', '.join(LOAD_ROLES)}")
+        mix[role] = float(share)
+        if mix[role] < 0:
+            raise ValueError(f"the share of {role} is negative")
+    total = sum(mix.values())
+    if total <= 0:
+        raise ValueError("the mix has no positive share")
+    return {role: share / total for role, share in mix.items()}
+
+
+def load_roles(count: int, mix: dict[str, float]) -> list[str]:
+    """The role of each of `count` load users, in a fixed order: the harness and the
+    account command agree on it without talking to each other. Each next user takes
+    the role furthest below its share, so a small run already covers every role."""
+    given = dict.fromkeys(mix, 0)
+    roles = []
+    for index in range(1, count + 1):
+        role = max(mix, key=lambda r: (mix[r] * index - given[r], -LOAD_ROLES.index(r)))
+        given[role] += 1
+        roles.append(role)
+    return roles
+
+
+def load_usernames(count: int, mix: dict[str, float]) -> list[tuple[str, str]]:
+    """(username, role) of each load user: `load-employee-0001`, `load-manager-0001`, …"""
+    seen: dict[str, int] = {}
+    names = []
+    for role in load_roles(count, mix):
+        seen[role] = seen.get(role, 0) + 1
+        names.append((f"load-{role}-{seen[role]:04d}", role))
+    return names
+
+
+def create_load_accounts(session: Session, count: int, password: str,
+                         mix: dict[str, float]) -> list[tuple[str, str]]:
+    """Give `count` load accounts (created when missing) one known password.
+
+    Only on a demo database: on real data this would create accounts with a shared
+    password, so it refuses.
+    """
+    if not settings.demo_mode(session):
+        raise RuntimeError("this database does not hold demo data; load accounts are only "
+                           "created in a demo database (python -m dashboard seed-demo)")
+    if not 1 <= count <= 10_000:
+        raise ValueError("count must be between 1 and 10,000")
+    wanted = load_usernames(count, mix)
+    by_english = dict(session.execute(select(Department.name_en, Department.id)).tuples().all())
+    # Everyone but PR staff lands in Traffic and Transport, the department the demo
+    # manager leads, so managers' results pages have data to show.
+    home = by_english.get("Traffic and Transport") or min(by_english.values())
+    pr_home = by_english.get("Public Relations", home)
+    password_hash = hash_password(password)  # one hash, as for the demo accounts
+    now = utcnow()
+    existing = set(session.scalars(select(User.username).where(
+        User.username.in_([name for name, _ in wanted]))))
+    rows = [dict(username=name, display_name=f"کاربر آزمون بار {index:04d}",
+                 name_key=search_key(f"کاربر آزمون بار {index:04d}"), role=role,
+                 department_id=pr_home if role == "pr" else home,
+                 email=f"{name}@example.org", locale="fa", active=True,
+                 password_hash=password_hash, failed_attempts=0, tokens_valid_after=now,
+                 created_at=now, updated_at=now)
+            for index, (name, role) in enumerate(wanted, start=1) if name not in existing]
+    if rows:
+        session.execute(insert(User), rows)
+    if existing:
+        session.execute(update(User).where(User.username.in_(existing)).values(
+            password_hash=password_hash, failed_attempts=0, locked_until=None, active=True,
+            updated_at=now))
+    return wanted

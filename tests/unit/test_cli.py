@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import sqlite3
 import stat
 import subprocess
@@ -21,7 +22,7 @@ from data_access.users import SignIn
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBCOMMANDS = ("init-db", "seed-demo", "create-user", "create-department", "import-users",
-               "survey-clock", "backup")
+               "survey-clock", "backup", "demo-load-accounts", "check", "serve")
 PASSWORD = "cli-password-1"
 
 
@@ -194,6 +195,36 @@ def test_seed_demo_rejects_an_unknown_scale(capsys, use_database):
     with pytest.raises(SystemExit) as exited:
         cli.main(["seed-demo", "--scale", "XL"])
     assert exited.value.code == 2
+
+
+# --- demo-load-accounts --------------------------------------------------------------------
+
+def test_demo_load_accounts_share_one_password_and_follow_the_mix(capsys, use_database):
+    use_database()
+    assert _run(capsys, "seed-demo", "--seed", "4")[0] == 0
+    code, out, _ = _run(capsys, "demo-load-accounts", "--count", "20", "--password", PASSWORD)
+    assert code == 0 and "16 employee, 3 manager, 1 pr" in out
+    with db.session_scope() as session:
+        roles = dict(session.execute(select(User.username, User.role)
+                                     .where(User.username.like("load-%"))).tuples().all())
+        assert len(roles) == 20
+        for username in ("load-employee-0016", "load-manager-0003", "load-pr-0001"):
+            result = users.authenticate(session, username, PASSWORD)
+            assert result.outcome is SignIn.OK
+            assert result.actor.role == username.split("-")[1]
+    # Again with another password: the same accounts, now with that password.
+    assert _run(capsys, "demo-load-accounts", "--count", "20", "--password", "other-pass-2")[0] == 0
+    assert _count(User) == 500 + 20
+    with db.session_scope() as session:
+        assert users.authenticate(session, "load-pr-0001", "other-pass-2").outcome is SignIn.OK
+
+
+def test_demo_load_accounts_refuse_a_database_without_demo_data(capsys, use_database):
+    use_database()
+    assert _run(capsys, "create-department", "Finance")[0] == 0
+    code, _, err = _run(capsys, "demo-load-accounts", "--count", "5", "--password", PASSWORD)
+    assert code == 1 and "does not hold demo data" in err
+    assert _count(User) == 0
 
 
 # --- create-user -------------------------------------------------------------------------
@@ -467,3 +498,59 @@ def test_create_department_then_a_user_in_it(tmp_path, monkeypatch, capsys):
     assert "already exists" in capsys.readouterr().err
     assert main(["create-user", "first.admin", "--display-name", "مدیر", "--department",
                  "روابط عمومی", "--role", "admin", "--password", "first-admin-1"]) == 0
+
+
+# --- check -------------------------------------------------------------------------------
+
+def test_check_passes_and_shows_fingerprints_never_keys(capsys, use_database, monkeypatch,
+                                                        tmp_path):
+    use_database()
+    assert _run(capsys, "init-db")[0] == 0
+    cookie_key, survey_key = "c" * 64, "s" * 64
+    monkeypatch.setenv("INTRANET_COOKIE_KEY", cookie_key)
+    monkeypatch.setenv("INTRANET_SURVEY_KEY", survey_key)
+    monkeypatch.setenv("INTRANET_KEY_DIR", str(tmp_path / "keys"))
+    code, out, _ = _run(capsys, "check")
+    assert code == 0, out
+    assert "FAIL" not in out and "migrations: at head" in out
+    assert cli._fingerprint("cookie-key", cookie_key) in out
+    from data_access import sealing
+
+    assert sealing.fingerprint() in out and sealing.fingerprint() != "none"
+    assert cookie_key not in out and survey_key not in out and "c" * 16 not in out
+
+
+def test_check_fails_on_an_old_schema(capsys, use_database):
+    url = use_database()
+    db.upgrade(db.get_engine(url), "0003_surveys")
+    code, out, _ = _run(capsys, "check")
+    assert code == 1
+    assert "FAIL migrations" in out.replace("  ", " ") and "init-db" in out
+
+
+def test_check_fails_when_the_database_is_unreachable(capsys, monkeypatch):
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("DATABASE_URL", f"postgresql+psycopg://nobody:secret@127.0.0.1:{port}/x")
+    code, out, _ = _run(capsys, "check")
+    assert code == 1 and "FAIL database: unreachable" in out.replace("  ", " ")
+    assert "secret" not in out  # the password in the URL is not printed
+
+
+def test_check_fails_when_the_key_directory_cannot_be_used(capsys, use_database, monkeypatch,
+                                                           tmp_path):
+    use_database()
+    assert _run(capsys, "init-db")[0] == 0
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("INTRANET_KEY_DIR", str(blocker / "keys"))
+    code, out, _ = _run(capsys, "check")
+    assert code == 1 and "FAIL survey keys" in out.replace("  ", " ")
+
+
+def test_check_fails_without_disk_space_for_sqlite(capsys, use_database):
+    use_database()
+    assert _run(capsys, "init-db")[0] == 0
+    code, out, _ = _run(capsys, "check", "--min-free-mb", str(10**12))
+    assert code == 1 and "FAIL disk" in out.replace("  ", " ")
