@@ -261,13 +261,13 @@ def create_load_accounts(session: Session, count: int, password: str,
                  name_key=search_key(f"کاربر آزمون بار {index:04d}"), role=role,
                  department_id=pr_home if role == "pr" else home,
                  email=f"{name}@example.org", locale="fa", active=True,
-                 password_hash=password_hash, failed_attempts=0, tokens_valid_after=now,
+                 password_hash=password_hash, tokens_valid_after=now,
                  created_at=now, updated_at=now)
             for index, (name, role) in enumerate(wanted, start=1) if name not in existing]
     if rows:
         session.execute(insert(User), rows)
     if existing:
         session.execute(update(User).where(User.username.in_(existing)).values(
-            password_hash=password_hash, failed_attempts=0, locked_until=None, active=True,
+            password_hash=password_hash, active=True,
             updated_at=now))
     return wanted
