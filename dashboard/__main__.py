@@ -144,7 +144,8 @@ def _write_private(path: Path, text: str) -> None:
 
 
 def cmd_survey_clock(args: argparse.Namespace) -> int:
-    from data_access import sealing, surveys
+    from data_access import surveys
+    from data_access.surveys import sealing
 
     db.upgrade()
     with db.session_scope() as session:
@@ -218,7 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from data_access import sealing
+    from data_access.surveys import sealing
 
     args = build_parser().parse_args(argv)
     try:

@@ -18,10 +18,11 @@ import streamlit as st
 
 from dashboard.formatting import format_datetime
 from dashboard.ui import locale, t
-from data_access import sealing, surveys
+from data_access import surveys
 from data_access.db import database_url, get_engine, session_scope
 from data_access.models import utcnow
 from data_access.permissions import Actor
+from data_access.surveys import sealing
 
 log = logging.getLogger("peyvand")
 CLOCK_EVERY_SECONDS = 60
@@ -212,7 +213,7 @@ def compare_figure(actor: Actor, wave_id: int, department_id: int | None, status
     import pandas as pd
 
     from dashboard import charts
-    from data_access.survey_bank import DRIVER_LABELS
+    from dashboard.survey_labels import DRIVER_LABELS
 
     results = group_results(actor, wave_id, department_id, status)
     shown = [d for d in results.drivers if d.score is not None]
@@ -235,7 +236,7 @@ def trend_figure(actor: Actor, survey_id: int, department_id: int | None, latest
     import pandas as pd
 
     from dashboard import charts
-    from data_access.survey_bank import DRIVER_LABELS
+    from dashboard.survey_labels import DRIVER_LABELS
 
     points = [p for p in trend(actor, survey_id, department_id, latest_wave)
               if p.measure != "enps"]
@@ -257,7 +258,7 @@ def heatmap_figure(actor: Actor, wave_id: int, focus: int | None, k: int, lang: 
 
     from dashboard import charts
     from dashboard.formatting import localize_digits
-    from data_access.survey_bank import DRIVER_LABELS
+    from dashboard.survey_labels import DRIVER_LABELS
 
     rows = heatmap(actor, wave_id, focus)
     drivers = [d for d in DRIVER_LABELS[lang] if any(d in r.cells for r in rows)]

@@ -7,7 +7,7 @@ import pytest
 from data_access import action_items
 from data_access.errors import InvalidInput
 from data_access.models import utcnow
-from data_access.models.surveys import ActionItem
+from data_access.models.action_items import ActionItem
 
 
 def _item(session, owner, title, due, status="open", creator=None):

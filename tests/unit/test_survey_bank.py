@@ -7,15 +7,17 @@ from collections import Counter
 
 import pytest
 
-from data_access.survey_bank import (
-    BANK,
-    DRIVER_LABELS,
-    DRIVERS,
-    ENPS_ANCHORS,
-    ENPS_DRIVER,
-    LIKERT_LABELS,
-    BankItem,
-)
+from dashboard.i18n import LOCALES, catalog
+from data_access.surveys.bank import BANK, DRIVERS, ENPS_DRIVER, BankItem
+
+# The labels are UI text: they live in the locale files, keyed by code.
+DRIVER_LABELS = {lang: {key.rsplit(".", 1)[1]: text for key, text in catalog(lang).items()
+                        if key.startswith("surveys.driver.") and key != "surveys.driver.custom"}
+                 for lang in LOCALES}
+LIKERT_LABELS = {lang: {int(key.rsplit(".", 1)[1]): text for key, text in catalog(lang).items()
+                        if key.startswith("surveys.likert.")} for lang in LOCALES}
+ENPS_ANCHORS = {lang: {int(key.rsplit(".", 1)[1]): text for key, text in catalog(lang).items()
+                       if key.startswith("surveys.enps_anchor.")} for lang in LOCALES}
 
 ZWNJ = "\u200c"
 ARABIC_FORMS = {"\u064a": "ي Arabic yeh", "\u0643": "ك Arabic kaf", "\u0649": "ى alef maksura"}
