@@ -114,7 +114,7 @@ def result_departments(actor: Actor, wave_id: int) -> list[surveys.DepartmentRef
 
 @st.cache_data(ttl=300, show_spinner=False, max_entries=500)
 def owner_choices(actor: Actor, department_id: int | None) -> list[tuple[int, str]]:
-    return _read(surveys.owner_choices, actor, department_id)
+    return list(_read(surveys.owner_choices, actor, department_id, "", 1, 500).items)
 
 
 @st.cache_data(ttl=60, show_spinner=False)

@@ -110,3 +110,23 @@ def test_likert_scale_runs_from_strongly_disagree_to_strongly_agree() -> None:
     assert LIKERT_LABELS["fa"][5] == "کاملاً موافقم"
     assert LIKERT_LABELS["en"][1] == "Strongly disagree"
     assert LIKERT_LABELS["en"][5] == "Strongly agree"
+
+
+def test_the_whole_audience_is_named_by_the_locale_files_not_data_access() -> None:
+    from data_access.surveys import DepartmentRef, whole_audience
+
+    ref = whole_audience()
+    assert ref.is_whole_audience and ref.label("fa") == ref.label("en") == ""
+    assert not DepartmentRef(3, "ترافیک", "Traffic").is_whole_audience
+    assert catalog("fa")["surveys.whole_audience"] == "کل سازمان"
+    assert catalog("en")["surveys.whole_audience"] == "Whole organisation"
+
+
+def test_no_persian_text_is_left_in_the_surveys_package_outside_the_bank() -> None:
+    from pathlib import Path
+
+    import data_access.surveys as package
+
+    for path in Path(package.__file__).parent.glob("*.py"):
+        if path.name != "bank.py":  # the question bank is content, stored with each wave
+            assert not PERSIAN_LETTER.search(path.read_text(encoding="utf-8")), path.name
