@@ -59,7 +59,9 @@ def _random_ids(count: int) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class OpenWave:
+class WaveHeader:
+    """What every list of waves shows about one: its survey, number, title and window."""
+
     wave_id: int
     survey_id: int
     number: int
@@ -67,10 +69,14 @@ class OpenWave:
     title_en: str | None
     opens_at: datetime
     closes_at: datetime
-    answered: bool
 
     def title(self, locale: str) -> str:
         return (self.title_en or self.title_fa) if locale == "en" else self.title_fa
+
+
+@dataclass(frozen=True)
+class OpenWave(WaveHeader):
+    answered: bool
 
 
 def _eligible_department(session: Session, wave_id: int, department_id: int) -> int | None:

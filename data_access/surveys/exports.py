@@ -8,17 +8,9 @@ from sqlalchemy.orm import Session
 
 from data_access import departments
 from data_access.permissions import Actor
+from data_access.surveys import scope
 from data_access.surveys.results import _driver_results, _item_result, _participation
-from data_access.surveys.scope import (
-    DepartmentRef,
-    HiddenReason,
-    _department_refs,
-    _group_cells,
-    _groups,
-    _wave_items,
-    _wave_scope,
-    whole_audience,
-)
+from data_access.surveys.scope import DepartmentRef, HiddenReason
 
 
 @dataclass(frozen=True)
@@ -47,23 +39,23 @@ class ExportRow:
 def export_rows(session: Session, actor: Actor, wave_id: int) -> list[ExportRow]:
     """Every figure of a closed wave the actor may see, one row each, hidden
     ones with their reason and no number: the same decisions as the page."""
-    view = _wave_scope(session, actor, wave_id)
+    view = scope._wave_scope(session, actor, wave_id)
     if view.wave.status != "closed":
         return []
     snapshot = view.snapshot
     ordered = [d for d in departments.top_down(snapshot.parent_of, by_id=True) if view.allows(d)]
     wanted = ([None] if view.whole_audience else []) + ordered
-    groups = {g.department_id: g for g in _groups(session, [wave_id], wanted)}
-    cells = _group_cells(session, [groups[d].id for d in wanted if d in groups])
-    items = _wave_items(session, [wave_id])[wave_id]
-    refs = _department_refs(session, list(ordered) + [
+    groups = {g.department_id: g for g in scope._groups(session, [wave_id], wanted)}
+    cells = scope._group_cells(session, [groups[d].id for d in wanted if d in groups])
+    items = scope._wave_items(session, [wave_id])[wave_id]
+    refs = scope._department_refs(session, list(ordered) + [
         t for t in snapshot.report.values() if t is not None])
     org = groups.get(None)
     org_cells = {item.id: cells[(org.id, item.id)] for item, _ in items
                  if org and (org.id, item.id) in cells}
     rows: list[ExportRow] = []
     for dept in wanted:
-        ref = whole_audience() if dept is None else refs[dept]
+        ref = scope.whole_audience() if dept is None else refs[dept]
         group = groups.get(dept)
         if group is None:
             target = snapshot.report.get(dept)

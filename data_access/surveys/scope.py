@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,7 +23,7 @@ from data_access.models.surveys import (
     SurveyWaveItem,
 )
 from data_access.permissions import Actor, can, require_active
-from data_access.surveys.answering import FormItem
+from data_access.surveys.answering import FormItem, WaveHeader
 from data_access.surveys.rules import SuppressionReason
 
 HiddenReason = SuppressionReason | None
@@ -53,20 +52,10 @@ class DepartmentRef:
 
 
 @dataclass(frozen=True)
-class WaveOption:
-    wave_id: int
-    survey_id: int
-    number: int
-    title_fa: str
-    title_en: str | None
-    opens_at: datetime
-    closes_at: datetime
+class WaveOption(WaveHeader):
     status: str
     min_group_size: int
     comment_threshold: int
-
-    def title(self, locale: str) -> str:
-        return (self.title_en or self.title_fa) if locale == "en" else self.title_fa
 
 
 def _scope(session: Session, actor: Actor) -> set[int] | None:
