@@ -150,7 +150,7 @@ class SurveyWave(Base):
     invited: Mapped[int] = mapped_column(Integer, default=0)
     respondents: Mapped[int | None] = mapped_column(Integer)  # known once closed
     results_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when results were built
-    # Names the wave's key file outside the database (data_access/sealing.py); NULL for
+    # Names the wave's key file outside the database (data_access/surveys/sealing.py); NULL for
     # waves opened before per-wave keys, sealed under the legacy key.
     key_id: Mapped[str | None] = mapped_column(String(32))
 
