@@ -75,12 +75,13 @@ from data_access.surveys.rules import (
     SuppressionReason,
     band,
 )
-from data_access.surveys.schedule import ClockTick, open_due_waves
+from data_access.surveys.schedule import ClockTick, open_due_waves, repeat_until_instant
 from data_access.surveys.scope import (
     DepartmentRef,
     HiddenReason,
     WaveOption,
     audience_view,
+    default_department,
     result_waves,
     whole_audience,
 )
@@ -88,18 +89,18 @@ from data_access.surveys.trend import TrendPoint, survey_trend
 
 __all__ = [
     "ACTION_DESCRIPTION_MAX", "ACTION_TITLE_MAX", "BANK", "CADENCES", "COMMENT_MAX",
-    "DEFAULT_COMMENT_THRESHOLD", "DEFAULT_MIN_GROUP_SIZE", "DRIVERS", "ENPS_DRIVER",
-    "INTRO_MAX", "ITEM_TEXT_MAX", "MAX_GROUP_SIZE", "MAX_ITEMS", "MAX_OPTIONS",
-    "MIN_ALLOWED_GROUP_SIZE", "OPTION_MAX", "TITLE_MAX",
+    "DEFAULT_COMMENT_THRESHOLD", "DEFAULT_MIN_GROUP_SIZE", "DRIVERS", "ENPS_DRIVER", "INTRO_MAX",
+    "ITEM_TEXT_MAX", "MAX_GROUP_SIZE", "MAX_ITEMS", "MAX_OPTIONS", "MIN_ALLOWED_GROUP_SIZE",
+    "OPTION_MAX", "TITLE_MAX",
     "ActionItemRow", "AnswerValue", "BankItem", "ClockTick", "CommentsResult", "CustomItem",
     "DepartmentRef", "DriverResult", "EnpsSummary", "ExportRow", "FormItem", "GroupResults",
     "HeatCell", "HeatRow", "HiddenReason", "ItemResult", "Kind", "LikertSummary", "OpenWave",
     "Participation", "SubmissionColumns", "SuppressionReason", "SurveyDraft", "SurveyOverview",
     "TrendPoint", "WaveForm", "WaveOption",
     "add_bank_item", "audience_view", "band", "bank", "check_answers", "close_wave_now",
-    "create_action_item", "create_survey", "export_rows", "group_results", "has_answered",
-    "heatmap", "open_due_waves", "open_waves_for", "owner_choices", "pending_count",
-    "result_departments", "result_waves", "sealing", "stop_survey", "store_results", "submit",
-    "survey_action_items", "survey_overview", "survey_trend", "wave_comments", "wave_form",
-    "whole_audience",
+    "create_action_item", "create_survey", "default_department", "export_rows", "group_results",
+    "has_answered", "heatmap", "open_due_waves", "open_waves_for", "owner_choices",
+    "pending_count", "repeat_until_instant", "result_departments", "result_waves", "sealing",
+    "stop_survey", "store_results", "submit", "survey_action_items", "survey_overview",
+    "survey_trend", "wave_comments", "wave_form", "whole_audience",
 ]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,7 +30,7 @@ from data_access.surveys.rules import (
     DEFAULT_MIN_GROUP_SIZE,
     MIN_ALLOWED_GROUP_SIZE,
 )
-from data_access.surveys.schedule import _wave_window, open_due_waves
+from data_access.surveys.schedule import _wave_window, open_due_waves, repeat_until_instant
 from data_access.surveys.scope import WaveOption, _wave_option
 from data_access.text import clean_block, clean_line
 
@@ -97,7 +97,8 @@ class SurveyDraft:
     audience_all: bool = True
     audience_departments: Sequence[int] = ()
     cadence: str = "none"
-    repeat_until: datetime | None = None
+    # An instant, or a day: waves open through the end of that local day.
+    repeat_until: datetime | date | None = None
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE
     comment_threshold: int = DEFAULT_COMMENT_THRESHOLD
 
@@ -201,6 +202,7 @@ def create_survey(session: Session, actor: Actor, draft: SurveyDraft,
     """PR or an admin designs and schedules a survey; its first wave opens on time."""
     require_active(session, actor, "design_surveys")
     now = now or utcnow()
+    draft = replace(draft, repeat_until=repeat_until_instant(draft.repeat_until))
     title_fa = clean_line(draft.title_fa, "title_fa", TITLE_MAX, required=True)
     title_en = clean_line(draft.title_en, "title_en", TITLE_MAX)
     intro_fa = clean_block(draft.intro_fa, "intro_fa", INTRO_MAX)

@@ -4,7 +4,7 @@ that closes waves whose time is up and opens those that are due."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import jdatetime
 from sqlalchemy import func, insert, select
@@ -25,6 +25,14 @@ from data_access.surveys import sealing
 from data_access.surveys.closing import _close_wave
 
 PERIODS = {"weekly": timedelta(days=7), "biweekly": timedelta(days=14)}
+
+def repeat_until_instant(value: datetime | date | None) -> datetime | None:
+    """When a recurring survey stops opening waves. A day (as a designer picks it)
+    means through that whole local day: its last minute in the display zone."""
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time(23, 59), tzinfo=clock.display_zone()).astimezone(UTC)
+
 
 def _add_jalali_months(moment: datetime, months: int) -> datetime:
     """The same Tehran wall-clock time `months` Jalali months later (day clamped)."""

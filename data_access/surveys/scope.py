@@ -159,6 +159,12 @@ class _WaveScope:
         return _group_asked(actor, self.departments, self.whole_audience, department_id)
 
 
+def default_department(actor: Actor) -> int | None:
+    """The group a results view opens on: the whole audience (None) for those who see
+    every result, the viewer's own department for everyone else."""
+    return None if can(actor, "view_all_results") else actor.department_id
+
+
 def _allows(scope: set[int] | None, whole_audience: bool, department_id: int | None) -> bool:
     if department_id is None:
         return whole_audience
@@ -169,7 +175,7 @@ def _group_asked(actor: Actor, scope: set[int] | None, whole_audience: bool,
                  department_id: int | None) -> int | None:
     """The group asked for (the viewer's default for _DEFAULT), or PermissionDenied."""
     if department_id == _DEFAULT:
-        department_id = None if scope is None else actor.department_id
+        department_id = default_department(actor)
     if not _allows(scope, whole_audience, department_id):
         raise PermissionDenied()
     return department_id

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from data_access import action_items, db, surveys, users
+from data_access import action_items, clock, db, surveys, users
 from data_access.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from data_access.models import AuditEntry
 from data_access.models.action_items import ActionItem
@@ -171,6 +171,25 @@ def test_repeat_until_and_stop_end_a_pulse(session, org):
         SurveyWave.survey_id == other)) == 1
     assert survey_id != other
 
+
+
+def test_repeat_until_a_day_means_through_that_local_day(session, org):
+    last_day = (T0 + timedelta(days=7)).astimezone(clock.display_zone()).date()
+    survey_id = surveys.create_survey(
+        session, org.pr, draft(cadence="weekly", closes_at=T0 + timedelta(days=2),
+                               repeat_until=last_day), now=T0)
+    until = session.get(Survey, survey_id).repeat_until.astimezone(clock.display_zone())
+    assert (until.date(), until.hour, until.minute) == (last_day, 23, 59)
+    surveys.open_due_waves(session, T0 + timedelta(days=7))  # opens that day: still due
+    surveys.open_due_waves(session, T0 + timedelta(days=14))
+    assert session.scalar(select(func.max(SurveyWave.number)).where(
+        SurveyWave.survey_id == survey_id)) == 2
+
+
+def test_results_open_on_the_viewers_default_group(org):
+    assert surveys.default_department(org.pr) is None  # the whole audience
+    assert surveys.default_department(org.admin) is None
+    assert surveys.default_department(org.manager) == org.traffic
 
 # --- Answering --------------------------------------------------------------------------
 
