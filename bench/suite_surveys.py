@@ -32,7 +32,7 @@ from data_access.models.surveys import (
     SurveyWaveDepartment,
     SurveyWaveItem,
 )
-from data_access.survey_bank import DRIVERS
+from data_access.surveys import DRIVERS
 
 PAGES = [
     BenchPage("survey results (pr, whole organisation)", "survey_results.py", "pr"),

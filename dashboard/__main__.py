@@ -219,7 +219,7 @@ def run_checks(min_free_mb: int = 500) -> list[tuple[str, str, str]]:
     from alembic.script import ScriptDirectory
     from sqlalchemy import text
 
-    from data_access import sealing
+    from data_access.surveys import sealing
 
     results = []
     url = db.database_url()
@@ -365,7 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from data_access import sealing
+    from data_access.surveys import sealing
 
     args = build_parser().parse_args(argv)
     if not getattr(args, "check_keys", True):  # `check` reports the key settings itself

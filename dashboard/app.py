@@ -25,8 +25,9 @@ from dashboard.ui import (  # noqa: E402
     show_flash,
     t,
 )
-from data_access import db, sealing, settings, users  # noqa: E402
+from data_access import db, settings, users  # noqa: E402
 from data_access.models import utcnow  # noqa: E402
+from data_access.surveys import sealing  # noqa: E402
 
 log = logging.getLogger("peyvand")
 

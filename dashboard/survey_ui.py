@@ -110,7 +110,7 @@ def result_departments(actor: Actor, wave_id: int) -> list[surveys.DepartmentRef
 
 @st.cache_data(ttl=300, show_spinner=False, max_entries=500)
 def owner_choices(actor: Actor, department_id: int | None) -> list[tuple[int, str]]:
-    return _read(surveys.owner_choices, actor, department_id)
+    return list(_read(surveys.owner_choices, actor, department_id, "", 1, 500).items)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -209,7 +209,7 @@ def compare_figure(actor: Actor, wave_id: int, department_id: int | None, status
     import pandas as pd
 
     from dashboard import charts
-    from data_access.survey_bank import DRIVER_LABELS
+    from dashboard.survey_labels import DRIVER_LABELS
 
     results = group_results(actor, wave_id, department_id, status)
     shown = [d for d in results.drivers if d.score is not None]
@@ -232,7 +232,7 @@ def trend_figure(actor: Actor, survey_id: int, department_id: int | None, latest
     import pandas as pd
 
     from dashboard import charts
-    from data_access.survey_bank import DRIVER_LABELS
+    from dashboard.survey_labels import DRIVER_LABELS
 
     points = [p for p in trend(actor, survey_id, department_id, latest_wave)
               if p.measure != "enps"]
@@ -254,7 +254,7 @@ def heatmap_figure(actor: Actor, wave_id: int, focus: int | None, k: int, lang: 
 
     from dashboard import charts
     from dashboard.formatting import localize_digits
-    from data_access.survey_bank import DRIVER_LABELS
+    from dashboard.survey_labels import DRIVER_LABELS
 
     rows = heatmap(actor, wave_id, focus)
     drivers = [d for d in DRIVER_LABELS[lang] if any(d in r.cells for r in rows)]

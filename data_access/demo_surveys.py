@@ -17,16 +17,17 @@ import numpy as np
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from data_access import clock, sealing, surveys
+from data_access import clock, surveys
 from data_access.demo import DemoContext
+from data_access.models.action_items import ActionItem
 from data_access.models.surveys import (
-    ActionItem,
     Survey,
     SurveyItem,
     SurveyParticipation,
     SurveySubmissionPool,
     SurveyWave,
 )
+from data_access.surveys import answering, closing, design, schedule, sealing
 
 WAVES = 26
 WAVE_LENGTH = timedelta(days=7)
@@ -76,7 +77,7 @@ def seed(session: Session, context: DemoContext) -> None:
     )
     session.add(survey)
     session.flush()
-    bank = surveys._bank_by_code(session)
+    bank = design._bank_by_code(session)
     for position, code in enumerate(ITEM_CODES, start=1):
         item = bank[code]
         session.add(SurveyItem(survey_id=survey.id, position=position, bank_code=code,
@@ -102,9 +103,9 @@ def seed(session: Session, context: DemoContext) -> None:
     demo_accounts = np.isin(user_ids, list(context.accounts.values()))
 
     for number in range(1, WAVES + 1):
-        opens, closes = surveys._wave_window(first_opens, first_opens + WAVE_LENGTH,
+        opens, closes = schedule._wave_window(first_opens, first_opens + WAVE_LENGTH,
                                              "biweekly", number)
-        wave_id = surveys._open_wave(session, survey, number, opens, closes)
+        wave_id = schedule._open_wave(session, survey, number, opens, closes)
         is_open = closes > now
         chance = dept_turnout * (0.55 if is_open else 1.0)
         answered = rng.random(len(user_ids)) < chance
@@ -113,12 +114,12 @@ def seed(session: Session, context: DemoContext) -> None:
         wave_walk = np.array([walk[d][number - 1] for d in user_departments[answered]])
         columns = _answers(rng, user_departments[answered],
                            dept_mood[answered] + wave_walk + season[number - 1])
-        item_ids = [row.id for row in surveys._form_items(session, wave_id)]
+        item_ids = [row.id for row in answering._form_items(session, wave_id)]
         columns = surveys.SubmissionColumns(
             columns.departments,
             {item_ids[i]: values for i, values in enumerate(columns.values.values())},
             {item_ids[-1]: columns.comments[0]})
-        surveys._bulk_insert(session, SurveyParticipation.__table__, ("wave_id", "user_id"),
+        closing._bulk_insert(session, SurveyParticipation.__table__, ("wave_id", "user_id"),
                              ((wave_id, int(u)) for u in np.sort(user_ids[answered])))
         if is_open:
             _seal_into_pool(session, wave_id, item_ids, columns)
@@ -147,11 +148,11 @@ def _answers(rng: np.random.Generator, departments: np.ndarray,
 def _seal_into_pool(session: Session, wave_id: int, item_ids: list[int],
                     columns: surveys.SubmissionColumns) -> None:
     """The open wave's submissions, sealed exactly as `surveys.submit` seals them."""
-    kinds = [item.kind for item in surveys._form_items(session, wave_id)]
-    size = surveys._sealed_size(kinds)
+    kinds = [item.kind for item in answering._form_items(session, wave_id)]
+    size = answering._sealed_size(kinds)
     scored = list(columns.values.items())
     comment_id, comments = next(iter(columns.comments.items()))
-    ids = surveys._random_ids(len(columns.departments))
+    ids = answering._random_ids(len(columns.departments))
     key_id = session.get(SurveyWave, wave_id).key_id
     rows = []
     for index, dept in enumerate(columns.departments.tolist()):

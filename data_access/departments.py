@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
@@ -17,6 +18,7 @@ from data_access.text import search_key, validated_name
 
 NAME_MAX = 200
 TREE_VERSION = "departments_version"
+Node = TypeVar("Node", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,28 @@ def descendants(parents: dict[int, int | None], roots: Iterable[int]) -> set[int
             found.add(dept)
             stack.extend(children.get(dept, []))
     return found
+
+
+def top_down(parents: Mapping[Node, Node | None], by_id: bool = False) -> list[Node]:
+    """Every node, each parent before its children (breadth-first). Siblings keep the
+    mapping's order, or ascending order with `by_id` (a stable order for display and
+    tie-breaks). ValueError for a parent that is not in the mapping, or a cycle."""
+    children: dict[Node, list[Node]] = {}
+    roots: list[Node] = []
+    for node in (sorted(parents) if by_id else parents):
+        parent = parents[node]
+        if parent is None:
+            roots.append(node)
+        elif parent not in parents:
+            raise ValueError(f"{node!r} has an unknown parent {parent!r}")
+        else:
+            children.setdefault(parent, []).append(node)
+    order = roots
+    for node in order:  # grows while iterating: a breadth-first walk
+        order.extend(children.get(node, ()))
+    if len(order) != len(parents):
+        raise ValueError("the parent links contain a cycle")
+    return order
 
 
 def subtree_ids(session: Session, department_id: int) -> set[int]:

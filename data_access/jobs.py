@@ -15,8 +15,9 @@ from datetime import datetime
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from data_access import sealing, surveys
+from data_access import surveys
 from data_access.db import session_scope
+from data_access.surveys import sealing
 
 SURVEY_CLOCK = "peyvand:survey-clock"
 

@@ -2,17 +2,16 @@
 
 import streamlit as st
 
-from dashboard.formatting import format_date, local_today
+from dashboard.formatting import format_date
+from dashboard.survey_labels import DRIVER_LABELS
 from dashboard.ui import current_actor, flash, locale, read, run_write, t
-from data_access import action_items, surveys
-from data_access.models.surveys import ACTION_STATUSES
-from data_access.survey_bank import DRIVER_LABELS
+from data_access import action_items
 
 
-def _status_changed(item_id: int, shown: str, key: str) -> None:
+def _status_changed(item_id: int, shown: str, version: int, key: str) -> None:
     chosen = st.session_state.get(key)
     if chosen != shown and \
-            run_write(surveys.set_action_status, item_id, chosen, expected=shown).ok:
+            run_write(action_items.set_status, item_id, chosen, version).ok:
         flash(t("actions.saved"))
 
 
@@ -25,7 +24,7 @@ if not items:
 for item in items:
     with st.container(border=True):
         st.text(item.title)
-        overdue = item.status != "done" and item.due_on < local_today()
+        overdue = item.overdue
         source = DRIVER_LABELS[locale()].get(item.source_driver or "", "") \
             if item.source == "survey" else ""
         st.caption(" · ".join(part for part in [
@@ -39,6 +38,6 @@ for item in items:
         # control, and the write states what this person saw (a stale click is refused).
         key = f"action_{item.id}_{item.status}"
         st.segmented_control(
-            t("surveys.actions.col.status"), list(ACTION_STATUSES), default=item.status,
+            t("surveys.actions.col.status"), list(action_items.STATUSES), default=item.status,
             format_func=lambda s: t(f"surveys.actions.status.{s}"), key=key, required=True,
-            on_change=_status_changed, args=(item.id, item.status, key))
+            on_change=_status_changed, args=(item.id, item.status, item.version, key))

@@ -19,11 +19,11 @@ from dashboard.formatting import (
     local_today,
 )
 from dashboard.jalali_input import jalali_date_input
+from dashboard.survey_labels import DRIVER_LABELS
 from dashboard.ui import escape_markdown, locale, read, require_page, run_write, t
 from data_access import action_items, surveys
 from data_access.permissions import can
-from data_access.survey_bank import DRIVER_LABELS
-from data_access.survey_rules import band
+from data_access.surveys import band
 
 actor = require_page("view_survey_results")
 lang = locale()

@@ -10,11 +10,11 @@ import streamlit as st
 from dashboard import survey_ui
 from dashboard.formatting import format_number, localize_digits
 from dashboard.jalali_input import jalali_date_input, jalali_datetime_input
+from dashboard.survey_labels import DRIVER_LABELS, ENPS_ANCHORS, LIKERT_LABELS
 from dashboard.ui import escape_markdown, locale, read, require_page, run_write, t
 from data_access import departments, surveys
 from data_access.permissions import can
-from data_access.survey_bank import DRIVER_LABELS, DRIVERS, ENPS_ANCHORS, LIKERT_LABELS
-from data_access.survey_rules import DEFAULT_COMMENT_THRESHOLD, DEFAULT_MIN_GROUP_SIZE
+from data_access.surveys import DEFAULT_COMMENT_THRESHOLD, DEFAULT_MIN_GROUP_SIZE, DRIVERS
 
 actor = require_page("answer_surveys")
 lang = locale()

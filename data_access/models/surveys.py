@@ -1,4 +1,4 @@
-"""Tables of pulse surveys (waves, participation, anonymous answers) and action items.
+"""Tables of pulse surveys (waves, participation, anonymous answers).
 
 The layout follows docs/anonymity.md:
 
@@ -17,13 +17,12 @@ The layout follows docs/anonymity.md:
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
-    Date,
     ForeignKey,
     Index,
     Integer,
@@ -41,7 +40,6 @@ CADENCES = ("none", "weekly", "biweekly", "monthly")
 ITEM_KINDS = ("likert5", "enps", "choice", "comment")
 WAVE_STATUSES = ("open", "closed")
 SUPPRESSION_REASONS = ("below_k", "complementary")
-ACTION_STATUSES = ("open", "in_progress", "done")
 
 # SQLite keeps rows of an ordinary table in rowid order, which is arrival
 # order; WITHOUT ROWID tables are stored in primary-key order instead.
@@ -53,7 +51,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 
 class SurveyBankItem(Base):
-    """Items an admin added to the built-in bank (survey_bank.BANK)."""
+    """Items an admin added to the built-in bank (surveys.bank.BANK)."""
 
     __tablename__ = "survey_bank_items"
     __table_args__ = (CheckConstraint("kind = 'likert5'", name="kind"),)
@@ -152,7 +150,7 @@ class SurveyWave(Base):
     invited: Mapped[int] = mapped_column(Integer, default=0)
     respondents: Mapped[int | None] = mapped_column(Integer)  # known once closed
     results_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when results were built
-    # Names the wave's key file outside the database (data_access/sealing.py); NULL for
+    # Names the wave's key file outside the database (data_access/surveys/sealing.py); NULL for
     # waves opened before per-wave keys, sealed under the legacy key.
     key_id: Mapped[str | None] = mapped_column(String(32))
 
@@ -308,33 +306,3 @@ class SurveyResultCount(Base):
                                               primary_key=True)
     value: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
     n: Mapped[int] = mapped_column(Integer)
-
-
-class ActionItem(Base):
-    """A follow-up with an owner and a due date; shared with meeting records.
-
-    `source` says where it came from ('survey' now; meetings add their own),
-    with the survey wave, driver and department it answers.
-    """
-
-    __tablename__ = "action_items"
-    __table_args__ = (
-        CheckConstraint(_in("status", ACTION_STATUSES), name="status"),
-        Index("ix_action_items_owner_status", "owner_id", "status"),
-        Index("ix_action_items_source_wave", "source_wave_id", "source_department_id"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    title: Mapped[str] = mapped_column(String(200))
-    description: Mapped[str | None] = mapped_column(Text)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    due_on: Mapped[date] = mapped_column(Date)  # Gregorian; shown in Jalali
-    status: Mapped[str] = mapped_column(String(16), default="open")
-    source: Mapped[str] = mapped_column(String(16), default="survey")
-    source_wave_id: Mapped[int | None] = mapped_column(ForeignKey("survey_waves.id"))
-    source_driver: Mapped[str | None] = mapped_column(String(32))
-    source_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
-    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from data_access import db, users
 from data_access.models import utcnow
-from data_access.models.surveys import ActionItem
+from data_access.models.action_items import ActionItem
 
 
 def _give(username: str, title: str, due: date) -> int:

@@ -6,9 +6,11 @@ import random
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from data_access import surveys
+from data_access.models.surveys import SurveyWave
 from data_access.permissions import Actor
 from tests.conftest import make_user
 
@@ -41,7 +43,7 @@ def open_survey(session: Session, designer: Actor, now: datetime = T0, **changes
     survey_id = surveys.create_survey(session, designer, draft(**changes), now=now)
     session.commit()
     wave_id = session.scalar(
-        surveys.select(surveys.SurveyWave.id).where(surveys.SurveyWave.survey_id == survey_id))
+        select(SurveyWave.id).where(SurveyWave.survey_id == survey_id))
     assert wave_id is not None
     return wave_id
 

@@ -1,13 +1,15 @@
 """Each person's action items, on both databases."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import func, insert, select
 
-from data_access import action_items
-from data_access.errors import InvalidInput
-from data_access.models import utcnow
-from data_access.models.surveys import ActionItem
+from data_access import action_items, users
+from data_access.errors import Conflict, InvalidInput, PermissionDenied
+from data_access.models import User, utcnow
+from data_access.models.action_items import ActionItem
+from tests.conftest import audit_entries, make_department
 
 
 def _item(session, owner, title, due, status="open", creator=None):
@@ -40,3 +42,145 @@ def test_due_dates_from_today_to_five_years_ahead():
         with pytest.raises(InvalidInput) as caught:
             action_items.check_due_on(due, today)
         assert (caught.value.key, caught.value.field) == (key, "due_on")
+
+
+# --- The generic item: create, set_status, owner choices ------------------------------
+
+NOW = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+
+
+def _create(session, actor, owner, **changes):
+    values = dict(title="  پیگیری   نتیجه ", description="شرح\r\n\r\n\r\nادامه",
+                  owner_id=owner.id, due_on=date(2026, 3, 20), source="survey", now=NOW)
+    values.update(changes)
+    return action_items.create(session, actor, **values)
+
+
+def test_create_cleans_the_text_checks_the_owner_and_records_it(session, org):
+    item_id = _create(session, org.pr, org.manager)
+    item = session.get(ActionItem, item_id)
+    assert (item.title, item.description, item.status, item.source, item.version,
+            item.owner_id, item.created_by) == (
+        "پیگیری نتیجه", "شرح\n\nادامه", "open", "survey", 1, org.manager.id, org.pr.id)
+    assert [e.entity_id for e in audit_entries(session, "action_item.create")] == [str(item_id)]
+
+
+@pytest.mark.parametrize(("who", "changes", "error", "key"), [
+    ("employee", {}, PermissionDenied, None),
+    ("pr", {"title": "   "}, InvalidInput, "errors.required"),
+    ("pr", {"title": "x" * 201}, InvalidInput, "errors.too_long"),
+    ("pr", {"owner_id": None}, InvalidInput, "errors.required"),
+    ("pr", {"owner_id": 999_999}, InvalidInput, "actions.errors.owner_invalid"),
+    ("pr", {"due_on": date(2026, 2, 28)}, InvalidInput, "surveys.errors.due_in_past"),
+    ("pr", {"due_on": date(9999, 12, 31)}, InvalidInput, "actions.errors.due_too_far"),
+])
+def test_create_refuses_bad_input_and_changes_nothing(session, org, who, changes, error, key):
+    with pytest.raises(error) as caught:
+        _create(session, getattr(org, who), org.manager, **changes)
+    if key:
+        assert caught.value.key == key
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(ActionItem)) == 0
+
+
+def test_create_refuses_a_deactivated_owner_and_an_unknown_source(session, org):
+    users.set_active(session, org.admin, org.employee.id, False)
+    with pytest.raises(InvalidInput) as caught:
+        _create(session, org.pr, org.employee)
+    assert caught.value.key == "actions.errors.owner_invalid"
+    with pytest.raises(ValueError):
+        _create(session, org.pr, org.manager, source="rumour")
+
+
+def test_set_status_takes_the_version_seen_and_refuses_a_stale_one(session, org):
+    item_id = _create(session, org.pr, org.employee)
+    session.commit()
+    seen = session.get(ActionItem, item_id).version
+    after = action_items.set_status(session, org.employee, item_id, "in_progress", seen, now=NOW)
+    session.commit()
+    assert after == seen + 1
+    with pytest.raises(Conflict) as refused:  # a second tab still showing the old version
+        action_items.set_status(session, org.employee, item_id, "done", seen, now=NOW)
+    assert refused.value.key == "errors.edited_by_someone_else"
+    session.rollback()
+    item = session.get(ActionItem, item_id)
+    assert (item.status, item.version, item.done_at) == ("in_progress", after, None)
+    action_items.set_status(session, org.employee, item_id, "done", after, now=NOW)
+    session.commit()
+    assert session.get(ActionItem, item_id).done_at is not None
+    assert len(audit_entries(session, "action_item.status")) == 2
+    # The same status again is no change: no new version and no audit entry.
+    final = session.get(ActionItem, item_id).version
+    assert action_items.set_status(session, org.employee, item_id, "done", final) == final
+    assert len(audit_entries(session, "action_item.status")) == 2
+
+
+def test_set_status_by_someone_else_needs_the_department_in_scope(session, org):
+    item_id = _create(session, org.pr, org.employee, source_department_id=org.traffic_control)
+    session.commit()
+    with pytest.raises(PermissionDenied):  # neither the owner nor a leader
+        action_items.set_status(session, org.outsider, item_id, "done", 1)
+    session.rollback()
+    elsewhere = _create(session, org.pr, org.employee, source_department_id=org.pr_dept)
+    session.commit()
+    with pytest.raises(PermissionDenied):  # a manager outside their subtree
+        action_items.set_status(session, org.manager, elsewhere, "done", 1)
+    session.rollback()
+    with pytest.raises(InvalidInput) as caught:
+        action_items.set_status(session, org.employee, item_id, "finished", 1)
+    assert caught.value.key == "actions.errors.status_unknown"
+    assert action_items.set_status(session, org.manager, item_id, "done", 1) == 2
+    assert action_items.set_status(session, org.pr, elsewhere, "in_progress", 1) == 2
+
+
+def test_owned_by_carries_the_version_and_whether_it_is_overdue(session, org):
+    late = _create(session, org.pr, org.employee, due_on=date(2026, 3, 2))
+    _create(session, org.pr, org.employee, due_on=date(2026, 3, 10))
+    session.commit()
+    later = datetime(2026, 3, 5, 8, 0, tzinfo=UTC)
+    action_items.set_status(session, org.employee, late, "in_progress", 1, now=later)
+    session.commit()
+    mine = action_items.owned_by(session, org.employee, now=later)
+    assert [(i.due_on.day, i.version, i.overdue) for i in mine] == [(2, 2, True), (10, 1, False)]
+
+
+def test_overdue_rule():
+    today = date(2026, 3, 5)
+    assert action_items.is_overdue("open", date(2026, 3, 4), today)
+    assert action_items.is_overdue("in_progress", date(2026, 1, 1), today)
+    assert not action_items.is_overdue("open", today, today)  # due today is still on time
+    assert not action_items.is_overdue("done", date(2026, 1, 1), today)
+
+
+def _many_leaders(session, department_id: int, count: int, role: str = "manager") -> set[int]:
+    rows = [dict(username=f"{role}{i:04d}", display_name=f"{role} {i:04d}",
+                 name_key=f"{role} {i:04d}", department_id=department_id, role=role,
+                 locale="fa", active=True, password_hash="x", tokens_valid_after=utcnow(),
+                 created_at=utcnow(), updated_at=utcnow()) for i in range(count)]
+    session.execute(insert(User), rows)
+    return set(session.scalars(select(User.id).where(User.department_id == department_id,
+                                                     User.role == role)))
+
+
+def test_owner_choices_page_through_every_leader_beyond_500(session, org):
+    big = make_department(session, "واحد بزرگ", org.traffic)
+    leaders = _many_leaders(session, big, 520)
+    staff = _many_leaders(session, big, 3, role="employee")
+    session.commit()
+    first = action_items.owner_choices(session, org.pr, big)
+    assert (first.total, first.pages, first.page, len(first.items)) == (521, 11, 1, 50)
+    assert first.items[0] == (org.pr.id, "pr")  # the actor first, then by name
+    seen = []
+    for number in range(1, first.pages + 1):
+        seen += [choice.id for choice in action_items.owner_choices(
+            session, org.pr, big, page=number).items]
+    assert len(seen) == len(set(seen)) == 521
+    assert leaders <= set(seen) and not staff & set(seen)
+    # Beyond the last page: the last page, not an empty one.
+    assert action_items.owner_choices(session, org.pr, big, page=99).page == 11
+    # A manager above the department sees the same people; search narrows them.
+    assert action_items.owner_choices(session, org.manager, big).total == 521
+    found = action_items.owner_choices(session, org.manager, big, search="MANAGER 051")
+    assert sorted(c.name for c in found.items) == [f"manager {i:04d}" for i in range(510, 520)]
+    assert action_items.may_own(session, org.manager, max(leaders), big)
+    assert not action_items.may_own(session, org.manager, min(staff), big)

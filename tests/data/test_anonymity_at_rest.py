@@ -21,7 +21,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from sqlalchemy import select, text
 
-from data_access import sealing, surveys
+from data_access import surveys
 from data_access.demo import seed_demo
 from data_access.models.surveys import (
     SurveyAnswer,
@@ -32,7 +32,8 @@ from data_access.models.surveys import (
     SurveyWave,
     SurveyWaveDepartment,
 )
-from data_access.survey_rules import Cell, suppress  # noqa: I001
+from data_access.surveys import sealing
+from data_access.surveys.rules import Cell, suppress  # noqa: I001
 from tests.conftest import make_department, make_user
 from tests.data.survey_helpers import T0, add_people, close, open_survey, submit_all
 

@@ -211,3 +211,30 @@ def test_signin_throttle_migration_keeps_existing_accounts(empty_engine):
     with empty_engine.connect() as conn:
         assert conn.execute(text("SELECT username, failed_attempts, locked_until FROM users")
                             ).all() == [("sara", 0, None)]
+
+
+def test_action_items_migration_keeps_every_item(empty_engine):
+    """0006 adds the version column to a populated action_items table: every item is
+    kept as it was, at version 1, and going back down keeps them too."""
+    db.upgrade(empty_engine, "0005_signin")
+    with empty_engine.begin() as conn:
+        conn.execute(text("INSERT INTO departments (name, name_key, active, created_at)"
+                          " VALUES ('d', 'd', true, CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO users (username, display_name, name_key, department_id, role, locale,"
+            " active, password_hash, tokens_valid_after, created_at, updated_at) VALUES"
+            " ('sara', 'Sara', 'sara', 1, 'manager', 'fa', true, 'h', CURRENT_TIMESTAMP,"
+            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO action_items (title, owner_id, due_on, status, source, created_by,"
+            " created_at, updated_at) VALUES ('follow up', 1, '2026-03-01', 'in_progress',"
+            " 'survey', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+    db.upgrade(empty_engine)
+    assert _differences(empty_engine) == []
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT title, status, version FROM action_items")).all() == [
+            ("follow up", "in_progress", 1)]
+    db.downgrade(empty_engine, "0005_signin")
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT title, status FROM action_items")).all() == [
+            ("follow up", "in_progress")]

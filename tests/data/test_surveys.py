@@ -12,11 +12,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select, update
 
-from data_access import db, surveys, users
+from data_access import action_items, clock, db, surveys, users
 from data_access.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from data_access.models import AuditEntry
+from data_access.models.action_items import ActionItem
 from data_access.models.surveys import (
-    ActionItem,
     Survey,
     SurveyAnswer,
     SurveyComment,
@@ -27,7 +27,7 @@ from data_access.models.surveys import (
     SurveyWaveDepartment,
     SurveyWaveItem,
 )
-from data_access.survey_rules import summarise_enps, summarise_likert
+from data_access.surveys.rules import summarise_enps, summarise_likert
 from tests.conftest import audit_entries
 from tests.data.survey_helpers import (
     T0,
@@ -171,6 +171,25 @@ def test_repeat_until_and_stop_end_a_pulse(session, org):
         SurveyWave.survey_id == other)) == 1
     assert survey_id != other
 
+
+
+def test_repeat_until_a_day_means_through_that_local_day(session, org):
+    last_day = (T0 + timedelta(days=7)).astimezone(clock.display_zone()).date()
+    survey_id = surveys.create_survey(
+        session, org.pr, draft(cadence="weekly", closes_at=T0 + timedelta(days=2),
+                               repeat_until=last_day), now=T0)
+    until = session.get(Survey, survey_id).repeat_until.astimezone(clock.display_zone())
+    assert (until.date(), until.hour, until.minute) == (last_day, 23, 59)
+    surveys.open_due_waves(session, T0 + timedelta(days=7))  # opens that day: still due
+    surveys.open_due_waves(session, T0 + timedelta(days=14))
+    assert session.scalar(select(func.max(SurveyWave.number)).where(
+        SurveyWave.survey_id == survey_id)) == 2
+
+
+def test_results_open_on_the_viewers_default_group(org):
+    assert surveys.default_department(org.pr) is None  # the whole audience
+    assert surveys.default_department(org.admin) is None
+    assert surveys.default_department(org.manager) == org.traffic
 
 # --- Answering --------------------------------------------------------------------------
 
@@ -547,10 +566,10 @@ def test_owner_choices_only_within_the_managers_subtree(session, org):
     with pytest.raises(PermissionDenied):
         surveys.owner_choices(session, org.manager, org.pr_dept)
     assert org.manager.id in dict(surveys.owner_choices(session, org.manager,
-                                                        org.traffic_control))
-    mine = dict(surveys.owner_choices(session, org.manager, None))  # their whole subtree
+                                                        org.traffic_control).items)
+    mine = dict(surveys.owner_choices(session, org.manager, None).items)  # their whole subtree
     assert org.manager.id in mine and org.pr.id not in mine and org.admin.id not in mine
-    assert org.pr.id in dict(surveys.owner_choices(session, org.pr, org.pr_dept))
+    assert org.pr.id in dict(surveys.owner_choices(session, org.pr, org.pr_dept).items)
 
 
 def test_a_deactivated_account_is_refused_everywhere_in_surveys(session, org):
@@ -609,7 +628,7 @@ def test_manager_creates_an_action_item_from_a_driver_result(session, org, close
     assert [a.id for a in surveys.survey_action_items(session, org.manager, wave_id)] == [
         action_id]
     assert "action_item.create" in session.scalars(select(AuditEntry.action)).all()
-    surveys.set_action_status(session, org.manager, action_id, "done", now=DURING)
+    action_items.set_status(session, org.manager, action_id, "done", action.version, now=DURING)
     assert session.get(ActionItem, action_id).done_at is not None
 
 
@@ -618,15 +637,16 @@ def test_a_status_moved_by_someone_else_is_not_overwritten(session, org, closed_
     action_id = surveys.create_action_item(
         session, org.manager, wave_id, "belonging", org.traffic, "گفت‌وگو با تیم",
         org.manager.id, T0.date() + timedelta(days=30), "", now=DURING)
-    surveys.set_action_status(session, org.manager, action_id, "done", now=DURING,
-                              expected="open")
+    seen = session.get(ActionItem, action_id).version
+    action_items.set_status(session, org.manager, action_id, "done", seen, now=DURING)
     with pytest.raises(Conflict) as refused:  # a second tab still showing "open"
-        surveys.set_action_status(session, org.manager, action_id, "in_progress",
-                                  now=DURING, expected="open")
+        action_items.set_status(session, org.manager, action_id, "in_progress", seen,
+                                now=DURING)
     assert refused.value.key == "errors.edited_by_someone_else"
     assert session.get(ActionItem, action_id).status == "done"
     entries = len(audit_entries(session, "action_item.status"))
-    surveys.set_action_status(session, org.manager, action_id, "done", now=DURING)
+    action_items.set_status(session, org.manager, action_id, "done",
+                            session.get(ActionItem, action_id).version, now=DURING)
     assert len(audit_entries(session, "action_item.status")) == entries  # no change: no entry
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from data_access import db, surveys, users
 from data_access.models import User, utcnow
-from data_access.models.surveys import SurveyParticipation
+from data_access.models.surveys import SurveyParticipation, SurveyWave
 from tests.conftest import make_department, make_user
 from tests.e2e.conftest import goto, login, screenshot, settle
 
@@ -79,8 +79,8 @@ def test_employee_answers_a_pulse_in_persian_once(page, live_app):
         counted = session.scalar(select(func.count()).select_from(SurveyParticipation)
                                  .where(SurveyParticipation.user_id == employee,
                                         SurveyParticipation.wave_id.in_(
-                                            select(surveys.SurveyWave.id).where(
-                                                surveys.SurveyWave.status == "open"))))
+                                            select(SurveyWave.id).where(
+                                                SurveyWave.status == "open"))))
     assert counted == 1
 
 

@@ -514,7 +514,7 @@ def test_check_passes_and_shows_fingerprints_never_keys(capsys, use_database, mo
     assert code == 0, out
     assert "FAIL" not in out and "migrations: at head" in out
     assert cli._fingerprint("cookie-key", cookie_key) in out
-    from data_access import sealing
+    from data_access.surveys import sealing
 
     assert sealing.fingerprint() in out and sealing.fingerprint() != "none"
     assert cookie_key not in out and survey_key not in out and "c" * 16 not in out

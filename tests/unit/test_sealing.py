@@ -7,7 +7,7 @@ import stat
 import pytest
 
 from dashboard.__main__ import main
-from data_access import sealing
+from data_access.surveys import sealing
 
 
 @pytest.fixture

@@ -7,15 +7,17 @@ from collections import Counter
 
 import pytest
 
-from data_access.survey_bank import (
-    BANK,
-    DRIVER_LABELS,
-    DRIVERS,
-    ENPS_ANCHORS,
-    ENPS_DRIVER,
-    LIKERT_LABELS,
-    BankItem,
-)
+from dashboard.i18n import LOCALES, catalog
+from data_access.surveys.bank import BANK, DRIVERS, ENPS_DRIVER, BankItem
+
+# The labels are UI text: they live in the locale files, keyed by code.
+DRIVER_LABELS = {lang: {key.rsplit(".", 1)[1]: text for key, text in catalog(lang).items()
+                        if key.startswith("surveys.driver.") and key != "surveys.driver.custom"}
+                 for lang in LOCALES}
+LIKERT_LABELS = {lang: {int(key.rsplit(".", 1)[1]): text for key, text in catalog(lang).items()
+                        if key.startswith("surveys.likert.")} for lang in LOCALES}
+ENPS_ANCHORS = {lang: {int(key.rsplit(".", 1)[1]): text for key, text in catalog(lang).items()
+                       if key.startswith("surveys.enps_anchor.")} for lang in LOCALES}
 
 ZWNJ = "\u200c"
 ARABIC_FORMS = {"\u064a": "ي Arabic yeh", "\u0643": "ك Arabic kaf", "\u0649": "ى alef maksura"}
@@ -108,3 +110,23 @@ def test_likert_scale_runs_from_strongly_disagree_to_strongly_agree() -> None:
     assert LIKERT_LABELS["fa"][5] == "کاملاً موافقم"
     assert LIKERT_LABELS["en"][1] == "Strongly disagree"
     assert LIKERT_LABELS["en"][5] == "Strongly agree"
+
+
+def test_the_whole_audience_is_named_by_the_locale_files_not_data_access() -> None:
+    from data_access.surveys import DepartmentRef, whole_audience
+
+    ref = whole_audience()
+    assert ref.is_whole_audience and ref.label("fa") == ref.label("en") == ""
+    assert not DepartmentRef(3, "ترافیک", "Traffic").is_whole_audience
+    assert catalog("fa")["surveys.whole_audience"] == "کل سازمان"
+    assert catalog("en")["surveys.whole_audience"] == "Whole organisation"
+
+
+def test_no_persian_text_is_left_in_the_surveys_package_outside_the_bank() -> None:
+    from pathlib import Path
+
+    import data_access.surveys as package
+
+    for path in Path(package.__file__).parent.glob("*.py"):
+        if path.name != "bank.py":  # the question bank is content, stored with each wave
+            assert not PERSIAN_LETTER.search(path.read_text(encoding="utf-8")), path.name

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from data_access import sealing, surveys
-from data_access.survey_rules import (
+from data_access import surveys
+from data_access.surveys import answering, schedule, sealing
+from data_access.surveys.rules import (
     respondent_rollup,
     rollup_total_too_small,
     subtree_headcounts,
@@ -122,14 +123,14 @@ TEHRAN_9_30 = datetime(2025, 9, 23, 6, 0, tzinfo=UTC)  # 1 Mehr 1404, 09:30 in T
     ("monthly", 13, datetime(2026, 9, 23, 6, 0, tzinfo=UTC)),  # 1 Mehr 1405
 ])
 def test_wave_windows(cadence, number, opens):
-    window = surveys._wave_window(TEHRAN_9_30, TEHRAN_9_30 + timedelta(days=3), cadence, number)
+    window = schedule._wave_window(TEHRAN_9_30, TEHRAN_9_30 + timedelta(days=3), cadence, number)
     assert window == (opens, opens + timedelta(days=3))
 
 
 def test_monthly_waves_clamp_to_the_end_of_a_shorter_month():
     # 31 Shahrivar 1404 -> Mehr has 30 days -> 30 Mehr 1404 (2025-10-22).
     first = datetime(2025, 9, 22, 6, 0, tzinfo=UTC)
-    opens, _ = surveys._wave_window(first, first + timedelta(days=2), "monthly", 2)
+    opens, _ = schedule._wave_window(first, first + timedelta(days=2), "monthly", 2)
     assert opens.date() == date(2025, 10, 22)
 
 
@@ -157,7 +158,7 @@ def test_check_answers(answers, problems):
 
 def test_worst_case_submission_fits_the_sealed_size():
     items = _items()
-    size = surveys._sealed_size([item.kind for item in items])
+    size = answering._sealed_size([item.kind for item in items])
     payload = {"d": 10**9, "a": [[10**9, 10], [10**9, 10], [10**9, 10]],
                "c": [[10**9, "\U0001f600" * surveys.COMMENT_MAX]]}
     assert len(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()) <= size

@@ -4,7 +4,7 @@ Revision ID: 0004_wave_keys
 Revises: 0003_surveys
 
 `survey_waves.key_id` names a wave's key file outside the database (see
-data_access/sealing.py). Answers and comments get a NULL reporting department
+data_access/surveys/sealing.py). Answers and comments get a NULL reporting department
 when they belong to the wave's whole audience: no department, a root
 included, ever holds fewer than k respondents under its own label.
 The answer and comment tables stay WITHOUT ROWID on SQLite.

@@ -3,7 +3,7 @@ and which aggregates may be shown.
 
 Everything here works on counts handed over by SQL aggregation, never on
 answer rows, so the rules can be tested exhaustively on their own. The
-rules themselves are set out in SURVEYS.md.
+rules themselves are set out in docs/anonymity.md.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from __future__ import annotations
 import random
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Literal
+
+from data_access import departments
 
 DEFAULT_MIN_GROUP_SIZE = 5
 MIN_ALLOWED_GROUP_SIZE = 3
@@ -20,8 +22,6 @@ DEFAULT_COMMENT_THRESHOLD = 10
 LIKERT_VALUES = range(1, 6)
 ENPS_VALUES = range(0, 11)
 
-Node = TypeVar("Node", bound=Hashable)
-
 Band = Literal["green", "amber", "red"]
 SuppressionReason = Literal["below_k", "complementary"]
 BELOW_K: SuppressionReason = "below_k"
@@ -29,13 +29,6 @@ COMPLEMENTARY: SuppressionReason = "complementary"
 
 
 # --- Scores -------------------------------------------------------------------
-
-def likert_to_score(value: int) -> float:
-    """A 1–5 answer on the 0–100 scale: 1→0, 2→25, 3→50, 4→75, 5→100."""
-    if value not in LIKERT_VALUES:
-        raise ValueError(f"Likert answer must be 1..5, got {value!r}")
-    return (value - 1) * 25.0
-
 
 @dataclass(frozen=True)
 class LikertSummary:
@@ -147,7 +140,7 @@ def participation_rate(respondents: int, invited: int) -> float | None:
 
 
 def validate_min_group_size(k: int) -> None:
-    """Reject a minimum group size below the floor that SURVEYS.md allows."""
+    """Reject a minimum group size below the floor that docs/anonymity.md allows."""
     if k < MIN_ALLOWED_GROUP_SIZE:
         raise ValueError(f"minimum group size must be at least {MIN_ALLOWED_GROUP_SIZE}, got {k}")
 
@@ -166,47 +159,11 @@ def subtree_headcounts(parent_of: Mapping[int, int | None],
     Departments missing from `direct` have no direct members.
     """
     totals = {dept: direct.get(dept, 0) for dept in parent_of}
-    for dept in _top_down(parent_of)[::-1]:  # children before their parents
+    for dept in departments.top_down(parent_of)[::-1]:  # children before their parents
         parent = parent_of[dept]
         if parent is not None:
             totals[parent] += totals[dept]
     return totals
-
-
-def reporting_department(dept_id: int, parent_of: Mapping[int, int | None],
-                         headcount: Mapping[int, int], k: int) -> int:
-    """The department under which answers of a member of `dept_id` are recorded.
-
-    That is `dept_id` itself if its subtree headcount is at least k, else its
-    nearest ancestor whose subtree headcount is, else the root of its tree.
-    Departments missing from `headcount` count as empty.
-    """
-    validate_min_group_size(k)
-    if dept_id not in parent_of:
-        raise ValueError(f"unknown department {dept_id!r}")
-    seen: set[int] = set()
-    current = dept_id
-    while headcount.get(current, 0) < k:
-        seen.add(current)
-        parent = parent_of[current]
-        if parent is None:
-            break
-        if parent in seen or parent not in parent_of:
-            raise ValueError(f"department {current!r} has an invalid parent {parent!r}")
-        current = parent
-    return current
-
-
-def rollup_map(parent_of: Mapping[int, int | None], headcount: Mapping[int, int],
-               k: int) -> dict[int, int]:
-    """`reporting_department` for every department, in one pass over the tree."""
-    validate_min_group_size(k)
-    target: dict[int, int] = {}
-    for dept in _top_down(parent_of):  # each parent is resolved before its children
-        parent = parent_of[dept]
-        qualifies = headcount.get(dept, 0) >= k
-        target[dept] = dept if qualifies or parent is None else target[parent]
-    return target
 
 
 WHOLE_AUDIENCE = None  # the label of answers that belong to no single department
@@ -235,7 +192,7 @@ def respondent_rollup(parent_of: Mapping[int, int | None], respondents: Mapping[
     and subtracts one stored group from another.
     """
     validate_min_group_size(k)
-    order = _top_down(parent_of)
+    order = departments.top_down(parent_of)
     pending = {dept: respondents.get(dept, 0) for dept in parent_of}
     handed: dict[int, int | None] = {}  # a label maps to itself, others to where they went
     whole = 0
@@ -278,25 +235,6 @@ def rollup_total_too_small(respondents: Mapping[int, int], k: int) -> bool:
     return sum(respondents.values()) < k
 
 
-def _top_down(parent_of: Mapping[Node, Node | None]) -> list[Node]:
-    """All nodes, each parent before its children; rejects dangling parents and cycles."""
-    children: dict[Node, list[Node]] = {}
-    roots: list[Node] = []
-    for node, parent in parent_of.items():
-        if parent is None:
-            roots.append(node)
-        elif parent not in parent_of:
-            raise ValueError(f"{node!r} has an unknown parent {parent!r}")
-        else:
-            children.setdefault(parent, []).append(node)
-    order = roots
-    for node in order:  # grows while iterating: a breadth-first walk
-        order.extend(children.get(node, ()))
-    if len(order) != len(parent_of):
-        raise ValueError("the parent links contain a cycle")
-    return order
-
-
 # --- What may be shown ------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -332,7 +270,7 @@ def suppress(cells: Sequence[Cell], k: int) -> dict[Hashable, SuppressionReason 
     by_key = {cell.key: cell for cell in cells}
     if len(by_key) != len(cells):
         raise ValueError("cell keys must be unique")
-    order = _top_down({cell.key: cell.parent for cell in cells})
+    order = departments.top_down({cell.key: cell.parent for cell in cells})
     children: dict[Hashable, list[Cell]] = {}
     for cell in cells:
         if cell.n < 0:
@@ -375,30 +313,6 @@ def suppress(cells: Sequence[Cell], k: int) -> dict[Hashable, SuppressionReason 
             hidden[smallest.key] = COMPLEMENTARY
 
     return {cell.key: hidden.get(cell.key) for cell in cells}
-
-
-class _Total:
-    """Key of the synthetic parent in `suppress_flat`; equal to nothing else."""
-
-    def __repr__(self) -> str:
-        return "<total>"
-
-
-def suppress_flat(counts: Mapping[Hashable, int], total: int | None,
-                  k: int) -> dict[Hashable, SuppressionReason | None]:
-    """`suppress` for one level of sibling groups, e.g. heatmap columns.
-
-    `total` is the responses of the group they split (it may include
-    responses in none of them); None when that total is not shown anywhere,
-    so only the groups below k are hidden.
-    """
-    if total is None:
-        return suppress([Cell(key, None, n) for key, n in counts.items()], k)
-    parent = _Total()
-    cells = [Cell(parent, None, total)] + [Cell(key, parent, n) for key, n in counts.items()]
-    decisions = suppress(cells, k)
-    del decisions[parent]
-    return decisions
 
 
 def shuffle_comments(comments: Sequence[str], seed: int | None = None) -> list[str]:

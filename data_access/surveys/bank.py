@@ -2,12 +2,13 @@
 
 The wording was written for this project. It deliberately avoids Gallup's Q12
 (copyrighted) and any engagement vendor's items, while covering the drivers
-SURVEYS.md names. Each Likert item is a statement that a municipal employee
+the engagement survey covers. Each Likert item is a statement that a municipal employee
 rates from 1 (strongly disagree) to 5 (strongly agree); a higher answer is
 always the favourable one, so no item needs reverse scoring.
 
-Labels are keyed by language first (`DRIVER_LABELS["fa"]["growth"]`), like
-the locale files.
+Driver, Likert and eNPS-scale labels are user-visible text, so they live in the
+locale files (`surveys.driver.<code>`, `surveys.likert.<1..5>`,
+`surveys.enps_anchor.<0|10>`), not here.
 """
 
 from __future__ import annotations
@@ -164,46 +165,3 @@ BANK: tuple[BankItem, ...] = (
         " as a place to work?",
     ),
 )
-
-DRIVER_LABELS: dict[str, dict[str, str]] = {
-    "fa": {
-        "belonging": "تعلق سازمانی",
-        "satisfaction": "رضایت شغلی",
-        "recognition": "قدردانی",
-        "manager_support": "حمایت و ارتباط مدیر",
-        "workload_wellbeing": "بار کاری و سلامت",
-        "growth": "رشد و یادگیری",
-        "enps": "شاخص توصیه‌گری کارکنان (eNPS)",
-    },
-    "en": {
-        "belonging": "Belonging",
-        "satisfaction": "Job satisfaction",
-        "recognition": "Recognition",
-        "manager_support": "Manager support and communication",
-        "workload_wellbeing": "Workload and wellbeing",
-        "growth": "Growth and learning",
-        "enps": "Employee Net Promoter Score (eNPS)",
-    },
-}
-
-LIKERT_LABELS: dict[str, dict[int, str]] = {
-    "fa": {
-        1: "کاملاً مخالفم",
-        2: "مخالفم",
-        3: "نه موافقم نه مخالفم",
-        4: "موافقم",
-        5: "کاملاً موافقم",
-    },
-    "en": {
-        1: "Strongly disagree",
-        2: "Disagree",
-        3: "Neither agree nor disagree",
-        4: "Agree",
-        5: "Strongly agree",
-    },
-}
-
-ENPS_ANCHORS: dict[str, dict[int, str]] = {
-    "fa": {0: "اصلاً احتمال ندارد", 10: "به احتمال بسیار زیاد"},
-    "en": {0: "Not at all likely", 10: "Extremely likely"},
-}
