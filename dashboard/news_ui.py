@@ -50,7 +50,6 @@ from dashboard.ui import (
     t,
 )
 from data_access import news
-from data_access.clock import display_zone
 from data_access.db import database_url
 from data_access.errors import NotFound
 from data_access.permissions import Actor, can
@@ -197,8 +196,7 @@ def cached_pending(key: ActorKey, item_id: int, limit: int | None) -> Stamped:
 @st.cache_data(ttl=600, show_spinner=False, max_entries=500)
 def cached_activity(key: ActorKey, months: int) -> Stamped:
 
-    return Stamped(read(news.activity, _actor(key), months=months, tz_name=display_zone().key),
-                   time.time())
+    return Stamped(read(news.activity, _actor(key), months=months), time.time())
 
 
 def category_label(category_id: int) -> str:
@@ -917,8 +915,9 @@ def show_manage(v: Viewer) -> None:
     search = st.text_input(t("news.manage.search"), key="news_manage_search", max_chars=200)
     page_size = 20
     page = st.session_state.get("news_manage_page", 1)
-    rows, total = read(news.manage_list, v.actor, stage, search=search, page=page,
-                       page_size=page_size)
+    listed = read(news.manage_list, v.actor, stage, search=search, page=page,
+                  page_size=page_size)
+    rows, total = listed.items, listed.total
     st.button(t("news.compose.new"), on_click=start_edit, args=(None,), key="news_manage_new",
               icon=":material/add:", type="primary")
     if not rows:

@@ -193,7 +193,8 @@ def test_second_editor_is_told_someone_else_saved_first(open_app, app_env):
             item_id=saved.id, expected_version=saved.version)
     at.text_input(key="news_f7_title").input(title + " (pr)")
     at.button(key="news_save_changes").click().run()
-    assert any("توسط همکار دیگری ویرایش شده است" in e.value for e in at.error)
+    # the one "changed by someone else" message of every editable row (data_access.versioning)
+    assert any("در همین فاصله تغییر داده است" in e.value for e in at.error)
     with db.session_scope(db.get_engine(app_env)) as session:
         assert session.get(Announcement, saved.id).title == title + " (admin)"
 
