@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dashboard.formatting import jalali_month_name
-from dashboard.news_ui import escape_markdown
+from dashboard.ui import escape_markdown
 from data_access import db, departments, news
 from data_access.clock import display_zone
 from data_access.models import Department, User, utcnow
@@ -304,3 +304,21 @@ def test_a_news_body_loads_no_image_from_outside(open_app, app_env):
         with db.session_scope(db.get_engine(app_env)) as session:
             news.archive(session, actor(app_env, "pr"), saved.id,
                          session.get(Announcement, saved.id).version)
+
+
+def test_the_feed_pages_through_the_shared_pager(open_app, app_env):
+    """The feed uses dashboard/pager.py: page N of M in Persian digits, next and previous."""
+    with db.session_scope(db.get_engine(app_env)) as session:
+        visible = news.feed(session, actor(app_env, "employee")).total
+    pages = -(-visible // news.PAGE_SIZE)
+    assert pages > 1  # the demo feed is longer than one page
+    at = open_news(open_app, "employee")
+    digits = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+    assert f"صفحه ۱ از {str(pages).translate(digits)}" in [c.value for c in at.caption]
+    first = [s.value for s in at.subheader]
+    at.button(key="news_page_next").click().run()
+    assert not at.exception
+    assert f"صفحه ۲ از {str(pages).translate(digits)}" in [c.value for c in at.caption]
+    assert [s.value for s in at.subheader] != first
+    at.button(key="news_page_prev").click().run()
+    assert [s.value for s in at.subheader] == first
