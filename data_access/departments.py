@@ -29,7 +29,12 @@ class DepartmentNode:
     depth: int
 
     def label(self, locale: str) -> str:
-        return (self.name_en or self.name) if locale == "en" else self.name
+        return local_name(self.name, self.name_en, locale)
+
+
+def local_name(name: str, name_en: str | None, locale: str) -> str:
+    """A department's name in the reader's language (Persian when it has no English one)."""
+    return (name_en or name) if locale == "en" else name
 
 
 def tree(session: Session, include_inactive: bool = True) -> list[DepartmentNode]:

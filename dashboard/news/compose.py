@@ -177,23 +177,24 @@ def _time_fields(v: Viewer, detail: news.ItemDetail | None, key: _Keys, is_event
     return event_date, publish_at, expires_at
 
 
+# The save buttons: (what is pressed, label, widget key, icon, primary?); the first three
+# while an item can still be released, the last one for an item readers already have.
+RELEASE_BUTTONS = (
+    ("draft", "news.compose.save_draft", "news_save_draft", ":material/save:", False),
+    ("publish", "news.compose.publish", "news_publish", ":material/campaign:", True),
+    ("schedule", "news.compose.schedule", "news_schedule", ":material/schedule_send:", False),
+)
+SAVE_BUTTON = ("save", "news.compose.save_changes", "news_save_changes", ":material/save:", True)
+
+
 def _clicked(stage: news.Stage | None) -> str | None:
     """The save button pressed, if any: draft / publish / schedule, or save for a released item."""
+    buttons = RELEASE_BUTTONS if news.allowed("release", stage) else (SAVE_BUTTON,)
     clicked = None
     with st.container(horizontal=True, gap="small", key="news_compose_actions"):
-        if news.allowed("release", stage):
-            if st.button(t("news.compose.save_draft"), key="news_save_draft",
-                         icon=":material/save:"):
-                clicked = "draft"
-            if st.button(t("news.compose.publish"), key="news_publish", type="primary",
-                         icon=":material/campaign:"):
-                clicked = "publish"
-            if st.button(t("news.compose.schedule"), key="news_schedule",
-                         icon=":material/schedule_send:"):
-                clicked = "schedule"
-        elif st.button(t("news.compose.save_changes"), key="news_save_changes", type="primary",
-                       icon=":material/save:"):
-            clicked = "save"
+        for name, label, key, icon, primary in buttons:
+            if st.button(t(label), key=key, icon=icon, type="primary" if primary else "secondary"):
+                clicked = name
     return clicked
 
 

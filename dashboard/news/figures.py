@@ -8,6 +8,7 @@ rebuilds them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -27,7 +28,11 @@ from dashboard.i18n import translate
 from dashboard.news import reads
 from data_access import news
 
-# of the cached data they show: clearing or expiring the data rebuilds them.
+
+def _translator(loc: str) -> Callable[[str], str]:
+    """`t` for a given locale: the cached builders are shared, so they do not read the session."""
+    return lambda name: translate(name, loc)
+
 
 def _full_scale(figure, axis: str, loc: str):
     """Rates on a fixed 0-100% axis, so that 1% never looks like a full bar."""
@@ -44,19 +49,8 @@ class ReachView:
     csv: bytes  # the same table with raw numbers
 
 
-def reach_view(key: ViewerKey, item_id: int, loc: str) -> ReachView:
-    data = reads.item_reach(key, item_id)
-    return _reach_view(key, item_id, loc, data.stamp, data.value)
-
-
-@st.cache_resource(ttl=120, max_entries=300, show_spinner=False)
-def _reach_view(key: ViewerKey, item_id: int, loc: str, stamp: float,
-                _reach: news.ItemReach) -> ReachView:
-    reach = _reach
-
-    def tr(name: str) -> str:
-        return translate(name, loc)
-
+def _reach_view(reach: news.ItemReach, loc: str) -> ReachView:
+    tr = _translator(loc)
     measures = [("read_rate", tr("news.reach.read_rate"))]
     if reach.ack_required:
         measures.append(("ack_rate", tr("news.reach.ack_rate")))
@@ -100,18 +94,9 @@ def pending_table(people: list[news.PendingPerson], loc: str) -> pd.DataFrame:
     } for p in people])
 
 
-def pending_view(key: ViewerKey, item_id: int, loc: str, limit: int
-                 ) -> tuple[pd.DataFrame, int, int]:
-    """(first `limit` people not yet acknowledged, formatted; how many shown; total)."""
-    data = reads.pending(key, item_id, limit)
-    return _pending_view(key, item_id, loc, limit, data.stamp, data.value)
-
-
-@st.cache_resource(ttl=120, max_entries=300, show_spinner=False)
-def _pending_view(key: ViewerKey, item_id: int, loc: str, limit: int, stamp: float,
-                  _pending: tuple[list[news.PendingPerson], int]
+def _pending_view(pending: tuple[list[news.PendingPerson], int], loc: str
                   ) -> tuple[pd.DataFrame, int, int]:
-    people, total = _pending
+    people, total = pending
     return pending_table(people, loc), len(people), total
 
 
@@ -123,19 +108,9 @@ class TrendView:
     rates_csv: bytes
 
 
-def trend_view(key: ViewerKey, months: int, loc: str) -> TrendView:
-    data = reads.activity(key, months)
-    return _trend_view(key, months, loc, data.stamp, data.value)
-
-
-@st.cache_resource(ttl=600, max_entries=300, show_spinner=False)
-def _trend_view(key: ViewerKey, months: int, loc: str, stamp: float,
-                _activity: news.Activity) -> TrendView:
-    activity = _activity
+def _trend_view(activity: news.Activity, loc: str) -> TrendView:
+    tr = _translator(loc)
     labels = {c.id: c.label(loc) for c in reads.categories(True)}
-
-    def tr(name: str) -> str:
-        return translate(name, loc)
 
     per_month = pd.DataFrame([{
         "month": f"{jalali_month_name(m.month, loc)} {localize_digits(str(m.year), loc)}",
@@ -164,3 +139,31 @@ def _trend_view(key: ViewerKey, months: int, loc: str, stamp: float,
                                         "rate": tr("news.reach.read_rate"),
                                         "items": tr("news.reach.items")})))
 
+
+# --- the views, built once per viewer, data and locale ------------------------------------------
+
+_BUILDERS: dict[str, Callable[[object, str], object]] = {
+    "reach": _reach_view, "pending": _pending_view, "trend": _trend_view}
+
+
+@st.cache_resource(ttl=600, max_entries=900, show_spinner=False)
+def _built(kind: str, key: ViewerKey, what: tuple, loc: str, stamp: float, _data: object):
+    """The `kind` of view of `_data` (not hashed: the stamp of its read stands for it)."""
+    return _BUILDERS[kind](_data, loc)
+
+
+def reach_view(key: ViewerKey, item_id: int, loc: str) -> ReachView:
+    data = reads.item_reach(key, item_id)
+    return _built("reach", key, (item_id,), loc, data.stamp, data.value)
+
+
+def pending_view(key: ViewerKey, item_id: int, loc: str, limit: int
+                 ) -> tuple[pd.DataFrame, int, int]:
+    """(first `limit` people not yet acknowledged, formatted; how many shown; total)."""
+    data = reads.pending(key, item_id, limit)
+    return _built("pending", key, (item_id, limit), loc, data.stamp, data.value)
+
+
+def trend_view(key: ViewerKey, months: int, loc: str) -> TrendView:
+    data = reads.activity(key, months)
+    return _built("trend", key, (months,), loc, data.stamp, data.value)

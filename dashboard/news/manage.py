@@ -13,6 +13,11 @@ from dashboard.ui import escape_markdown, flash, read, run_write, t
 from data_access import news
 from data_access.permissions import can
 
+# Actions asked for twice (a popover to confirm): (rules' action, the write, icon, the
+# message once done); labelled news.manage.<action> and news.manage.<action>_confirm.
+CONFIRMED = (("archive", news.archive, ":material/archive:", "news.manage.archived"),
+             ("delete", news.delete_draft, ":material/delete:", "news.manage.deleted"))
+
 
 def _transition(action, item: news.ManagedItem, message: str, *args: object) -> None:
     if run_write(action, item.id, item.version, *args).ok:
@@ -108,18 +113,13 @@ def show_manage(v: Viewer) -> None:
                 st.button(t("news.manage.reach"), key="news_m_reach", on_click=go_to,
                           args=("reach",), kwargs={"news_reach_choice": item.id},
                           icon=":material/monitoring:")
-            if news.allowed("archive", item.stage):
-                with st.popover(t("news.manage.archive"), icon=":material/archive:"):
-                    st.caption(t("news.manage.archive_confirm"))
-                    st.button(t("news.manage.archive"), key="news_m_archive", type="primary",
-                              on_click=_transition,
-                              args=(news.archive, item, "news.manage.archived"))
-            if news.allowed("delete", item.stage):
-                with st.popover(t("news.manage.delete"), icon=":material/delete:"):
-                    st.caption(t("news.manage.delete_confirm"))
-                    st.button(t("news.manage.delete"), key="news_m_delete", type="primary",
-                              on_click=_transition,
-                              args=(news.delete_draft, item, "news.manage.deleted"))
+            for action, write, icon, done in CONFIRMED:
+                if news.allowed(action, item.stage):
+                    with st.popover(t(f"news.manage.{action}"), icon=icon):
+                        st.caption(t(f"news.manage.{action}_confirm"))
+                        st.button(t(f"news.manage.{action}"), key=f"news_m_{action}",
+                                  type="primary", on_click=_transition,
+                                  args=(write, item, done))
     if can(v.actor, "administer"):
         show_categories()
 

@@ -15,6 +15,16 @@ from data_access import news
 from data_access.errors import NotFound
 
 
+def _chart(figure, key: str) -> None:
+    st.plotly_chart(figure, width="stretch", key=key, config={"displayModeBar": False})
+
+
+def _csv_button(label: str, data, file_name: str, key: str) -> None:
+    """A CSV download (the bytes, or a callable made only when the button is pressed)."""
+    st.download_button(label, data, file_name=file_name, mime="text/csv", key=key,
+                       on_click="ignore", icon=":material/download:")
+
+
 def show_item_reach(v: Viewer, choices: list[news.ReachChoice]) -> None:
     titles = {c.id: c for c in choices}
     if st.session_state.get("news_reach_choice") not in titles:
@@ -39,13 +49,11 @@ def show_item_reach(v: Viewer, choices: list[news.ReachChoice]) -> None:
         st.info(t("news.reach.no_audience"))
         return
     st.subheader(t("news.reach.by_department"), anchor=False)
-    st.plotly_chart(view.figure, width="stretch", key="news_reach_chart",
-                    config={"displayModeBar": False})
+    _chart(view.figure, "news_reach_chart")
     with st.expander(t("news.reach.table"), icon=":material/table:"):
         st.dataframe(view.table, hide_index=True, width="stretch")
-        st.download_button(t("news.reach.csv"), view.csv,
-                           file_name=f"reach-{reach.id}-departments.csv", mime="text/csv",
-                           key="news_reach_csv", on_click="ignore", icon=":material/download:")
+        _csv_button(t("news.reach.csv"), view.csv, f"reach-{reach.id}-departments.csv",
+                    "news_reach_csv")
     if reach.ack_required:
         st.subheader(t("news.reach.pending"), anchor=False)
         table, shown, total = pending_view(v.key, reach.id, v.loc, 200)
@@ -54,12 +62,9 @@ def show_item_reach(v: Viewer, choices: list[news.ReachChoice]) -> None:
             st.dataframe(table, hide_index=True, width="stretch")
             if total > shown:
                 st.caption(t("news.reach.pending_more", shown=shown, count=total))
-            st.download_button(
-                t("news.reach.pending_csv"),
-                data=lambda: csv_bytes(pending_table(read(
-                    news.pending_acknowledgements, v.actor, reach.id, limit=None)[0], v.loc)),
-                file_name=f"reach-{reach.id}-not-acknowledged.csv", mime="text/csv",
-                key="news_pending_csv", on_click="ignore", icon=":material/download:")
+            _csv_button(t("news.reach.pending_csv"), lambda: csv_bytes(pending_table(read(
+                news.pending_acknowledgements, v.actor, reach.id, limit=None)[0], v.loc)),
+                f"reach-{reach.id}-not-acknowledged.csv", "news_pending_csv")
 
 
 def show_trends(v: Viewer) -> None:
@@ -73,21 +78,17 @@ def show_trends(v: Viewer) -> None:
         st.info(t("news.reach.no_items"))
         return
     st.subheader(t("news.reach.per_month"), anchor=False)
-    st.plotly_chart(view.per_month, width="stretch", key="news_trend_months_chart",
-                    config={"displayModeBar": False})
-    st.download_button(t("news.reach.csv"), view.per_month_csv, file_name="items-per-month.csv",
-                       mime="text/csv", key="news_trend_months_csv", on_click="ignore",
-                       icon=":material/download:")
+    _chart(view.per_month, "news_trend_months_chart")
+    _csv_button(t("news.reach.csv"), view.per_month_csv, "items-per-month.csv",
+                "news_trend_months_csv")
     st.subheader(t("news.reach.rate_by_category"), anchor=False)
     st.caption(t("news.reach.rate_by_category_help"))
     if view.rates is None:
         st.info(t("news.reach.no_items"))
         return
-    st.plotly_chart(view.rates, width="stretch", key="news_trend_rate_chart",
-                    config={"displayModeBar": False})
-    st.download_button(t("news.reach.csv"), view.rates_csv, file_name="read-rate-by-category.csv",
-                       mime="text/csv", key="news_trend_rate_csv", on_click="ignore",
-                       icon=":material/download:")
+    _chart(view.rates, "news_trend_rate_chart")
+    _csv_button(t("news.reach.csv"), view.rates_csv, "read-rate-by-category.csv",
+                "news_trend_rate_csv")
 
 
 def show_reach(v: Viewer) -> None:

@@ -22,7 +22,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from data_access.clock import display_zone, utcnow
-from data_access.departments import ancestors, branch_of, descendants, parent_map, subtrees
+from data_access.departments import (
+    ancestors,
+    branch_of,
+    descendants,
+    local_name,
+    parent_map,
+    subtrees,
+)
 from data_access.errors import NotFound
 from data_access.models import Department, User
 from data_access.models.news import (
@@ -104,7 +111,7 @@ class DepartmentReach(_Rates):
     acknowledgements: int
 
     def label(self, locale: str) -> str:
-        return (self.name_en or self.name) if locale == "en" else self.name
+        return local_name(self.name, self.name_en, locale)
 
 
 @dataclass(frozen=True)

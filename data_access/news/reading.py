@@ -141,6 +141,15 @@ class FileInfo:
 
 
 @dataclass(frozen=True)
+class StoredFile:
+    """A cover or attachment as stored, for a download."""
+
+    filename: str
+    mime_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class ItemDetail:
     id: int
     title: str
@@ -166,6 +175,7 @@ class ItemDetail:
 
 def get_item(session: Session, actor: Actor, item_id: int, now: datetime | None = None
              ) -> ItemDetail:
+    """One item as this reader may see it: body, files, audience and their own receipt."""
     now = now or utcnow()
     item = visible_item(session, actor, item_id, now)
     files = session.execute(
@@ -189,13 +199,6 @@ def get_item(session: Session, actor: Actor, item_id: int, now: datetime | None 
               if f.kind == "attachment"),
         receipt.read_at if receipt else None, receipt.acknowledged_at if receipt else None,
         item.version, item.updated_at, author)
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    filename: str
-    mime_type: str
-    content: bytes
 
 
 def file_content(session: Session, actor: Actor, file_id: int, now: datetime | None = None
