@@ -127,6 +127,39 @@ def _short(value: object) -> object:
     return value
 
 
+def _replace_audience(session: Session, item_id: int, audience: tuple[int, ...]) -> None:
+    session.execute(delete(AnnouncementAudience)
+                    .where(AnnouncementAudience.announcement_id == item_id))
+    session.add_all(AnnouncementAudience(announcement_id=item_id, department_id=d)
+                    for d in audience)
+
+
+def _replace_files(session: Session, item_id: int, current_files: list, removed: set[int],
+                   checked: _Checked, remove_cover: bool, now: datetime) -> dict[str, object]:
+    """Drop the removed attachments and a replaced (or removed) cover, add the new files;
+    return what changed, for the audit log."""
+    changes: dict[str, object] = {}
+    drop = set(removed)
+    if checked.cover is not None or remove_cover:
+        old_covers = [f for f in current_files if f.kind == "cover"]
+        drop |= {f.id for f in old_covers}
+        if old_covers or checked.cover is not None:
+            changes["cover"] = "replaced" if checked.cover is not None else "removed"
+    if drop:
+        session.execute(delete(AnnouncementFile).where(AnnouncementFile.id.in_(drop)))
+        if removed:
+            changes["attachments_removed"] = [f.filename for f in current_files
+                                              if f.id in removed]
+    new_files = [("cover", checked.cover)] if checked.cover is not None else []
+    new_files += [("attachment", f) for f in checked.attachments]
+    session.add_all(AnnouncementFile(
+        announcement_id=item_id, kind=kind, filename=f.filename, mime_type=f.mime_type,
+        size=len(f.content), content=f.content, created_at=now) for kind, f in new_files)
+    if checked.attachments:
+        changes["attachments_added"] = [f.filename for f in checked.attachments]
+    return changes
+
+
 def _write(session: Session, actor: Actor, data: AnnouncementInput, item_id: int | None,
            expected_version: int | None, status: str, publish_at: datetime | None,
            now: datetime, releasing: bool, action: str) -> Saved:
@@ -173,30 +206,11 @@ def _write(session: Session, actor: Actor, data: AnnouncementInput, item_id: int
                 setattr(item, name, value)
         item.updated_by, item.updated_at = actor.id, now
     if checked.audience != old_audience:
-        session.execute(delete(AnnouncementAudience)
-                        .where(AnnouncementAudience.announcement_id == item.id))
-        session.add_all(AnnouncementAudience(announcement_id=item.id, department_id=d)
-                        for d in checked.audience)
+        _replace_audience(session, item.id, checked.audience)
         if item_id is not None:
             changes["audience"] = [list(old_audience) or "all", list(checked.audience) or "all"]
-    drop = set(removed)
-    if checked.cover is not None or data.remove_cover:
-        old_covers = [f for f in current_files if f.kind == "cover"]
-        drop |= {f.id for f in old_covers}
-        if old_covers or checked.cover is not None:
-            changes["cover"] = "replaced" if checked.cover is not None else "removed"
-    if drop:
-        session.execute(delete(AnnouncementFile).where(AnnouncementFile.id.in_(drop)))
-        if removed:
-            changes["attachments_removed"] = [f.filename for f in current_files
-                                              if f.id in removed]
-    new_files = [("cover", checked.cover)] if checked.cover is not None else []
-    new_files += [("attachment", f) for f in checked.attachments]
-    session.add_all(AnnouncementFile(
-        announcement_id=item.id, kind=kind, filename=f.filename, mime_type=f.mime_type,
-        size=len(f.content), content=f.content, created_at=now) for kind, f in new_files)
-    if checked.attachments:
-        changes["attachments_added"] = [f.filename for f in checked.attachments]
+    changes |= _replace_files(session, item.id, current_files, removed, checked,
+                              data.remove_cover, now)
     if item_id is not None and not changes:
         item.updated_at = now  # still a save: bump the version so other editors notice
     flush_or_conflict(session)

@@ -325,3 +325,30 @@ def test_the_feed_pages_through_the_shared_pager(open_app):
     at.button(key="news_page_prev").click().run()
     assert position() == f"صفحه ۱ از {pages}"
     assert [s.value for s in at.subheader] == first
+
+
+def test_manage_offers_what_the_stage_allows(open_app, app_env):
+    """The manage buttons follow news.allowed, the life-cycle table data_access enforces."""
+    title = f"چرخه عمر {uuid.uuid4().hex[:6]}"
+    with db.session_scope(db.get_engine(app_env)) as session:
+        draft = news.save_draft(session, actor(app_env, "pr"), news.AnnouncementInput(
+            title=title, body="متن", category_id=news.category_id(session, "news")))
+    try:
+        for stage in ("draft", "published"):
+            at = open_news(open_app, "pr", view="manage", news_manage_stage=stage,
+                           news_manage_search=title)
+            if stage == "published":
+                assert not [b for b in at.button if b.key == "news_m_expire"]  # not ours yet
+                with db.session_scope(db.get_engine(app_env)) as session:
+                    news.publish(session, actor(app_env, "pr"), news.AnnouncementInput(
+                        title=title, body="متن", category_id=news.category_id(session, "news")),
+                        item_id=draft.id, expected_version=draft.version)
+                clear_all()
+                at.run()
+            keys = {b.key for b in at.button}
+            for action in ("edit", "pin", "expire", "withdraw", "archive", "delete"):
+                assert (f"news_m_{action}" in keys) == news.allowed(action, stage), (stage, action)
+    finally:
+        with db.session_scope(db.get_engine(app_env)) as session:
+            item = session.get(Announcement, draft.id)
+            news.archive(session, actor(app_env, "pr"), item.id, item.version)
