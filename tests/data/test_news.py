@@ -626,6 +626,20 @@ def test_upcoming_events_grouped_by_jalali_month(session, org, cats):
 
 # --- reach ---------------------------------------------------------------------------------------
 
+def test_reach_scope_follows_the_capability_table(session, org, cats, monkeypatch):
+    """Who sees every department's reach is the table's view_all_reach, not a role check."""
+    from data_access import permissions
+
+    everyone = publish(session, org.pr, cats)
+    assert news.item_reach(session, org.manager, everyone.id, now=NOW).audience == 2
+    monkeypatch.setitem(permissions.CAPABILITIES, "view_all_reach",
+                        permissions.CAPABILITIES["view_all_reach"] | {permissions.MANAGER})
+    assert news.item_reach(session, org.manager, everyone.id, now=NOW).audience == 5
+    monkeypatch.setitem(permissions.CAPABILITIES, "view_all_reach",
+                        frozenset({permissions.ADMIN}))
+    assert news.item_reach(session, org.pr, everyone.id, now=NOW).audience == 2  # pr's subtree
+
+
 def test_item_reach_by_department_and_branch(session, org, cats):
     notice = publish(session, org.pr, cats, ack_required=True)
     news.mark_read(session, org.employee, notice.id, now=NOW)
