@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -31,7 +31,12 @@ class DepartmentNode:
     depth: int
 
     def label(self, locale: str) -> str:
-        return (self.name_en or self.name) if locale == "en" else self.name
+        return local_name(self.name, self.name_en, locale)
+
+
+def local_name(name: str, name_en: str | None, locale: str) -> str:
+    """A department's name in the reader's language (Persian when it has no English one)."""
+    return (name_en or name) if locale == "en" else name
 
 
 def tree(session: Session, include_inactive: bool = True) -> list[DepartmentNode]:
@@ -111,6 +116,38 @@ def ancestors(parents: dict[int, int | None], department_id: int) -> list[int]:
     return chain
 
 
+def subtrees(parents: dict[int, int | None]) -> Callable[[int], frozenset[int]]:
+    """A memoised `department -> itself and everything below it`, for many lookups
+    (each subtree is built once, from its children's)."""
+    children: dict[int | None, list[int]] = {}
+    for dept, parent in parents.items():
+        children.setdefault(parent, []).append(dept)
+    known: dict[int, frozenset[int]] = {}
+
+    def subtree(dept: int, seen: frozenset[int] = frozenset()) -> frozenset[int]:
+        if dept not in known:
+            below = [subtree(child, seen | {dept}) for child in children.get(dept, ())
+                     if child not in seen]  # a cycle in bad data must not loop forever
+            known[dept] = frozenset({dept}).union(*below)
+        return known[dept]
+
+    return subtree
+
+
+def branch_of(parents: dict[int, int | None], top: int | None) -> dict[int, int]:
+    """Each department's branch: the child of `top` above it (or `top` itself); departments
+    outside `top`'s subtree are left out. With top None the branches are the roots' children."""
+    result: dict[int, int] = {}
+    for dept in parents:
+        line = ancestors(parents, dept)
+        if top is not None and top not in line:
+            continue
+        line = line[: line.index(top) + 1] if top is not None else line
+        # line ends at top (or a root); the branch is the department just below it
+        result[dept] = line[-2] if len(line) >= 2 else line[-1]
+    return result
+
+
 def chain(session: Session, department_id: int) -> list[int]:
     """The department and its ancestors, read with one recursive query (no tree load)."""
     parent = aliased(Department)
@@ -127,6 +164,17 @@ def headcounts(session: Session) -> dict[int, int]:
         .group_by(User.department_id)
     ).tuples().all()
     return dict(rows)
+
+
+def checked_audience(session: Session, department_ids: Iterable[int],
+                     unknown_key: str) -> tuple[int, ...]:
+    """An audience as chosen (sorted, without repeats; empty stays empty): every
+    department must exist and be active, or InvalidInput(`unknown_key`) on "audience"."""
+    chosen = tuple(sorted(set(department_ids)))
+    if chosen and set(session.scalars(select(Department.id).where(
+            Department.id.in_(chosen), Department.active.is_(True)))) != set(chosen):
+        raise InvalidInput(unknown_key, field="audience")
+    return chosen
 
 
 def _clean_name(name: str | None, field: str = "name") -> str:

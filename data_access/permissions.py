@@ -20,6 +20,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "publish_news": frozenset({PR, ADMIN}),
     "moderate_news": frozenset({PR, ADMIN}),
     "view_reach": frozenset({MANAGER, PR, ADMIN}),
+    "view_all_reach": frozenset({PR, ADMIN}),  # reach of every department, not a subtree
     "answer_surveys": frozenset({EMPLOYEE, MANAGER, PR, ADMIN}),
     "design_surveys": frozenset({PR, ADMIN}),
     "view_survey_results": frozenset({MANAGER, PR, ADMIN}),

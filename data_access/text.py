@@ -112,39 +112,47 @@ def validated_name(value: str | None, field: str, max_length: int,
 
 
 def clean_line(value: str | None, field: str, limit: int, required: bool = False,
-               exportable: bool = False) -> str | None:
+               exportable: bool = False, *, required_key: str = "errors.required",
+               too_long_key: str = "errors.too_long") -> str | None:
     """One line of user text (a title, a label, an option) as stored: normalised,
-    None when empty (InvalidInput when required), InvalidInput when longer than
-    `limit`; `exportable` text that a spreadsheet would run as a formula is refused."""
+    None when empty or only invisible marks (InvalidInput when required), InvalidInput
+    when longer than `limit`; `exportable` text that a spreadsheet would run as a formula
+    is refused. A feature may name its own messages for "required" and "too long"."""
     from data_access.errors import InvalidInput
 
     text = normalize_text(value or "")
-    if not text:
+    if not search_key(text):  # only zero-width marks is as good as empty
         if required:
-            raise InvalidInput("errors.required", field=field)
+            raise InvalidInput(required_key, field=field)
         return None
     if len(text) > limit:
-        raise InvalidInput("errors.too_long", field=field, max=limit)
+        raise InvalidInput(too_long_key, field=field, max=limit)
     if exportable and text.startswith(FORMULA_PREFIXES):
         raise InvalidInput("errors.name_formula", field=field)
     return text
 
 
-def clean_block(value: str | None, field: str, limit: int,
-                required: bool = False) -> str | None:
+def clean_block(value: str | None, field: str, limit: int, required: bool = False, *,
+                markdown: bool = False, required_key: str = "errors.required",
+                too_long_key: str = "errors.too_long") -> str | None:
     """Several lines of user text (an intro, a description, a comment): each line
     normalised, at most one blank line in a row, no control characters (NUL
-    included); None when empty, InvalidInput when required or too long."""
+    included); None when empty, InvalidInput when required or too long.
+
+    `markdown` text (a news body) keeps its lines as typed, spaces and indentation
+    included, since Markdown gives them meaning: only control characters go."""
     from data_access.errors import InvalidInput
 
-    lines = [normalize_text(line) for line in clean_long_text(value or "").split("\n")]
-    text = "\n".join(lines).strip()
-    while "\n\n\n" in text:
+    text = clean_long_text(value or "")
+    if not markdown:
+        text = "\n".join(normalize_text(line) for line in text.split("\n"))
+    text = text.strip()
+    while not markdown and "\n\n\n" in text:
         text = text.replace("\n\n\n", "\n\n")
     if not text:
         if required:
-            raise InvalidInput("errors.required", field=field)
+            raise InvalidInput(required_key, field=field)
         return None
     if len(text) > limit:
-        raise InvalidInput("errors.too_long", field=field, max=limit)
+        raise InvalidInput(too_long_key, field=field, max=limit)
     return text

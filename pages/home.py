@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import news_ui, survey_ui
+from dashboard import news, survey_ui
 from dashboard.formatting import format_date, local_today
 from dashboard.ui import current_actor, department_of, escape_markdown, locale, t
 
@@ -13,4 +13,4 @@ st.caption(t("home.subtitle",
              department=escape_markdown(department.label(locale())) if department else "—",
              today=format_date(local_today(), locale(), style="long", weekday=True)))
 survey_ui.home_reminder(actor)
-news_ui.home_section(actor)
+news.home_section(actor)

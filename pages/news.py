@@ -1,8 +1,8 @@
 """News and announcements (/announcements): the feed and events for everyone; composing
 and managing for pr/admin; reach for pr/admin and managers (their subtree).
 
-The views are in dashboard/news_ui.py; every rule is in data_access.news:
-- feed: news.feed (cached), news.categories; an opened item: news.get_item, news.mark_read,
+The views are in dashboard/news/ (one module per view); every rule is in data_access.news:
+- feed: news.feed, news.categories; an opened item: news.get_item, news.mark_read,
   news.acknowledge, news.comments, news.add_comment, and for pr/admin
   news.set_comment_hidden, news.set_comments_enabled;
 - events: news.upcoming_events, grouped by Jalali month;
@@ -11,18 +11,14 @@ The views are in dashboard/news_ui.py; every rule is in data_access.news:
   news.withdraw, news.archive, news.delete_draft; admins also news.add_category;
 - reach (pr/admin; managers for their subtree): news.reach_items, news.item_reach,
   news.pending_acknowledgements, news.activity.
-
-User text is never rendered as HTML: titles, excerpts and names go through
-`escape_markdown`, comments through `st.text`, bodies through `st.markdown`
-(which does not render raw HTML).
 """
 
 import streamlit as st
 
-from dashboard import news_ui
+from dashboard.news import VIEWS, Viewer, show_detail
 from dashboard.ui import require_page, t
 
-viewer = news_ui.Viewer.of(require_page("read_news"))
+viewer = Viewer.of(require_page("read_news"))
 st.title(t("nav.announcements"))
 
 try:
@@ -31,13 +27,11 @@ except ValueError:
     opened = None
 
 if opened is not None:
-    news_ui.show_detail(viewer, opened)
+    show_detail(viewer, opened)
 else:
     if st.session_state.get("news_view") not in viewer.views:
         st.session_state["news_view"] = "feed"
     view = st.segmented_control(t("news.view.label"), viewer.views, key="news_view",
                                 required=True, format_func=lambda v: t(f"news.view.{v}"),
                                 label_visibility="collapsed")
-    {"feed": news_ui.show_feed, "events": news_ui.show_events,
-     "compose": news_ui.show_compose, "manage": news_ui.show_manage,
-     "reach": news_ui.show_reach}[view](viewer)
+    VIEWS[view](viewer)

@@ -8,8 +8,9 @@ import jdatetime
 import pytest
 from sqlalchemy import func, select
 
+from dashboard.cache import clear_all
 from dashboard.formatting import jalali_month_name
-from dashboard.news_ui import escape_markdown
+from dashboard.ui import escape_markdown
 from data_access import db, departments, news
 from data_access.clock import display_zone
 from data_access.models import Department, User, utcnow
@@ -193,7 +194,8 @@ def test_second_editor_is_told_someone_else_saved_first(open_app, app_env):
             item_id=saved.id, expected_version=saved.version)
     at.text_input(key="news_f7_title").input(title + " (pr)")
     at.button(key="news_save_changes").click().run()
-    assert any("توسط همکار دیگری ویرایش شده است" in e.value for e in at.error)
+    # the one "changed by someone else" message of every editable row (data_access.versioning)
+    assert any("در همین فاصله تغییر داده است" in e.value for e in at.error)
     with db.session_scope(db.get_engine(app_env)) as session:
         assert session.get(Announcement, saved.id).title == title + " (admin)"
 
@@ -303,3 +305,50 @@ def test_a_news_body_loads_no_image_from_outside(open_app, app_env):
         with db.session_scope(db.get_engine(app_env)) as session:
             news.archive(session, actor(app_env, "pr"), saved.id,
                          session.get(Announcement, saved.id).version)
+
+
+def test_the_feed_pages_through_the_shared_pager(open_app):
+    """The feed uses dashboard/pager.py: page N of M in Persian digits, next and previous."""
+    clear_all()  # other tests changed the feed behind the cache's back
+    at = open_news(open_app, "employee")
+
+    def position() -> str:
+        return next(c.value for c in at.caption if c.value.startswith("صفحه "))
+
+    assert position().startswith("صفحه ۱ از ")  # the demo feed is longer than one page
+    pages = position().removeprefix("صفحه ۱ از ")
+    first = [s.value for s in at.subheader]
+    at.button(key="news_page_next").click().run()
+    assert not at.exception
+    assert position() == f"صفحه ۲ از {pages}"
+    assert [s.value for s in at.subheader] != first
+    at.button(key="news_page_prev").click().run()
+    assert position() == f"صفحه ۱ از {pages}"
+    assert [s.value for s in at.subheader] == first
+
+
+def test_manage_offers_what_the_stage_allows(open_app, app_env):
+    """The manage buttons follow news.allowed, the life-cycle table data_access enforces."""
+    title = f"چرخه عمر {uuid.uuid4().hex[:6]}"
+    with db.session_scope(db.get_engine(app_env)) as session:
+        draft = news.save_draft(session, actor(app_env, "pr"), news.AnnouncementInput(
+            title=title, body="متن", category_id=news.category_id(session, "news")))
+    try:
+        for stage in ("draft", "published"):
+            at = open_news(open_app, "pr", view="manage", news_manage_stage=stage,
+                           news_manage_search=title)
+            if stage == "published":
+                assert not [b for b in at.button if b.key == "news_m_expire"]  # not ours yet
+                with db.session_scope(db.get_engine(app_env)) as session:
+                    news.publish(session, actor(app_env, "pr"), news.AnnouncementInput(
+                        title=title, body="متن", category_id=news.category_id(session, "news")),
+                        item_id=draft.id, expected_version=draft.version)
+                clear_all()
+                at.run()
+            keys = {b.key for b in at.button}
+            for action in ("edit", "pin", "expire", "withdraw", "archive", "delete"):
+                assert (f"news_m_{action}" in keys) == news.allowed(action, stage), (stage, action)
+    finally:
+        with db.session_scope(db.get_engine(app_env)) as session:
+            item = session.get(Announcement, draft.id)
+            news.archive(session, actor(app_env, "pr"), item.id, item.version)

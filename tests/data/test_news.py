@@ -306,7 +306,7 @@ def test_second_editor_is_refused_and_nothing_is_overwritten(engine, session, or
             news.publish(second, org.admin, item(cats, title="نسخه دوم"), item_id=saved.id,
                          expected_version=version_second, now=NOW)
         second.rollback()
-    assert error.value.key == "news.errors.edited_by_someone_else"
+    assert error.value.key == "errors.edited_by_someone_else"  # the one key (versioning)
     session.expire_all()
     assert news.get_item(session, org.pr, saved.id, now=NOW).title == "نسخه اول"
     with pytest.raises(Conflict):
@@ -626,6 +626,20 @@ def test_upcoming_events_grouped_by_jalali_month(session, org, cats):
 
 # --- reach ---------------------------------------------------------------------------------------
 
+def test_reach_scope_follows_the_capability_table(session, org, cats, monkeypatch):
+    """Who sees every department's reach is the table's view_all_reach, not a role check."""
+    from data_access import permissions
+
+    everyone = publish(session, org.pr, cats)
+    assert news.item_reach(session, org.manager, everyone.id, now=NOW).audience == 2
+    monkeypatch.setitem(permissions.CAPABILITIES, "view_all_reach",
+                        permissions.CAPABILITIES["view_all_reach"] | {permissions.MANAGER})
+    assert news.item_reach(session, org.manager, everyone.id, now=NOW).audience == 5
+    monkeypatch.setitem(permissions.CAPABILITIES, "view_all_reach",
+                        frozenset({permissions.ADMIN}))
+    assert news.item_reach(session, org.pr, everyone.id, now=NOW).audience == 2  # pr's subtree
+
+
 def test_item_reach_by_department_and_branch(session, org, cats):
     notice = publish(session, org.pr, cats, ack_required=True)
     news.mark_read(session, org.employee, notice.id, now=NOW)
@@ -708,9 +722,10 @@ def test_manage_list_by_stage_with_search(session, org, cats):
     news.save_draft(session, org.pr, item(cats, title="پیش‌نویس گزارش"), now=NOW)
     publish(session, org.pr, cats, title="گزارش منتشرشده")
     session.commit()
-    rows, total = news.manage_list(session, org.pr, "draft", now=NOW)
+    listed = news.manage_list(session, org.pr, "draft", now=NOW)
+    rows, total = listed.items, listed.total
     assert total == 1 and rows[0].title == "پیش‌نویس گزارش" and rows[0].updated_by == "pr"
-    rows, total = news.manage_list(session, org.pr, "published", search="گزارش", now=NOW)
+    rows = news.manage_list(session, org.pr, "published", search="گزارش", now=NOW).items
     assert [r.title for r in rows] == ["گزارش منتشرشده"]
     assert news.stage_counts(session, org.pr, now=NOW) == {
         "draft": 1, "scheduled": 0, "published": 1, "expired": 0, "archived": 0}

@@ -1,10 +1,11 @@
-"""The pure department-tree walks of data_access/departments.py."""
+"""The pure department-tree walks of data_access/departments.py: order, subtrees, branches."""
 
 from __future__ import annotations
 
 import pytest
 
 from data_access import departments
+from data_access.departments import branch_of, subtrees
 
 
 def test_top_down_puts_every_parent_before_its_children():
@@ -39,3 +40,25 @@ def test_descendants_and_ancestors():
     parents = {1: None, 2: 1, 3: 2, 4: 1}
     assert departments.descendants(parents, [2]) == {2, 3}
     assert departments.ancestors(parents, 3) == [3, 2, 1]
+
+#        1            5
+#      /   \          |
+#     2     3         6
+#     |
+#     4
+PARENTS = {1: None, 2: 1, 3: 1, 4: 2, 5: None, 6: 5}
+
+
+def test_subtrees_are_each_department_and_everything_below_it():
+    subtree = subtrees(PARENTS)
+    assert subtree(1) == {1, 2, 3, 4}
+    assert subtree(2) == {2, 4}
+    assert subtree(4) == {4}
+    assert subtree(5) == {5, 6}
+    assert subtree(1) is subtree(1)  # memoised
+
+
+def test_branches_below_the_roots_and_below_a_department():
+    assert branch_of(PARENTS, None) == {1: 1, 2: 2, 3: 3, 4: 2, 5: 5, 6: 6}
+    assert branch_of(PARENTS, 1) == {1: 1, 2: 2, 3: 3, 4: 2}
+    assert branch_of(PARENTS, 2) == {2: 2, 4: 4}

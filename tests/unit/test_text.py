@@ -123,3 +123,25 @@ def test_normalize_username(typed, username):
 @given(st.text())
 def test_normalize_username_has_no_whitespace(raw):
     assert not any(ch.isspace() for ch in normalize_username(raw))
+
+
+def test_clean_line_counts_only_invisible_marks_as_empty_and_names_its_messages():
+    from data_access.errors import InvalidInput
+    from data_access.text import clean_line
+
+    assert clean_line(" \u200c\t ", "title", 10) is None
+    with pytest.raises(InvalidInput) as error:
+        clean_line(" \u200c\t ", "title", 10, required=True, required_key="news.errors.x")
+    assert (error.value.key, error.value.field) == ("news.errors.x", "title")
+    with pytest.raises(InvalidInput) as error:
+        clean_line("abcdef", "title", 5, too_long_key="news.errors.y")
+    assert (error.value.key, error.value.params) == ("news.errors.y", {"max": 5})
+
+
+def test_clean_block_keeps_markdown_spacing_when_asked():
+    from data_access.text import clean_block
+
+    typed = "  # عنوان\x00\r\n\n\n\n    کد\tبا\u200cفاصله  "
+    assert clean_block(typed, "body", 100, markdown=True) == \
+        "# عنوان\n\n\n\n    کد\tبا\u200cفاصله"
+    assert clean_block(typed, "body", 100) == "# عنوان\n\nکد با\u200cفاصله"

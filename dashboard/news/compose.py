@@ -1,0 +1,232 @@
+"""The composer (pr, admin): a new item or an existing one, with a live preview.
+
+Every field's widget key carries the form's nonce, so loading another item (or a
+blank form) resets every field at once. Which buttons show follows the life-cycle
+table in data_access.news.rules.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import streamlit as st
+
+from dashboard.jalali_input import jalali_date_input, jalali_datetime_input
+from dashboard.news import reads
+from dashboard.news.viewer import Viewer, department_labels, open_item, start_edit
+from dashboard.ui import date_messages, escape_markdown, flash, read, run_write, safe_markdown, t
+from data_access import news
+from data_access.errors import NotFound
+
+# button -> (the data_access call, the message shown once it is saved)
+SAVES = {
+    "draft": (news.save_draft, "news.compose.saved"),
+    "publish": (news.publish, "news.compose.published"),
+    "schedule": (news.schedule, "news.compose.scheduled"),
+    "save": (news.publish, "news.compose.saved"),  # a released item stays released
+}
+
+
+class _Keys:
+    """Widget keys of one generation of the form."""
+
+    def __init__(self, nonce: int) -> None:
+        self.nonce = nonce
+
+    def __call__(self, name: str) -> str:
+        return f"news_f{self.nonce}_{name}"
+
+
+def _item_being_edited(v: Viewer) -> news.ItemDetail | None:
+    """The item in the composer (None: a new one); remembers the version first loaded."""
+    edit_id = st.session_state.get("news_edit_id")
+    detail = None
+    if edit_id is not None:
+        try:
+            detail = read(news.load_for_edit, v.actor, edit_id)
+        except NotFound:
+            st.session_state["news_edit_id"] = None
+    if detail is not None and st.session_state.get("news_edit_version") is None:
+        st.session_state["news_edit_version"] = detail.version
+    return detail
+
+
+def _show_editing(detail: news.ItemDetail | None) -> bool:
+    """What is being edited, and a warning if it changed since; False when it cannot be."""
+    if detail is None:
+        st.caption(t("news.compose.new_hint"))
+        return True
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.info(t("news.compose.editing", title=escape_markdown(detail.title),
+                  stage=t(f"news.stage.{detail.stage}")), icon=":material/edit:")
+        if detail.stage != "draft":  # readers may have it: show it as they see it
+            st.button(t("news.manage.open"), on_click=open_item, args=(detail.id,),
+                      key="news_compose_open", icon=":material/article:")
+        st.button(t("news.compose.new"), on_click=start_edit, args=(None,),
+                  key="news_compose_new", icon=":material/add:")
+    if detail.version != st.session_state.get("news_edit_version"):
+        st.warning(t("news.compose.changed_elsewhere"), icon=":material/sync_problem:")
+        st.button(t("news.compose.reload"), on_click=start_edit, args=(detail.id,),
+                  key="news_compose_reload")
+    if not news.allowed("edit", detail.stage):
+        st.info(t("news.compose.archived"))
+        return False
+    return True
+
+
+def _text_fields(detail: news.ItemDetail | None, key: _Keys) -> tuple[str, int, str]:
+    """Title, category and the Markdown body beside its preview."""
+    category_ids = [c.id for c in reads.categories()]
+    if detail is not None and detail.category_id not in category_ids:
+        category_ids.append(detail.category_id)
+    title = st.text_input(t("news.field.title"), value=detail.title if detail else "",
+                          max_chars=news.TITLE_MAX, key=key("title"))
+    category_id = st.selectbox(
+        t("news.field.category"), category_ids, format_func=reads.category_label,
+        index=category_ids.index(detail.category_id) if detail else 0, key=key("category"))
+    write_col, preview_col = st.columns(2)
+    body = write_col.text_area(t("news.field.body"), value=detail.body if detail else "",
+                               height=380, max_chars=news.BODY_MAX, key=key("body"),
+                               help=t("news.field.body_help"))
+    with preview_col:
+        st.markdown(f"**{t('news.compose.preview')}**")
+        with st.container(border=True, height=380, key="news_preview"):
+            if body.strip():
+                st.markdown(safe_markdown(body))
+            else:
+                st.caption(t("news.compose.preview_empty"))
+    return title, category_id, body
+
+
+def _uploads(files) -> list[news.Upload]:
+    return [news.Upload(f.name, f.getvalue()) for f in files or []]
+
+
+def _file_fields(v: Viewer, detail: news.ItemDetail | None, key: _Keys) -> dict:
+    """The cover and attachments: new uploads, and which of the present ones to drop."""
+    cover_col, files_col = st.container(key="news_uploads").columns(2)
+    with cover_col:
+        cover = st.file_uploader(t("news.field.cover"), type=["png", "jpg", "jpeg", "webp"],
+                                 key=key("cover"),
+                                 max_upload_size=news.IMAGE_MAX_BYTES // news.MB)
+        st.caption(t("news.field.cover_help", max_mb=news.IMAGE_MAX_BYTES // news.MB))
+        remove_cover = False
+        if detail is not None and detail.cover is not None:
+            reads.picture(detail.cover.id, v.actor, 480, width=240)
+            remove_cover = st.checkbox(t("news.field.remove_cover"), key=key("remove_cover"))
+    with files_col:
+        attachments = st.file_uploader(
+            t("news.field.attachments"), type=["pdf", "docx", "xlsx"],
+            accept_multiple_files=True, key=key("attachments"),
+            max_upload_size=news.ATTACHMENT_MAX_BYTES // news.MB)
+        st.caption(t("news.field.attachments_help",
+                     max_mb=news.ATTACHMENT_MAX_BYTES // news.MB, count=news.ATTACHMENTS_MAX))
+        remove_attachments = [
+            attachment.id for attachment in (detail.attachments if detail else ())
+            if st.checkbox(t("news.field.remove_attachment",
+                             name=escape_markdown(attachment.filename)),
+                           key=key(f"remove_attachment_{attachment.id}"))]
+    return dict(cover=_uploads([cover])[0] if cover else None, remove_cover=remove_cover,
+                attachments=_uploads(attachments), remove_attachments=remove_attachments)
+
+
+def _reach_fields(v: Viewer, detail: news.ItemDetail | None, key: _Keys) -> dict:
+    """Audience, priority, pinning, acknowledgement and comments."""
+    labels = department_labels(v)
+    audience = st.multiselect(
+        t("news.field.audience"), list(labels),
+        default=[d for d in (detail.audience if detail else ()) if d in labels],
+        format_func=labels.get, key=key("audience"), placeholder=t("news.field.everyone"),
+        help=t("news.field.audience_help"))
+    priority = st.segmented_control(
+        t("news.field.priority"), list(news.PRIORITIES),
+        format_func=lambda p: t(f"news.priority.{p}"),
+        default=detail.priority if detail else "normal", key=key("priority"), required=True)
+    with st.container(horizontal=True, gap="medium"):
+        pinned = st.checkbox(t("news.field.pinned"), value=detail.pinned if detail else False,
+                             key=key("pinned"))
+        ack_required = st.checkbox(t("news.field.ack_required"),
+                                   value=detail.ack_required if detail else False,
+                                   key=key("ack"), help=t("news.field.ack_required_help"))
+        comments_enabled = st.checkbox(t("news.field.comments_enabled"),
+                                       value=detail.comments_enabled if detail else True,
+                                       key=key("comments"))
+    return dict(audience=audience, priority=priority or "normal", pinned=pinned,
+                ack_required=ack_required, comments_enabled=comments_enabled)
+
+
+def _time_fields(v: Viewer, detail: news.ItemDetail | None, key: _Keys, is_event: bool
+                 ) -> tuple[date | None, datetime | None, datetime | None]:
+    """(event date, publish time, expiry): the publish time only while it can still change."""
+    event_date = None
+    if is_event:
+        event_date = jalali_date_input(t("news.field.event_date"), key=key("event"),
+                                       value=detail.event_date if detail else None, locale=v.loc,
+                                       messages=date_messages())
+    stage = detail.stage if detail else None
+    publish_at = None
+    if news.allowed("release", stage):
+        publish_at = jalali_datetime_input(
+            t("news.field.publish_at"), key=key("publish"), locale=v.loc, messages=date_messages(),
+            value=detail.publish_at if detail and stage == "scheduled" else None,
+            help=t("news.field.publish_at_help"))
+    expires_at = jalali_datetime_input(t("news.field.expires_at"), key=key("expires"),
+                                       locale=v.loc, messages=date_messages(),
+                                       value=detail.expires_at if detail else None,
+                                       help=t("news.field.expires_at_help"))
+    return event_date, publish_at, expires_at
+
+
+# The save buttons: (what is pressed, label, widget key, icon, primary?); the first three
+# while an item can still be released, the last one for an item readers already have.
+RELEASE_BUTTONS = (
+    ("draft", "news.compose.save_draft", "news_save_draft", ":material/save:", False),
+    ("publish", "news.compose.publish", "news_publish", ":material/campaign:", True),
+    ("schedule", "news.compose.schedule", "news_schedule", ":material/schedule_send:", False),
+)
+SAVE_BUTTON = ("save", "news.compose.save_changes", "news_save_changes", ":material/save:", True)
+
+
+def _clicked(stage: news.Stage | None) -> str | None:
+    """The save button pressed, if any: draft / publish / schedule, or save for a released item."""
+    buttons = RELEASE_BUTTONS if news.allowed("release", stage) else (SAVE_BUTTON,)
+    clicked = None
+    with st.container(horizontal=True, gap="small", key="news_compose_actions"):
+        for name, label, key, icon, primary in buttons:
+            if st.button(t(label), key=key, icon=icon, type="primary" if primary else "secondary"):
+                clicked = name
+    return clicked
+
+
+def _save(clicked: str, data: news.AnnouncementInput, publish_at: datetime | None,
+          detail: news.ItemDetail | None, key: _Keys) -> None:
+    """Write, then reload the composer on the saved version. Called below the buttons, so
+    that an error message spans the page."""
+    action, done = SAVES[clicked]
+    times = (publish_at,) if clicked == "schedule" else ()
+    outcome = run_write(action, data, *times, item_id=detail.id if detail else None,
+                        expected_version=st.session_state.get("news_edit_version"))
+    if outcome.ok:
+        saved: news.Saved = outcome.value
+        reads.invalidate_all()
+        flash(t(done, title=escape_markdown(data.title)))
+        st.session_state.update(news_edit_id=saved.id, news_edit_version=saved.version,
+                                news_form_nonce=key.nonce + 1)
+        st.rerun()
+
+
+def show_compose(v: Viewer) -> None:
+    detail = _item_being_edited(v)
+    key = _Keys(st.session_state.get("news_form_nonce", 0))
+    if not _show_editing(detail):
+        return
+    events = {c.id for c in reads.categories(True) if c.is_event}
+    title, category_id, body = _text_fields(detail, key)
+    files = _file_fields(v, detail, key)
+    reach = _reach_fields(v, detail, key)
+    event_date, publish_at, expires_at = _time_fields(v, detail, key, category_id in events)
+    data = news.AnnouncementInput(title=title, body=body, category_id=category_id,
+                                  expires_at=expires_at, event_date=event_date, **reach, **files)
+    clicked = _clicked(detail.stage if detail else None)
+    if clicked is not None:
+        _save(clicked, data, publish_at, detail, key)
