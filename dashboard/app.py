@@ -107,8 +107,7 @@ def login_page() -> None:
 
 
 def sidebar(actor) -> None:
-    with st.sidebar:
-        st.markdown(f"**{t('app.name')}**")
+    with st.sidebar:  # the app's name already heads the page list above
         st.text(actor.display_name)
         st.caption(t(f"roles.{actor.role}"))
         news_ui.sidebar(actor)

@@ -158,3 +158,11 @@ def test_a_language_picked_on_the_sign_in_page_is_saved_to_the_account(open_app)
     finally:
         _set_saved_locale("employee", "fa")
 
+
+
+def test_the_sidebar_names_the_app_once(open_app):
+    """The first section of the page list is headed by the app's name; the sidebar
+    below it does not repeat it."""
+    at = open_app("employee")
+    assert not at.exception
+    assert "پیوند" not in [element.value.strip("*") for element in at.sidebar.markdown]
