@@ -100,11 +100,19 @@ def _layout(page) -> dict:
     return page.evaluate(LAYOUT)
 
 
+USABLE = f"""() => {{
+  const seen = ({LAYOUT})();
+  return seen.dir === "rtl" && seen.exceptions === 0 && seen.scrollWidth <= seen.innerWidth
+    && seen.collapsed === "true" && seen.covering.length === 0 && seen.hiddenHeadings === 0;
+}}"""
+
+
 def _assert_usable(page, where: str) -> None:
-    # The direction is applied by a script in the page: wait for it, then look.
+    # The direction comes from a script in the page, and charts and tables settle
+    # after the script run ends: wait (bounded) for a usable page, then look.
     try:
-        page.wait_for_function("() => document.documentElement.dir === 'rtl'", timeout=10_000)
-    except Exception:  # noqa: BLE001 - the assertion below reports what was seen
+        page.wait_for_function(USABLE, timeout=15_000)
+    except Exception:  # noqa: BLE001 - the assertions below report what was seen
         pass
     seen = _layout(page)
     assert seen["exceptions"] == 0, where
@@ -124,6 +132,10 @@ def _phone_login(page, live_app, username: str) -> None:
     labels = LABELS["fa"]
     page.get_by_role("textbox", name=labels["username"]).wait_for()
     settle(page, 300)
+    page.wait_for_function("() => document.documentElement.dir === 'rtl'")
+    sign_in = page.evaluate("""() => [document.documentElement.scrollWidth <= innerWidth,
+                                      document.documentElement.lang]""")
+    assert sign_in == [True, "fa"]  # the sign-in page too
     page.get_by_role("textbox", name=labels["username"]).fill(username)
     page.get_by_role("textbox", name=labels["password"]).fill(DEMO_PASSWORD)
     page.get_by_role("button", name=labels["submit"], exact=True).click()
