@@ -125,8 +125,7 @@ def login_page() -> None:
 
 
 def sidebar(actor) -> None:
-    with st.sidebar:
-        st.markdown(f"**{t('app.name')}**")
+    with st.sidebar:  # the app's name already heads the page list above
         st.text(actor.display_name)
         st.caption(t(f"roles.{actor.role}"))
         news.sidebar_counter(actor)

@@ -23,7 +23,20 @@ html, body, .stApp, [data-testid="stSidebar"], [data-testid="stMain"] { directio
 [data-testid="stDataFrame"], [data-testid="stTable"] { direction: rtl; }
 .js-plotly-plot, .js-plotly-plot * { direction: ltr; }
 #js-plotly-tester, #js-plotly-tester * { direction: ltr !important; }
+[data-testid="stSidebar"][data-collapsed="true"] {
+  transform: translateX(100vw); visibility: hidden;
+}
+[data-testid="stSidebarCollapseButton"] [data-testid="stIconMaterial"],
+[data-testid="stExpandSidebarButton"] [data-testid="stIconMaterial"] { transform: scaleX(-1); }
+@media (max-width: 640px) {
+  [data-testid="stElementToolbar"] { right: auto; left: 0; }
+}
 """
+# Streamlit collapses its sidebar by sliding it left by its own width, which in a
+# right-to-left layout leaves the squeezed sidebar drawn over the page: the RTL
+# rules above slide it off to the right instead, hidden, and mirror its arrows. On a
+# touch screen a table's toolbar is always shown: on the left it leaves the
+# right-aligned heading above the table readable.
 # Streamlit's upload button and size hint are English only; each form states
 # its own limits in its help text.
 _UPLOADER = """
@@ -36,9 +49,88 @@ _UPLOADER = """
 _LTR = """
 html, body, .stApp { direction: ltr; }
 """
+_SCRIPT_KEY = "peyvand_document"
+_SCALE_PREFIX = "peyvand_scale_"
+# Both languages: the script's container takes no room; on a phone the page starts
+# just below the header and a rating scale stays one row (each option's circle above
+# its label) instead of wrapping.
+_SHARED = f"""
+.st-key-{_SCRIPT_KEY}, [data-testid="stLayoutWrapper"]:has(> .st-key-{_SCRIPT_KEY}) {{
+  display: none;
+}}
+@media (max-width: 640px) {{
+  [data-testid="stMainBlockContainer"] {{ padding-top: 4.5rem; }}
+  [class*="st-key-{_SCALE_PREFIX}"] [role="radiogroup"] {{
+    flex-wrap: nowrap; gap: 0.125rem; justify-content: space-between; align-items: flex-start;
+  }}
+  [class*="st-key-{_SCALE_PREFIX}"] [role="radiogroup"] > div {{ flex: 1 1 0; min-width: 0; }}
+  [class*="st-key-{_SCALE_PREFIX}"] [data-testid="stRadioOption"] {{
+    margin: 0; padding: 0; width: 100%; justify-content: center;
+  }}
+  [class*="st-key-{_SCALE_PREFIX}"] [data-testid="stRadioOption"] > div {{
+    flex-direction: column; align-items: center; gap: 0.25rem; width: 100%;
+  }}
+  [class*="st-key-{_SCALE_PREFIX}"] [data-testid="stRadioOption"] p {{
+    text-align: center; font-size: 0.8rem; line-height: 1.35;
+  }}
+}}
+"""
+# Streamlit's page is <html lang="en"> with English accessibility labels, and on a
+# phone its sidebar stays open over the page after a page link is tapped unless the
+# browser calls itself a phone. This script, re-run whenever its settings change,
+# sets lang and dir, localises those labels (again whenever Streamlit draws a
+# heading) and closes the sidebar after navigation on a narrow screen.
+_DOCUMENT_SCRIPT = """<script>
+(() => {
+  window.peyvandDocument = %s;
+  const localise = () => {
+    const doc = window.peyvandDocument;
+    const root = document.documentElement;
+    if (root.lang !== doc.lang) root.lang = doc.lang;
+    if (root.dir !== doc.dir) root.dir = doc.dir;
+    const skip = document.querySelector('[data-testid="stSkipToContent"]');
+    if (skip && skip.textContent !== doc.skip) skip.textContent = doc.skip;
+    const anchors = '[data-testid="stHeaderActionElements"] a[aria-label]';
+    document.querySelectorAll(anchors).forEach((a) => {
+      if (a.getAttribute("aria-label") !== doc.anchor) a.setAttribute("aria-label", doc.anchor);
+    });
+  };
+  localise();
+  if (window.peyvandDocumentInstalled) return;
+  window.peyvandDocumentInstalled = true;
+  new MutationObserver(localise).observe(document.body, {childList: true, subtree: true});
+  const closeSidebar = () => {
+    const sidebar = document.querySelector('[data-testid="stSidebar"]');
+    const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+    if (sidebar && sidebar.dataset.collapsed === "false" && button) button.click();
+  };
+  document.addEventListener("click", (event) => {
+    const link = event.target instanceof Element
+      && event.target.closest('[data-testid="stSidebarNavLink"]');
+    const narrow = window.matchMedia("(max-width: 768px)").matches;
+    if (link && narrow) requestAnimationFrame(closeSidebar);
+  }, true);
+})();
+</script>"""
+
+
+def scale_key(widget_key: str) -> str:
+    """The key of the container that lays out a rating scale (`widget_key`'s radio)."""
+    return f"{_SCALE_PREFIX}{widget_key}"
+
+
+def document_settings(locale: str) -> dict[str, str]:
+    """What the document script applies: the page's language, direction and labels."""
+    return {"lang": locale, "dir": "rtl" if locale == "fa" else "ltr",
+            "skip": translate("a11y.skip_to_content", locale),
+            "anchor": translate("a11y.link_to_heading", locale)}
 
 
 def apply(locale: str) -> None:
     label = json.dumps(translate("upload.choose_file", locale), ensure_ascii=False)
     # One <style> element: st.html injects a style-only snippet without taking space.
-    st.html(f"<style>{_RTL if locale == 'fa' else _LTR}{_UPLOADER.format(label=label)}</style>")
+    st.html(f"<style>{_RTL if locale == 'fa' else _LTR}{_UPLOADER.format(label=label)}"
+            f"{_SHARED}</style>")
+    settings = json.dumps(document_settings(locale), ensure_ascii=False).replace("</", "<\\/")
+    with st.container(key=_SCRIPT_KEY):
+        st.html(_DOCUMENT_SCRIPT % settings, unsafe_allow_javascript=True)

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard import survey_ui
+from dashboard import survey_ui, theme
 from dashboard.formatting import format_number, localize_digits
 from dashboard.jalali_input import jalali_date_input, jalali_datetime_input
 from dashboard.survey_labels import DRIVER_LABELS, ENPS_ANCHORS, LIKERT_LABELS
@@ -69,11 +69,13 @@ def question(form: surveys.WaveForm, item: surveys.FormItem, problems: dict[int,
     # Labels and options are Markdown: the PR-written text must show literally.
     label = f"{number}. {escape_markdown(item.text(lang))}" + (" *" if item.required else "")
     if item.kind == "likert5":
-        st.radio(label, options=[1, 2, 3, 4, 5], index=None, key=key, horizontal=True,
-                 format_func=LIKERT_LABELS[lang].get)
+        with st.container(key=theme.scale_key(key)):  # one row on a phone too
+            st.radio(label, options=[1, 2, 3, 4, 5], index=None, key=key, horizontal=True,
+                     format_func=LIKERT_LABELS[lang].get)
     elif item.kind == "enps":
-        st.radio(label, options=list(range(11)), index=None, key=key, horizontal=True,
-                 format_func={v: format_number(v, lang) for v in range(11)}.get)
+        with st.container(key=theme.scale_key(key)):
+            st.radio(label, options=list(range(11)), index=None, key=key, horizontal=True,
+                     format_func={v: format_number(v, lang) for v in range(11)}.get)
         st.caption(t("surveys.enps_scale", low=ENPS_ANCHORS[lang][0],
                      high=ENPS_ANCHORS[lang][10]))
     elif item.kind == "choice":

@@ -167,3 +167,11 @@ def test_a_bad_survey_key_stops_the_app_with_a_clear_message(open_app, monkeypat
     at = open_app("employee", locale=locale)
     assert not at.exception
     assert any(words in error.value for error in at.error)
+
+
+def test_the_sidebar_names_the_app_once(open_app):
+    """The first section of the page list is headed by the app's name; the sidebar
+    below it does not repeat it."""
+    at = open_app("employee")
+    assert not at.exception
+    assert "پیوند" not in [element.value.strip("*") for element in at.sidebar.markdown]
