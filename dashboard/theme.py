@@ -6,7 +6,7 @@ import json
 
 import streamlit as st
 
-from dashboard.i18n import translate
+from dashboard.i18n import is_rtl, translate
 
 # Streamlit has no RTL mode: these rules flip the layout for Persian. They
 # contain no user text. #js-plotly-tester is where Plotly measures tick labels;
@@ -41,4 +41,4 @@ html, body, .stApp { direction: ltr; }
 def apply(locale: str) -> None:
     label = json.dumps(translate("upload.choose_file", locale), ensure_ascii=False)
     # One <style> element: st.html injects a style-only snippet without taking space.
-    st.html(f"<style>{_RTL if locale == 'fa' else _LTR}{_UPLOADER.format(label=label)}</style>")
+    st.html(f"<style>{_RTL if is_rtl(locale) else _LTR}{_UPLOADER.format(label=label)}</style>")
