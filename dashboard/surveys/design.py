@@ -11,7 +11,7 @@ from dashboard.formatting import format_number, tehran_local_to_utc
 from dashboard.jalali_input import jalali_date_input, jalali_datetime_input
 from dashboard.surveys import reads
 from dashboard.surveys.viewer import MISSING, Viewer
-from dashboard.ui import date_messages, read, run_write, t
+from dashboard.ui import date_messages, read, read_or_explain, run_write, t
 from data_access import departments, surveys
 from data_access.clock import utcnow
 from data_access.survey_bank import DRIVERS
@@ -20,7 +20,7 @@ KINDS = ("likert5", "enps", "choice", "comment")
 
 
 def show_overview(viewer: Viewer) -> None:
-    rows = read(surveys.survey_overview, viewer.actor)
+    rows = read_or_explain(read, surveys.survey_overview, viewer.actor)
     st.subheader(t("surveys.existing"))
     if not rows:
         st.info(t("surveys.no_surveys"))
@@ -93,7 +93,7 @@ def _custom_editor(viewer: Viewer) -> pd.DataFrame:
 def show_form(viewer: Viewer) -> None:
     st.subheader(t("surveys.new_survey"))
     lang, messages = viewer.lang, date_messages()
-    bank = {item.code: item for item in read(surveys.bank)}
+    bank = {item.code: item for item in read_or_explain(read, surveys.bank)}
     with st.form("survey_design", enter_to_submit=False):
         left, right = st.columns(2)
         title_fa = left.text_input(t("surveys.title_fa"), max_chars=surveys.TITLE_MAX)
@@ -161,7 +161,7 @@ def show_bank(viewer: Viewer) -> None:
     st.dataframe(pd.DataFrame([{
         t("surveys.bank_driver"): viewer.driver(item.driver),
         t("surveys.bank_text"): viewer.text(item.text_fa, item.text_en),
-    } for item in read(surveys.bank)]), hide_index=True, width="stretch")
+    } for item in read_or_explain(read, surveys.bank)]), hide_index=True, width="stretch")
     if not viewer.may_manage_bank:
         return
     with st.form("survey_bank_add", clear_on_submit=True, enter_to_submit=False):
