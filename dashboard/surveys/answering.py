@@ -6,10 +6,9 @@ import streamlit as st
 
 from dashboard.formatting import format_number, localize_digits
 from dashboard.surveys import reads
-from dashboard.surveys.viewer import Viewer
+from dashboard.surveys.viewer import Viewer, enps_anchor, likert_label
 from dashboard.ui import escape_markdown, read, read_or_explain, run_write, t
 from data_access import surveys
-from data_access.survey_bank import ENPS_ANCHORS, LIKERT_LABELS
 
 
 def answer_key(wave_id: int, item_id: int) -> str:
@@ -69,12 +68,11 @@ def _question(viewer: Viewer, form: surveys.WaveForm, item: surveys.FormItem,
     label = f"{number}. {escape_markdown(item.text(lang))}" + (" *" if item.required else "")
     if item.kind == "likert5":
         st.radio(label, options=[1, 2, 3, 4, 5], index=None, key=key, horizontal=True,
-                 format_func=LIKERT_LABELS[lang].get)
+                 format_func={v: likert_label(v, lang) for v in range(1, 6)}.get)
     elif item.kind == "enps":
         st.radio(label, options=list(range(11)), index=None, key=key, horizontal=True,
                  format_func={v: format_number(v, lang) for v in range(11)}.get)
-        st.caption(t("surveys.enps_scale", low=ENPS_ANCHORS[lang][0],
-                     high=ENPS_ANCHORS[lang][10]))
+        st.caption(t("surveys.enps_scale", low=enps_anchor(0, lang), high=enps_anchor(10, lang)))
     elif item.kind == "choice":
         st.radio(label, options=list(range(len(item.options))), index=None, key=key,
                  format_func={i: escape_markdown(item.option_label(i, lang))

@@ -14,7 +14,6 @@ from dashboard.surveys.viewer import MISSING, Viewer
 from dashboard.ui import date_messages, read, read_or_explain, run_write, t
 from data_access import departments, surveys
 from data_access.clock import utcnow
-from data_access.survey_bank import DRIVERS
 
 KINDS = ("likert5", "enps", "choice", "comment")
 
@@ -55,7 +54,7 @@ def show_overview(viewer: Viewer) -> None:
 
 def _custom_items(viewer: Viewer, table: pd.DataFrame) -> list[surveys.CustomItem]:
     kinds = {t(f"surveys.kind.{kind}"): kind for kind in KINDS}
-    drivers = {viewer.driver(d): d for d in DRIVERS}
+    drivers = {viewer.driver(d): d for d in surveys.DRIVERS}
     found = []
     for row in table.to_dict("records"):
         text_fa = (row.get("text_fa") or "").strip()
@@ -85,7 +84,7 @@ def _custom_editor(viewer: Viewer) -> pd.DataFrame:
             "text_en": text(t("surveys.col.text_en"), max_chars=surveys.ITEM_TEXT_MAX),
             "options": text(t("surveys.col.options")),
             "driver": st.column_config.SelectboxColumn(
-                t("surveys.col.driver"), options=[viewer.driver(d) for d in DRIVERS]),
+                t("surveys.col.driver"), options=[viewer.driver(d) for d in surveys.DRIVERS]),
             "required": st.column_config.CheckboxColumn(t("surveys.col.required"), default=True),
         })
 
@@ -166,8 +165,8 @@ def show_bank(viewer: Viewer) -> None:
         return
     with st.form("survey_bank_add", clear_on_submit=True, enter_to_submit=False):
         st.markdown(f"**{t('surveys.bank_add')}**")
-        driver = st.selectbox(t("surveys.bank_driver"), list(DRIVERS),
-                              format_func={d: viewer.driver(d) for d in DRIVERS}.get)
+        driver = st.selectbox(t("surveys.bank_driver"), list(surveys.DRIVERS),
+                              format_func={d: viewer.driver(d) for d in surveys.DRIVERS}.get)
         text_fa = st.text_input(t("surveys.col.text_fa"), max_chars=surveys.ITEM_TEXT_MAX)
         text_en = st.text_input(t("surveys.col.text_en"), max_chars=surveys.ITEM_TEXT_MAX)
         if st.form_submit_button(t("surveys.bank_add")):

@@ -78,11 +78,11 @@ def _rtl_line(line: str, lang: str) -> str:
 def _heatmap(key: ViewerKey, generation: int, wave_id: int, focus: int | None, k: int,
              lang: str):
     rows = reads._heatmap(key, generation, wave_id, focus)
-    drivers = [d for d in drivers_in_order(lang) if any(d in r.cells for r in rows)]
+    drivers = [d for d in drivers_in_order() if any(d in r.cells for r in rows)]
     if not drivers:  # every row hidden: still show the drivers of the wave
-        drivers = [d for d in drivers_in_order(lang) if d != "enps"]
+        drivers = [d for d in drivers_in_order() if d != "enps"]
     y_labels = [("\u2003" if row.depth else "") + (row.department.label(lang) or translate(
-        "surveys.results.organisation", lang)) for row in rows]
+        "surveys.whole_audience", lang)) for row in rows]
     x_labels = [driver_name(d, lang) for d in drivers]
     cells, hidden = [], []
     for row, y in zip(rows, y_labels, strict=True):

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard.surveys import reads
 from dashboard.ui import t
-from data_access import sealing, surveys
+from data_access import surveys
 from data_access.db import database_url, get_engine, session_scope
 from data_access.permissions import Actor
 
@@ -41,7 +41,7 @@ def _tick(url: str) -> None:
             changes = surveys.open_due_waves(session)
         # Closing destroys a wave's key after commit; this finishes the job
         # if a process died in between.
-        sealing.destroy_closed_wave_keys(get_engine(url))
+        surveys.sealing.destroy_closed_wave_keys(get_engine(url))
         if changes.opened or changes.closed:
             reads.drop_all()
     except Exception:  # noqa: BLE001 - the next tick retries; log for the operator

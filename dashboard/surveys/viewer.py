@@ -14,7 +14,6 @@ from dashboard.i18n import translate
 from dashboard.ui import locale
 from data_access import surveys
 from data_access.permissions import Actor, can
-from data_access.survey_bank import DRIVER_LABELS
 
 MISSING = "—"
 
@@ -56,7 +55,7 @@ class Viewer:
 
     def group(self, ref: surveys.DepartmentRef) -> str:
         """A results group's name; the whole audience has none of its own."""
-        return ref.label(self.lang) or self.t("surveys.results.organisation")
+        return ref.label(self.lang) or self.t("surveys.whole_audience")
 
     def wave_label(self, wave: surveys.WaveOption) -> str:
         status = self.t("surveys.results.status_open" if wave.status == "open"
@@ -66,14 +65,25 @@ class Viewer:
                       status=status)
 
 
+def drivers_in_order() -> tuple[str, ...]:
+    """Every driver code, eNPS last: the order tables and figures show them in."""
+    return (*surveys.DRIVERS, surveys.ENPS_DRIVER)
+
+
 def driver_name(code: str | None, lang: str, missing: str | None = None) -> str:
-    """A driver's name; `missing` (default: "custom") for an item without one."""
-    fallback = translate("surveys.driver.custom", lang) if missing is None else missing
-    return DRIVER_LABELS[lang].get(code or "", fallback)
+    """A driver's name (locale key `surveys.driver.<code>`); `missing` (default:
+    "custom") for an item without a known driver."""
+    if code in drivers_in_order():
+        return translate(f"surveys.driver.{code}", lang)
+    return translate("surveys.driver.custom", lang) if missing is None else missing
 
 
-def drivers_in_order(lang: str) -> list[str]:
-    return list(DRIVER_LABELS[lang])
+def likert_label(value: int, lang: str) -> str:
+    return translate(f"surveys.likert.{value}", lang)
+
+
+def enps_anchor(value: int, lang: str) -> str:
+    return translate(f"surveys.enps_anchor.{value}", lang)
 
 
 def isolate(text: str) -> str:
