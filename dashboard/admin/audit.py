@@ -30,10 +30,11 @@ def _first_page() -> None:
 def show(viewer: Viewer) -> None:
     col1, col2, col3, col4, col5 = st.columns([2, 2, 2, 3, 3])
     action = col1.selectbox(t("admin.action"), [None, *read(audit.actions)],
-                            format_func=any_or(str), on_change=_first_page)
+                            format_func=any_or(str), on_change=_first_page,
+                            placeholder=t("admin.any"))
     who = col2.text_input(t("admin.actor"), on_change=_first_page)
     entity = col3.selectbox(t("admin.entity"), [None, *ENTITIES], format_func=any_or(str),
-                            on_change=_first_page)
+                            on_change=_first_page, placeholder=t("admin.any"))
     with col4:
         since = jalali_date_input(t("admin.since"), key="audit_since", locale=viewer.lang,
                                   messages=date_messages())

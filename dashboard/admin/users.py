@@ -30,13 +30,15 @@ def _search(viewer: Viewer) -> list[users.UserRow]:
     col1, col2, col3, col4 = st.columns([3, 2, 2, 2])
     search = col1.text_input(t("admin.search_users"), key="user_search", on_change=_first_page)
     role_filter = col2.selectbox(t("admin.role"), [None, *ROLES], key="user_role_filter",
-                                 format_func=any_or(role_label), on_change=_first_page)
+                                 format_func=any_or(role_label), on_change=_first_page,
+                                 placeholder=t("admin.any"))
     dept_filter = col3.selectbox(t("admin.department"), [None, *viewer.by_id],
                                  key="user_dept_filter",
                                  format_func=any_or(viewer.department_label),
-                                 on_change=_first_page)
+                                 on_change=_first_page, placeholder=t("admin.any"))
     active_filter = col4.selectbox(
         t("admin.status"), [True, False, None], key="user_active", on_change=_first_page,
+        placeholder=t("admin.any"),
         format_func=any_or(lambda a: t("admin.active") if a else t("admin.inactive")))
     number = page_number(PAGE_KEY)
     rows, total = read(users.search_users, viewer.actor, text=search, department_id=dept_filter,

@@ -56,3 +56,11 @@ def test_the_audit_filter_offers_moderation_entries(open_app):
     at.run()
     entity = next(s for s in at.selectbox if s.label == "مورد")
     assert "announcement_comment" in entity.options and "comment" not in entity.options
+
+
+def test_filters_set_to_any_say_so_in_persian(open_app):
+    """A filter left at "any" showed Streamlit's English "Choose an option"."""
+    at = open_app("admin", "admin.py")
+    filters = [s for s in at.selectbox if s.key in ("user_role_filter", "user_dept_filter")]
+    assert filters and all(s.value is None for s in filters)
+    assert {s.placeholder for s in filters} == {"همه"}
