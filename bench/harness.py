@@ -111,11 +111,14 @@ def time_call(fn: Callable[[], object], runs: int) -> list[float]:
 def time_page(page: BenchPage, runs: int) -> tuple[float, float]:
     """(cold, warm) medians in ms of the page's server-side script run under AppTest.
 
-    Cold: a fresh session with Streamlit's data caches cleared. Warm: reruns of
+    Cold: a fresh session with every cache a page reads cleared (the viewer cache's
+    groups, survey figures included, and any other st.cache_data). Warm: reruns of
     one session, as when a reader clicks around a page already open.
     """
     import streamlit as st
     from streamlit.testing.v1 import AppTest
+
+    from dashboard import cache
 
     def open_session() -> AppTest:
         at = AppTest.from_file(str(APP), default_timeout=300)
@@ -131,6 +134,7 @@ def time_page(page: BenchPage, runs: int) -> tuple[float, float]:
     cold = []
     for _ in range(runs):
         at = open_session()
+        cache.clear_all()
         st.cache_data.clear()
         started = time.perf_counter()
         at.switch_page(page_path).run()

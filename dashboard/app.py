@@ -13,7 +13,7 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dash
 import streamlit as st  # noqa: E402
 from streamlit_authenticator.utilities import LoginError  # noqa: E402
 
-from dashboard import news, survey_ui, theme  # noqa: E402
+from dashboard import features, theme  # noqa: E402
 from dashboard.auth import build_authenticator, sign_out  # noqa: E402
 from dashboard.navigation import pages_for  # noqa: E402
 from dashboard.ui import (  # noqa: E402
@@ -128,8 +128,8 @@ def sidebar(actor) -> None:
     with st.sidebar:  # the app's name already heads the page list above
         st.text(actor.display_name)
         st.caption(t(f"roles.{actor.role}"))
-        news.sidebar_counter(actor)
-        survey_ui.sidebar(actor)
+        for counter in features.hooks("sidebar_counter", actor):
+            counter(actor)
         language_picker(st.sidebar, key="language_sidebar")
         if st.button(t("login.sign_out"), icon=":material/logout:", key="sign_out"):
             sign_out(authenticator, actor.id)
@@ -154,7 +154,10 @@ else:
         # Set here, in the first signed-in run, so that the cookie component is not
         # discarded by the rerun that follows the sign-in form.
         authenticator.cookie_controller.set_cookie()
+    for tick in features.hooks("clock_tick"):  # once per run, before anything reads
+        tick()
     sidebar(actor)
-    news.urgent_banner(actor)
+    for banner in features.hooks("banner", actor):
+        banner(actor)
     show_flash()
     navigation.run()

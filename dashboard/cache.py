@@ -63,8 +63,14 @@ def invalidate(group: str, everyone: bool = True) -> None:
     viewers' cached reads of the group are dropped too."""
     st.session_state[f"_generation_{group}"] = generation(group) + 1
     if everyone:
-        for function in _GROUPS.get(group, ()):
-            function.clear()
+        drop(group)
+
+
+def drop(group: str) -> None:
+    """Every viewer's cached reads of `group`, without touching a session: for work
+    outside a page run (the survey clock's thread)."""
+    for function in _GROUPS.get(group, ()):
+        function.clear()
 
 
 def clear_all() -> None:

@@ -32,6 +32,7 @@ from dashboard.formatting import (
     jalali_to_gregorian,
     localize_digits,
 )
+from dashboard.i18n import is_rtl
 
 __all__ = [
     "FONT_FAMILY",
@@ -154,7 +155,7 @@ def _day_steps(start: date, end: date, step: int, limit: int, saturdays: bool) -
 def _rtl_lines(text: str, locale: str) -> str:
     # Plotly's SVG text has no direction of its own: without an explicit
     # right-to-left embedding «۵ آذر» is laid out as «آذر ۵».
-    if locale != "fa":
+    if not is_rtl(locale):
         return text
     return "<br>".join(f"\u202b{line}\u202c" for line in text.split("<br>"))
 
@@ -441,7 +442,7 @@ def _explicit_range(axis: Any) -> list[Any] | None:
 
 
 def _localize_axis(axis: Any, data: _AxisData, locale: str, is_x: bool) -> None:
-    rtl = locale == "fa"
+    rtl = is_rtl(locale)
     kind = _classify(data.coords + data.value_extent, axis.type)
     if axis.ticktext is not None:
         # The caller chose its own ticks: respect them, only fix the digits.
@@ -479,7 +480,7 @@ def _localize_axis(axis: Any, data: _AxisData, locale: str, is_x: bool) -> None:
 
 
 def _localize_colorbar(colorbar: Any, z: list[Any], cmin: Any, cmax: Any, locale: str) -> None:
-    rtl = locale == "fa"
+    rtl = is_rtl(locale)
     # y-axis labels move to the right in 'fa', so the colour bar moves left.
     colorbar.update(x=-0.02 if rtl else 1.02, xanchor="right" if rtl else "left")
     if colorbar.ticktext is not None:
@@ -509,7 +510,7 @@ def apply_locale(fig: go.Figure, locale: str) -> go.Figure:
     Axes with trace types other than scatter/bar/heatmap keep Plotly's ticks.
     """
     _check_locale(locale)
-    rtl = locale == "fa"
+    rtl = is_rtl(locale)
     fig.update_layout(
         font_family=FONT_FAMILY,
         hoverlabel={"font_family": FONT_FAMILY, "align": "right" if rtl else "left"},
@@ -567,13 +568,6 @@ def _base_layout(title: str | None) -> dict[str, Any]:
         "hovermode": "closest",
         "showlegend": True,
     }
-
-
-def _is_date_series(s: pd.Series) -> bool:
-    if pd.api.types.is_datetime64_any_dtype(s):
-        return True
-    non_null = s.dropna()
-    return not non_null.empty and all(isinstance(v, date) for v in non_null)
 
 
 def _label_of(v: Any, locale: str, decimals: int = 0) -> str:

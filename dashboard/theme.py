@@ -6,7 +6,7 @@ import json
 
 import streamlit as st
 
-from dashboard.i18n import translate
+from dashboard.i18n import is_rtl, translate
 
 # Streamlit has no RTL mode: these rules flip the layout for Persian. They
 # contain no user text. #js-plotly-tester is where Plotly measures tick labels;
@@ -129,7 +129,7 @@ def document_settings(locale: str) -> dict[str, str]:
 def apply(locale: str) -> None:
     label = json.dumps(translate("upload.choose_file", locale), ensure_ascii=False)
     # One <style> element: st.html injects a style-only snippet without taking space.
-    st.html(f"<style>{_RTL if locale == 'fa' else _LTR}{_UPLOADER.format(label=label)}"
+    st.html(f"<style>{_RTL if is_rtl(locale) else _LTR}{_UPLOADER.format(label=label)}"
             f"{_SHARED}</style>")
     settings = json.dumps(document_settings(locale), ensure_ascii=False).replace("</", "<\\/")
     with st.container(key=_SCRIPT_KEY):

@@ -16,6 +16,7 @@ EMPLOYEE, MANAGER, PR, ADMIN = "employee", "manager", "pr", "admin"
 # (a manager may not publish news; PR staff may not manage users), so the
 # table names the roles explicitly.
 CAPABILITIES: dict[str, frozenset[str]] = {
+    "use_intranet": frozenset({EMPLOYEE, MANAGER, PR, ADMIN}),  # home, profile, own items
     "read_news": frozenset({EMPLOYEE, MANAGER, PR, ADMIN}),
     "publish_news": frozenset({PR, ADMIN}),
     "moderate_news": frozenset({PR, ADMIN}),

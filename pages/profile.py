@@ -3,19 +3,19 @@
 import streamlit as st
 
 from dashboard.ui import (
-    current_actor,
     department_of,
     done,
     escape_markdown,
     language_picker,
     locale,
+    require_page,
     run_write,
     t,
 )
 from data_access import users
 from data_access.models import utcnow
 
-actor = current_actor()
+actor = require_page("use_intranet")
 st.title(t("nav.profile"))
 department = department_of(actor.department_id)
 with st.container(border=True):

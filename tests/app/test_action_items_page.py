@@ -4,7 +4,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from dashboard.formatting import format_date
 from data_access import db, users
+from data_access.clock import local_today
 from data_access.models import utcnow
 from data_access.models.action_items import ActionItem
 
@@ -69,5 +71,35 @@ def test_a_due_date_outside_the_jalali_range_does_not_break_the_page(open_app):
         assert "مهلت بی‌پایان" in [t.value for t in at.text]
         assert any("۹۹۹۹-۱۲-۳۱" in c.value for c in at.caption)
     finally:  # leave the shared demo database as it was
+        with db.session_scope() as session:
+            session.delete(session.get(ActionItem, item_id))
+
+
+def test_a_change_made_and_undone_elsewhere_is_still_refused(open_app):
+    """The write states the version the owner saw, not the status: a status moved and
+    moved back in another tab meanwhile is still someone else's change."""
+    item_id = _give("employee", "به‌روزرسانی فهرست تماس‌ها", date.today() + timedelta(days=4))
+    at = open_app("employee", "action_items.py")
+    control = next(b for b in at.get("button_group") if b.key == f"action_{item_id}_open")
+    for status in ("in_progress", "open"):  # two edits elsewhere, back where it started
+        with db.session_scope() as session:
+            session.get(ActionItem, item_id).status = status
+    control.set_value("done").run()
+    assert not at.exception
+    assert any("کس دیگری" in e.value for e in at.error)
+    with db.session_scope() as session:
+        assert session.scalar(select(ActionItem.status).where(ActionItem.id == item_id)) == "open"
+
+
+def test_an_overdue_item_says_so(open_app):
+    """Overdue is data_access's rule (`item.overdue`); the page shows it with the date."""
+    due = local_today() - timedelta(days=2)
+    item_id = _give("employee", "گزارش عقب‌افتاده", due)
+    try:
+        at = open_app("employee", "action_items.py")
+        assert not at.exception
+        shown = format_date(due, "fa", style="long")
+        assert any(shown in c.value and "از مهلت گذشته" in c.value for c in at.caption)
+    finally:
         with db.session_scope() as session:
             session.delete(session.get(ActionItem, item_id))

@@ -36,3 +36,31 @@ def test_english_admin_page(open_app):
     at = open_app("admin", "admin.py", locale="en")
     assert at.title[0].value == "Administration"
     assert at.text_input(key="new_username").label == "Username"
+
+
+def test_the_user_list_pages_with_the_shared_pager(open_app):
+    at = open_app("admin", "admin.py")
+    first = at.dataframe[0].value
+    assert any(c.value == "صفحه ۱ از " + c.value.rsplit(" ", 1)[-1] for c in at.caption)
+    at.button(key="user_page_next").click().run()
+    assert not at.exception
+    assert at.session_state["user_page"] == 2
+    assert not at.dataframe[0].value.equals(first)
+    at.text_input(key="user_search").input("a").run()  # new filters start again at page 1
+    assert at.session_state["user_page"] == 1
+
+
+def test_the_audit_filter_offers_moderation_entries(open_app):
+    at = open_app("admin", "admin.py")
+    at.session_state["admin_section"] = "audit"
+    at.run()
+    entity = next(s for s in at.selectbox if s.label == "مورد")
+    assert "announcement_comment" in entity.options and "comment" not in entity.options
+
+
+def test_filters_set_to_any_say_so_in_persian(open_app):
+    """A filter left at "any" showed Streamlit's English "Choose an option"."""
+    at = open_app("admin", "admin.py")
+    filters = [s for s in at.selectbox if s.key in ("user_role_filter", "user_dept_filter")]
+    assert filters and all(s.value is None for s in filters)
+    assert {s.placeholder for s in filters} == {"همه"}

@@ -22,6 +22,17 @@ def test_navigation_table_matches_roles(role):
     assert {spec.url for spec in pages_for(role)} == EXPECTED[role]
 
 
+def test_each_page_names_a_capability_and_its_roles_come_from_the_table():
+    """One table decides who may do what: navigation holds no role sets of its own."""
+    from dataclasses import fields
+
+    from data_access.permissions import CAPABILITIES
+
+    assert "roles" not in {f.name for f in fields(PAGES[0])}
+    for spec in PAGES:
+        assert spec.roles == CAPABILITIES[spec.capability], spec.file
+
+
 @pytest.mark.parametrize("username", ["employee", "manager", "pr", "admin"])
 def test_each_role_reaches_exactly_its_pages(open_app, username):
     at = open_app(username)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
 from datetime import timedelta
@@ -11,9 +12,11 @@ import streamlit as st
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from data_access import db, departments, surveys, users
+from dashboard import cache, charts
+from dashboard.surveys import hooks
+from data_access import db, surveys, users
+from data_access.errors import PermissionDenied
 from data_access.models import User, utcnow
-from data_access.models.surveys import SurveyWave
 from tests.app.conftest import ROOT
 
 SURVEYS = "surveys.py"
@@ -129,7 +132,7 @@ def test_manager_sees_only_their_subtree(open_app):
         manager = _actor("manager")
         allowed = {d.id for d in surveys.result_departments(
             session, manager, int(at.selectbox(key="results_wave").value))}
-        subtree = departments.subtree_ids(session, manager.department_id)
+        subtree = surveys.departments.subtree_ids(session, manager.department_id)
     assert set(group.options) and allowed <= subtree
     assert "کل سازمان" not in group.options  # no whole-organisation group for a manager
     assert at.dataframe  # drivers, items, ... for their department
@@ -148,7 +151,7 @@ def wave_for_another_department(app_env, monkeypatch, tmp_path):
     now = utcnow()
     with db.session_scope(db.get_engine(url)) as session:
         manager, pr = (users.active_actor(session, name) for name in ("manager", "pr"))
-        subtree = departments.subtree_ids(session, manager.department_id)
+        subtree = surveys.departments.subtree_ids(session, manager.department_id)
         department = session.execute(
             select(User.department_id).where(User.active.is_(True),
                                              User.department_id.not_in(subtree))
@@ -157,8 +160,8 @@ def wave_for_another_department(app_env, monkeypatch, tmp_path):
             title_fa="نظرسنجی ویژه واحد دیگر", opens_at=now - timedelta(minutes=5),
             closes_at=now + timedelta(days=1), bank_codes=("bel_01", "sat_01", "enps_01"),
             audience_all=False, audience_departments=(department,)), now=now)
-        wave_id = session.scalar(select(SurveyWave.id).where(
-            SurveyWave.survey_id == survey_id))
+        wave_id = session.scalar(select(surveys.SurveyWave.id).where(
+            surveys.SurveyWave.survey_id == survey_id))
         people = session.scalars(select(User).where(User.department_id == department,
                                                     User.active.is_(True))).all()
         rng = random.Random(5)
@@ -228,3 +231,56 @@ def test_design_form_refuses_k_below_three(open_app):
     at = open_app("pr", SURVEYS)
     k = next(n for n in at.number_input if n.label.startswith("حداقل اندازه گروه"))
     assert k.min == 3 and k.value == 5
+
+
+def test_cached_results_belong_to_their_database(open_app, app_env, monkeypatch,
+                                                 wave_for_another_department):
+    """Survey reads are keyed by the database too: one process serving (or benchmarking)
+    two databases never shows one database's cached results for the other."""
+    copy = os.environ["DATABASE_URL"]
+    monkeypatch.setenv("DATABASE_URL", app_env)
+    before = open_app("pr", RESULTS)  # caches the demo database's waves for this viewer
+    assert before.selectbox(key="results_wave").value != wave_for_another_department
+    monkeypatch.setenv("DATABASE_URL", copy)
+    after = open_app("pr", RESULTS)  # same user id and role, another database
+    assert not after.exception
+    assert after.selectbox(key="results_wave").value == wave_for_another_department
+
+
+@pytest.mark.parametrize("failing", ["group_results", "result_waves"])
+def test_a_refused_survey_read_is_a_message_not_a_crash(open_app, monkeypatch, failing):
+    def refuse(*args, **kwargs):
+        raise PermissionDenied()
+
+    cache.clear_all()
+    monkeypatch.setattr(surveys, failing, refuse)
+    at = open_app("manager", RESULTS)
+    assert not at.exception
+    assert "شما اجازه انجام این کار را ندارید." in [e.value for e in at.error]
+    assert not at.dataframe  # the page stopped at the message
+
+
+def test_the_survey_clock_runs_once_per_page_run(open_app, monkeypatch):
+    calls = []
+    real = hooks.database_url
+    monkeypatch.setattr(hooks, "database_url", lambda: calls.append(1) or real())
+    at = open_app("employee")
+    calls.clear()
+    at.switch_page(str(ROOT / "pages" / SURVEYS)).run()
+    assert not at.exception
+    assert len(calls) == 1
+
+
+def test_clearing_every_cache_clears_the_survey_figures(open_app, monkeypatch):
+    """The bench's cold runs call cache.clear_all(): the figures must be rebuilt then."""
+    built = []
+    real = charts.heatmap
+    monkeypatch.setattr(charts, "heatmap", lambda *a, **k: built.append(1) or real(*a, **k))
+    cache.clear_all()
+    open_app("pr", RESULTS)
+    first = len(built)
+    open_app("pr", RESULTS)  # another session: served from the cache
+    assert first >= 1 and len(built) == first
+    cache.clear_all()
+    open_app("pr", RESULTS)
+    assert len(built) == first + 1

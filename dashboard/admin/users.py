@@ -1,0 +1,119 @@
+"""Users: find (paged), create, edit, deactivate and reset a password."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.admin.viewer import Viewer, any_or, role_label
+from dashboard.pager import page_number, pager
+from dashboard.ui import done, read, run_write, t
+from data_access import paging, users
+from data_access.models import LOCALES, ROLES
+
+PAGE_SIZE = 50
+PAGE_KEY = "user_page"
+
+
+def _first_page() -> None:
+    st.session_state[PAGE_KEY] = 1  # new filters: page 10 of the old list means nothing
+
+
+def show(viewer: Viewer) -> None:
+    rows = _search(viewer)
+    _create(viewer)
+    if rows:
+        _edit(viewer, rows)
+
+
+def _search(viewer: Viewer) -> list[users.UserRow]:
+    col1, col2, col3, col4 = st.columns([3, 2, 2, 2])
+    search = col1.text_input(t("admin.search_users"), key="user_search", on_change=_first_page)
+    role_filter = col2.selectbox(t("admin.role"), [None, *ROLES], key="user_role_filter",
+                                 format_func=any_or(role_label), on_change=_first_page,
+                                 placeholder=t("admin.any"))
+    dept_filter = col3.selectbox(t("admin.department"), [None, *viewer.by_id],
+                                 key="user_dept_filter",
+                                 format_func=any_or(viewer.department_label),
+                                 on_change=_first_page, placeholder=t("admin.any"))
+    active_filter = col4.selectbox(
+        t("admin.status"), [True, False, None], key="user_active", on_change=_first_page,
+        placeholder=t("admin.any"),
+        format_func=any_or(lambda a: t("admin.active") if a else t("admin.inactive")))
+    number = page_number(PAGE_KEY)
+    rows, total = read(users.search_users, viewer.actor, text=search, department_id=dept_filter,
+                       role=role_filter, active=active_filter, limit=PAGE_SIZE,
+                       offset=paging.offset(number, PAGE_SIZE))
+    st.caption(t("admin.users_found", count=total))
+    st.dataframe(pd.DataFrame([{
+        t("admin.username"): r.username, t("admin.display_name"): r.display_name,
+        t("admin.department"): viewer.by_id[r.department_id].label(viewer.lang)
+        if r.department_id in viewer.by_id else r.department,
+        t("admin.role"): role_label(r.role),
+        t("admin.status"): t("admin.active") if r.active else t("admin.inactive"),
+    } for r in rows]), hide_index=True, width="stretch")
+    pager(paging.paginate(rows, total, number, PAGE_SIZE), PAGE_KEY)
+    return rows
+
+
+def _create(viewer: Viewer) -> None:
+    with st.expander(t("admin.create_user"), icon=":material/person_add:"), \
+            st.form("create_user", clear_on_submit=False):
+        username = st.text_input(t("admin.username"), max_chars=64, key="new_username")
+        display_name = st.text_input(t("admin.display_name"), max_chars=200,
+                                     key="new_display_name")
+        email = st.text_input(t("admin.email"), max_chars=254, key="new_email")
+        department_id = st.selectbox(t("admin.department"), viewer.active_departments,
+                                     format_func=viewer.department_label)
+        role = st.selectbox(t("admin.role"), ROLES, format_func=role_label)
+        user_locale = st.selectbox(t("profile.language"), LOCALES,
+                                   format_func=lambda x: t(f"locale.{x}"))
+        password = st.text_input(t("admin.initial_password"), type="password",
+                                 key="new_password",
+                                 help=t("profile.password_rules", min=users.PASSWORD_MIN,
+                                        max=users.PASSWORD_MAX))
+        if st.form_submit_button(t("admin.create"), key="create_user_submit"):
+            outcome = run_write(users.create_user, username=username,
+                                display_name=display_name, email=email,
+                                department_id=department_id, role=role,
+                                locale=user_locale, password=password)
+            if outcome.ok:
+                done(t("admin.user_created", username=username.strip().lower()))
+
+
+def _edit(viewer: Viewer, rows: list[users.UserRow]) -> None:
+    with st.expander(t("admin.edit_user"), icon=":material/edit:"):
+        chosen = st.selectbox(t("admin.choose_user"), rows, key="edit_user_choice",
+                              format_func=lambda r: f"{r.username} — {r.display_name}")
+        with st.form(f"edit_user_{chosen.id}"):
+            display_name = st.text_input(t("admin.display_name"), chosen.display_name,
+                                         max_chars=200)
+            email = st.text_input(t("admin.email"), chosen.email or "", max_chars=254)
+            options = list(dict.fromkeys([chosen.department_id, *viewer.active_departments]))
+            department_id = st.selectbox(t("admin.department"), options,
+                                         index=options.index(chosen.department_id),
+                                         format_func=viewer.department_label)
+            role = st.selectbox(t("admin.role"), ROLES, index=ROLES.index(chosen.role),
+                                format_func=role_label)
+            user_locale = st.selectbox(t("profile.language"), LOCALES,
+                                       index=LOCALES.index(chosen.locale),
+                                       format_func=lambda x: t(f"locale.{x}"))
+            if st.form_submit_button(t("admin.save")) and run_write(
+                    users.update_user, chosen.id, display_name=display_name, email=email,
+                    department_id=department_id, role=role, locale=user_locale,
+                    expected_updated_at=chosen.updated_at).ok:
+                done(t("admin.saved"))
+        col1, col2 = st.columns(2)
+        if chosen.active:
+            if col1.button(t("admin.deactivate"), key=f"deactivate_{chosen.id}",
+                           icon=":material/person_off:") and \
+                    run_write(users.set_active, chosen.id, False).ok:
+                done(t("admin.deactivated", username=chosen.username))
+        elif col1.button(t("admin.activate"), key=f"activate_{chosen.id}") and \
+                run_write(users.set_active, chosen.id, True).ok:
+            done(t("admin.activated", username=chosen.username))
+        with col2.form(f"reset_{chosen.id}", clear_on_submit=True):
+            new_password = st.text_input(t("admin.new_password"), type="password")
+            if st.form_submit_button(t("admin.reset_password")) and \
+                    run_write(users.reset_password, chosen.id, new_password).ok:
+                st.success(t("admin.password_reset", username=chosen.username))

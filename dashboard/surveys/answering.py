@@ -1,0 +1,140 @@
+"""Answering: the open waves for this person, and the form of the one they chose."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import theme
+from dashboard.formatting import format_number, localize_digits
+from dashboard.surveys import reads
+from dashboard.surveys.viewer import Viewer, enps_anchor, likert_label
+from dashboard.ui import escape_markdown, read, read_or_explain, run_write, t
+from data_access import surveys
+
+
+def answer_key(wave_id: int, item_id: int) -> str:
+    return f"survey_answer_{wave_id}_{item_id}"
+
+
+def show(viewer: Viewer) -> None:
+    """The chosen wave's form, or the list of open waves."""
+    selected = st.session_state.get("survey_wave")
+    waves = read_or_explain(reads.open_waves, viewer.actor)
+    if selected in {w.wave_id for w in waves}:  # a wave closed meanwhile falls back to the list
+        _answer_form(viewer, selected)
+    else:
+        st.session_state.pop("survey_wave", None)
+        _wave_list(viewer, waves)
+
+
+def _process_submission(viewer: Viewer, form: surveys.WaveForm) -> None:
+    """Runs before the form is drawn, on the rerun its submit button caused."""
+    wave_id = form.wave.wave_id
+    done: set[int] = st.session_state.setdefault("survey_done", set())
+    if wave_id in done:  # a double click's second rerun: already recorded
+        return
+    answers = {item.id: st.session_state.get(answer_key(wave_id, item.id)) for item in form.items}
+    problems = surveys.check_answers(form.items, answers)
+    st.session_state["survey_problems"] = problems
+    if problems:
+        return
+    if not run_write(surveys.submit, wave_id, answers).ok:
+        if read(surveys.has_answered, viewer.actor, wave_id):  # another tab or device was first
+            st.session_state.setdefault("survey_refused", set()).add(wave_id)
+        return
+    done.add(wave_id)
+    for item in form.items:
+        st.session_state.pop(answer_key(wave_id, item.id), None)
+    reads.after_answer()
+    st.rerun()  # the sidebar reminder was drawn before this submission
+
+
+def _anonymity_notice(form: surveys.WaveForm) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{t('surveys.notice_title')}**")
+        st.markdown("- " + t("surveys.notice_stored", k=form.min_group_size))
+        st.markdown("- " + t("surveys.notice_nobody"))
+        st.markdown("- " + t("surveys.notice_k", k=form.min_group_size,
+                             comments=form.comment_threshold))
+        if any(item.kind == "comment" for item in form.items):
+            st.markdown("- " + t("surveys.notice_comment"))
+
+
+def _question(viewer: Viewer, form: surveys.WaveForm, item: surveys.FormItem,
+              problems: dict[int, str]) -> None:
+    lang = viewer.lang
+    key = answer_key(form.wave.wave_id, item.id)
+    number = localize_digits(str(item.position), lang)
+    # Labels and options are Markdown: the PR-written text must show literally.
+    label = f"{number}. {escape_markdown(item.text(lang))}" + (" *" if item.required else "")
+    if item.kind == "likert5":
+        with st.container(key=theme.scale_key(key)):  # one row on a phone too
+            st.radio(label, options=[1, 2, 3, 4, 5], index=None, key=key, horizontal=True,
+                     format_func={v: likert_label(v, lang) for v in range(1, 6)}.get)
+    elif item.kind == "enps":
+        with st.container(key=theme.scale_key(key)):
+            st.radio(label, options=list(range(11)), index=None, key=key, horizontal=True,
+                     format_func={v: format_number(v, lang) for v in range(11)}.get)
+        st.caption(t("surveys.enps_scale", low=enps_anchor(0, lang), high=enps_anchor(10, lang)))
+    elif item.kind == "choice":
+        st.radio(label, options=list(range(len(item.options))), index=None, key=key,
+                 format_func={i: escape_markdown(item.option_label(i, lang))
+                              for i in range(len(item.options))}.get)
+    else:
+        st.text_area(label, key=key, max_chars=surveys.COMMENT_MAX,
+                     placeholder=t("surveys.comment_placeholder"))
+    if item.id in problems:
+        st.error(t(problems[item.id]), icon=":material/error:")
+
+
+def _answer_form(viewer: Viewer, wave_id: int) -> None:
+    form = read_or_explain(read, surveys.wave_form, viewer.actor, wave_id)
+    if st.session_state.get(f"survey_submit_{wave_id}"):
+        _process_submission(viewer, form)
+    if st.button(t("surveys.back_to_list"), icon=":material/arrow_back:"):
+        st.session_state.pop("survey_wave", None)
+        st.rerun()
+    st.subheader(escape_markdown(form.wave.title(viewer.lang)), anchor=False)
+    st.caption(t("surveys.closes_on", when=viewer.when(form.wave.closes_at)))
+    if wave_id in st.session_state.get("survey_refused", set()):
+        st.info(t("surveys.already_done"), icon=":material/info:")
+        return
+    if wave_id in st.session_state.get("survey_done", set()):
+        st.success(t("surveys.thanks"), icon=":material/check_circle:")
+        return
+    _anonymity_notice(form)
+    if form.intro(viewer.lang):
+        st.text(form.intro(viewer.lang))
+    problems = st.session_state.get("survey_problems") or {}
+    if problems:
+        st.error(t("surveys.fix_errors"))
+    st.caption(t("surveys.required_mark"))
+    with st.form(f"survey_form_{wave_id}", enter_to_submit=False):
+        for item in form.items:
+            _question(viewer, form, item, problems)
+        st.form_submit_button(t("surveys.submit"), type="primary", key=f"survey_submit_{wave_id}",
+                              icon=":material/send:")
+
+
+def _wave_list(viewer: Viewer, waves: list[surveys.OpenWave]) -> None:
+    st.subheader(t("surveys.open_waves"))
+    if not waves:
+        st.info(t("surveys.none_open"))
+        return
+    done = st.session_state.get("survey_done", set())
+    for wave in waves:
+        answered = wave.answered or wave.wave_id in done
+        with st.container(border=True):
+            left, right = st.columns([4, 1], vertical_alignment="center")
+            number = t("surveys.wave_number", number=wave.number)
+            left.markdown(f"**{escape_markdown(wave.title(viewer.lang))}** · {number}")
+            left.caption(t("surveys.closes_on", when=viewer.when(wave.closes_at)))
+            if answered:
+                right.badge(t("surveys.answered"), icon=":material/check:", color="green")
+            else:
+                right.badge(t("surveys.not_answered"), icon=":material/schedule:", color="orange")
+                if right.button(t("surveys.answer_now"), key=f"answer_{wave.wave_id}",
+                                type="primary"):
+                    st.session_state["survey_wave"] = wave.wave_id
+                    st.session_state.pop("survey_problems", None)
+                    st.rerun()
