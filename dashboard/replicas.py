@@ -54,10 +54,12 @@ def nginx_config(prefix: Path, site: str) -> str:
             f"    access_log {prefix / 'access.log'};\n{temp}\n{site}\n}}\n")
 
 
-def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 120) -> None:
+def wait_healthy(url: str, process: subprocess.Popen | None = None,
+                 seconds: float = 120) -> None:
+    """Wait until a Streamlit server answers /_stcore/health (the tests use it too)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if process.poll() is not None:
+        if process is not None and process.poll() is not None:
             raise RuntimeError(f"{url} exited with status {process.returncode}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
@@ -109,7 +111,7 @@ def serve(replicas: int, port: int, first_port: int, nginx: str = "nginx",
                  "--server.port", str(replica_port), "--server.address", "127.0.0.1",
                  "--server.headless", "true", "--server.fileWatcherType", "none"], cwd=ROOT))
         for replica_port, process in zip(ports, processes, strict=True):
-            _wait_healthy(f"http://127.0.0.1:{replica_port}", process)
+            wait_healthy(f"http://127.0.0.1:{replica_port}", process)
         processes.append(subprocess.Popen(
             [nginx, "-c", str(conf), "-p", str(prefix), "-g", "daemon off;"]))
         print(f"serving http://127.0.0.1:{port} (nginx) in front of {replicas} replicas on "

@@ -14,9 +14,10 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import cache, charts
 from dashboard.surveys import hooks
-from data_access import db, surveys, users
+from data_access import db, departments, surveys, users
 from data_access.errors import PermissionDenied
 from data_access.models import User, utcnow
+from data_access.models.surveys import SurveyWave
 from tests.app.conftest import ROOT
 
 SURVEYS = "surveys.py"
@@ -132,7 +133,7 @@ def test_manager_sees_only_their_subtree(open_app):
         manager = _actor("manager")
         allowed = {d.id for d in surveys.result_departments(
             session, manager, int(at.selectbox(key="results_wave").value))}
-        subtree = surveys.departments.subtree_ids(session, manager.department_id)
+        subtree = departments.subtree_ids(session, manager.department_id)
     assert set(group.options) and allowed <= subtree
     assert "کل سازمان" not in group.options  # no whole-organisation group for a manager
     assert at.dataframe  # drivers, items, ... for their department
@@ -151,7 +152,7 @@ def wave_for_another_department(app_env, monkeypatch, tmp_path):
     now = utcnow()
     with db.session_scope(db.get_engine(url)) as session:
         manager, pr = (users.active_actor(session, name) for name in ("manager", "pr"))
-        subtree = surveys.departments.subtree_ids(session, manager.department_id)
+        subtree = departments.subtree_ids(session, manager.department_id)
         department = session.execute(
             select(User.department_id).where(User.active.is_(True),
                                              User.department_id.not_in(subtree))
@@ -160,8 +161,8 @@ def wave_for_another_department(app_env, monkeypatch, tmp_path):
             title_fa="نظرسنجی ویژه واحد دیگر", opens_at=now - timedelta(minutes=5),
             closes_at=now + timedelta(days=1), bank_codes=("bel_01", "sat_01", "enps_01"),
             audience_all=False, audience_departments=(department,)), now=now)
-        wave_id = session.scalar(select(surveys.SurveyWave.id).where(
-            surveys.SurveyWave.survey_id == survey_id))
+        wave_id = session.scalar(select(SurveyWave.id).where(
+            SurveyWave.survey_id == survey_id))
         people = session.scalars(select(User).where(User.department_id == department,
                                                     User.active.is_(True))).all()
         rng = random.Random(5)

@@ -9,13 +9,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from dashboard.replicas import wait_healthy
 from data_access import db
 from data_access.demo import DEMO_PASSWORD, seed_demo
 from tests.conftest import set_saved_locale
@@ -72,15 +71,9 @@ def live_app(tmp_path_factory):
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
+    try:
+        wait_healthy(url, process, seconds=60)
+    except RuntimeError:
         process.terminate()
         pytest.fail(f"the app did not start; see {workdir / 'streamlit.log'}")
     yield LiveApp(url, db_url)
