@@ -119,7 +119,11 @@ def test_manager_sees_hidden_cells_labelled_in_the_heatmap(page, live_app):
     unit = _wave_with_a_small_unit(live_app)
     login(page, live_app, "manager")
     goto(page, live_app, "survey-results")
-    page.get_by_role("heading", name="واحدها × محورها").wait_for()
+    heading = page.get_by_role("heading", name="واحدها × محورها")
+    heading.wait_for()
+    # Charts below the fold are drawn when they come into view (banners above push
+    # the heatmap down when other tests left urgent notices).
+    heading.scroll_into_view_if_needed()
     heatmap = page.locator(".js-plotly-plot").filter(has_text=unit)
     heatmap.wait_for()
     labels = heatmap.locator("text.annotation-text")

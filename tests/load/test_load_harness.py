@@ -3,7 +3,6 @@ through the real form and walks their pages without errors. No timing asserts.""
 
 from __future__ import annotations
 
-import asyncio
 import os
 
 import pytest
@@ -38,7 +37,7 @@ def demo_server(tmp_path_factory):
 def test_three_users_sign_in_and_walk_their_pages_without_errors(demo_server):
     config = load.Config(demo_server.url, users=3, duration=8, think=0.3, mix=MIX,
                          password=PASSWORD, timeout=60)
-    report = asyncio.run(load.run(config))
+    report = load.run_sync(config)
     assert report.errors == {}, report.error_samples
     assert report.signed_in == 3
     assert report.interactions >= 3
@@ -51,7 +50,7 @@ def test_three_users_sign_in_and_walk_their_pages_without_errors(demo_server):
 def test_a_wrong_password_is_reported_as_an_error_not_a_success(demo_server):
     config = load.Config(demo_server.url, users=1, duration=3, think=0.1, mix=MIX,
                          password="not-the-password", timeout=60)
-    report = asyncio.run(load.run(config))
+    report = load.run_sync(config)
     assert report.signed_in == 0
     assert report.errors == {"sign_in_refused": 1}
 

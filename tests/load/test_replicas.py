@@ -4,7 +4,6 @@ on its replica, websockets pass through, and Ctrl-C stops everything."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import signal
@@ -113,7 +112,7 @@ def test_signed_in_sessions_work_through_nginx(replicas):
     _, port, _ = replicas
     config = load.Config(f"http://127.0.0.1:{port}", users=3, duration=20, think=0.3, mix=MIX,
                          password=PASSWORD, timeout=60)
-    report = asyncio.run(load.run(config))
+    report = load.run_sync(config)
     assert report.errors == {}, report.error_samples
     assert report.signed_in == 3 and report.interactions >= 3
     assert sum(report.replicas.values()) == 3
