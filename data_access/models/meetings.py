@@ -126,6 +126,9 @@ class AgendaItem(Base):
     done: Mapped[bool] = mapped_column(Boolean, default=False)
     # A follow-up carried over from an unfinished item of the previous meeting.
     carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"))
+    # Carried over from the previous meeting of a series: an unfinished item (then
+    # carried_from_id names it) or an action item that was still open.
+    follow_up: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Decision(Base):

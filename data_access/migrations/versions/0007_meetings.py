@@ -8,6 +8,8 @@ up; existing items are kept as they are (batch mode: SQLite cannot add a foreign
 to a table in place, and no table references action_items).
 """
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -35,6 +37,17 @@ def upgrade() -> None:
     sa.UniqueConstraint('code', name=op.f('uq_meeting_types_code')),
     sa.UniqueConstraint('name_key', name=op.f('uq_meeting_types_name_key'))
     )
+    # The built-in types (data_access.meetings.scheduling.BUILTIN_TYPES), so that a new
+    # installation can schedule a meeting at once.
+    op.bulk_insert(sa.table('meeting_types', sa.column('code'), sa.column('name_fa'),
+                            sa.column('name_en'), sa.column('name_key'), sa.column('active'),
+                            sa.column('created_at', sa.DateTime())), [
+        {'code': code, 'name_fa': fa, 'name_en': en, 'name_key': fa, 'active': True,
+         'created_at': datetime.now(UTC).replace(tzinfo=None)}
+        for code, fa, en in (('staff', 'جلسه کارکنان', 'Staff meeting'),
+                             ('management', 'جلسه مدیران', 'Management meeting'),
+                             ('department', 'جلسه واحد', 'Department meeting'),
+                             ('committee', 'کمیسیون', 'Committee'))])
     op.create_table('meetings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
@@ -82,6 +95,7 @@ def upgrade() -> None:
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('done', sa.Boolean(), nullable=False),
     sa.Column('carried_from_id', sa.Integer(), nullable=True),
+    sa.Column('follow_up', sa.Boolean(), nullable=False),
     sa.CheckConstraint('minutes_allotted >= 0', name=op.f('ck_agenda_items_minutes_allotted')),
     sa.ForeignKeyConstraint(['carried_from_id'], ['agenda_items.id'], name=op.f('fk_agenda_items_carried_from_id_agenda_items')),
     sa.ForeignKeyConstraint(['meeting_id'], ['meetings.id'], name=op.f('fk_agenda_items_meeting_id_meetings')),
