@@ -11,8 +11,8 @@ Used by the other meeting modules; not part of the package's public API.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, exists, false, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy.orm import Session, aliased
 
 from data_access import departments
 from data_access.errors import NotFound, PermissionDenied, get_or_not_found
@@ -21,11 +21,15 @@ from data_access.models.meetings import Meeting, MeetingAttendee
 from data_access.permissions import Actor, can, require_active
 from data_access.versioning import load_for_write
 
+# Its own name, so the condition also works in queries that select attendees.
+_Invited = aliased(MeetingAttendee)
+
 
 def attends(actor: Actor) -> ColumnElement[bool]:
-    """SQL: the actor is on the meeting's attendee list."""
-    return exists().where(MeetingAttendee.meeting_id == Meeting.id,
-                          MeetingAttendee.user_id == actor.id)
+    """SQL: the actor is on the meeting's attendee list (correlated to Meeting only)."""
+    return (select(_Invited.meeting_id)
+            .where(_Invited.meeting_id == Meeting.id, _Invited.user_id == actor.id)
+            .correlate(Meeting).exists())
 
 
 def visible(session: Session, actor: Actor) -> ColumnElement[bool]:
