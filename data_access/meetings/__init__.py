@@ -67,9 +67,11 @@ from data_access.meetings.scheduling import (
     TITLE_MAX,
     MeetingInput,
     MeetingTypeChoice,
+    PersonChoice,
     add_meeting_type,
     ensure_builtin_types,
     meeting_types,
+    people_choices,
     schedule,
     update_details,
 )
@@ -89,8 +91,8 @@ __all__ = [
     "SIGN_OFFS", "allowed", "jalali_year", "parse_register_number", "register_number",
     # scheduling
     "BUILTIN_TYPES", "DURATION_MAX", "DURATION_MIN", "TITLE_MAX", "MeetingInput",
-    "MeetingTypeChoice", "add_meeting_type", "ensure_builtin_types", "meeting_types",
-    "schedule", "update_details",
+    "MeetingTypeChoice", "PersonChoice", "add_meeting_type", "ensure_builtin_types",
+    "meeting_types", "people_choices", "schedule", "update_details",
     # life cycle
     "approve", "cancel", "hold", "reopen",
     # agenda, attendance, minutes

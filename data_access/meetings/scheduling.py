@@ -104,6 +104,32 @@ def add_meeting_type(session: Session, actor: Actor, name_fa: str | None,
     return row.id
 
 
+# --- People to invite ----------------------------------------------------------------------
+
+class PersonChoice(NamedTuple):
+    id: int
+    name: str
+
+
+def people_choices(session: Session, actor: Actor, search: str = "",
+                   include: Sequence[int] = (), limit: int = 50) -> list[PersonChoice]:
+    """Active people whose name matches `search` (Persian letter forms, digits and
+    invisible marks normalised), by name, at most `limit`; plus the people in `include`
+    (those already chosen), so a picker keeps showing them."""
+    require_active(session, actor, "run_meetings")
+    key = search_key(search or "")
+    condition = User.active.is_(True)
+    if key:
+        condition = condition & User.name_key.contains(key, autoescape=True)
+    found = session.execute(select(User.id, User.display_name).where(condition)
+                            .order_by(User.display_name, User.id).limit(limit)).tuples().all()
+    chosen = [int(i) for i in include if int(i) not in {row[0] for row in found}]
+    if chosen:
+        found += session.execute(select(User.id, User.display_name)
+                                 .where(User.id.in_(chosen))).tuples().all()
+    return [PersonChoice(*row) for row in found]
+
+
 # --- Validation ----------------------------------------------------------------------------
 
 class _Checked(NamedTuple):

@@ -356,10 +356,10 @@ def test_decisions_are_numbered_per_jalali_year_and_searchable(session, org):
     assert meetings.search_register(session, org.manager, department_id=org.pr_dept).total == 0
     # Superseded by a later decision, once the minutes are approved.
     meetings.approve(session, org.manager, first, _version(session, first))
+    session.commit()
     version = session.get(Decision, ids[0][0]).version
     _refused(session, InvalidInput, "meetings.errors.superseded_by_required",
              meetings.set_decision_status, org.manager, ids[0][0], version, "superseded")
-    meetings.approve(session, org.manager, first, _version(session, first))
     meetings.set_decision_status(session, org.manager, ids[0][0], version, "superseded",
                                  superseded_by_id=ids[1][0])
     session.commit()
@@ -491,3 +491,17 @@ def test_next_in_series_carries_unfinished_items_and_open_action_items(session, 
     assert {a.user_id for a in nxt.attendees} == {org.manager.id, org.employee.id}
     _refused(session, Conflict, "meetings.errors.next_exists", meetings.create_next,
              org.manager, meeting_id)
+
+
+def test_people_to_invite_are_found_by_name_with_letter_forms_normalised(session, org):
+    make_user(session, "kazemi", org.traffic, display_name="علی کاظمی")
+    gone = make_user(session, "gone", org.traffic, display_name="علی رفته")
+    session.commit()
+    users.set_active(session, org.admin, gone.id, False)
+    session.commit()
+    found = meetings.people_choices(session, org.manager, "علي كاظمی")  # Arabic yeh and kaf
+    assert [p.name for p in found] == ["علی کاظمی"]
+    assert [p.name for p in meetings.people_choices(session, org.manager, "علی")] == [
+        "علی کاظمی"]  # the deactivated account is not offered
+    _refused(session, PermissionDenied, "errors.permission_denied", meetings.people_choices,
+             org.employee, "علی")
