@@ -243,12 +243,44 @@ def _sign_off(v: Viewer, d: meetings.MeetingDetail) -> None:
                 st.rerun()
 
 
+def _documents(v: Viewer, d: meetings.MeetingDetail) -> None:
+    """Downloads, built only when clicked (the libraries load then)."""
+
+    def docx() -> bytes:
+        from dashboard.meetings.documents import minutes_docx
+        return minutes_docx(d, v.loc)
+
+    def markdown() -> bytes:
+        from dashboard.meetings.documents import minutes_markdown
+        return minutes_markdown(d, v.loc).encode("utf-8")
+
+    def ics() -> bytes:
+        from dashboard.meetings.documents import invitation_ics
+        return invitation_ics(d)
+
+    with st.container(horizontal=True, gap="small"):
+        if d.status in ("held", "approved"):
+            st.download_button(
+                t("meetings.doc.docx"), data=docx, file_name=f"minutes-{d.id}.docx",
+                key=f"mt_docx_{d.id}", on_click="ignore", icon=":material/description:",
+                mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+            st.download_button(t("meetings.doc.markdown"), data=markdown,
+                               file_name=f"minutes-{d.id}.md", mime="text/markdown",
+                               key=f"mt_md_{d.id}", on_click="ignore",
+                               icon=":material/markdown:")
+        if d.status == "planned":
+            st.download_button(t("meetings.doc.ics"), data=ics, file_name=f"meeting-{d.id}.ics",
+                               mime="text/calendar", key=f"mt_ics_{d.id}", on_click="ignore",
+                               icon=":material/calendar_add_on:")
+
+
 def show_meeting(v: Viewer, meeting_id: int) -> None:
     st.button(t("meetings.detail.back"), icon=back_icon(), on_click=close_meeting,
               key="mt_back")
     d = read_or_explain(reads.detail, v.actor, meeting_id)
     _header(v, d)
     _lifecycle(v, d)
+    _documents(v, d)
     _sign_off(v, d)
     _agenda(v, d)
     _attendance(v, d)
