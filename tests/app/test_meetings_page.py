@@ -136,3 +136,41 @@ def test_the_register_finds_a_decision_by_its_persian_number(open_app):
     assert not at.exception
     assert "۱ مصوبه" in [c.value for c in at.caption]
     assert any(persian in b.label for b in at.button)
+
+
+def _fill_new_meeting(at, title: str, day: int, month: int, year: int) -> None:
+    k = "mt_new_0"
+    at.text_input(key=f"{k}_title").input(title)
+    at.selectbox(key=f"{k}_start__y").set_value(year)
+    at.selectbox(key=f"{k}_start__m").set_value(month)
+    at.selectbox(key=f"{k}_start__d").set_value(day)
+    at.selectbox(key=f"{k}_start__hh").set_value(10)
+    at.selectbox(key=f"{k}_start__mm").set_value(30)
+    at.text_input(key=f"{k}_place").input("سالن شورا")
+
+
+def test_a_manager_schedules_a_meeting_with_a_jalali_date(open_app):
+    at = _open(open_app, "manager")
+    at.session_state["mt_view"] = "create"
+    at.run()
+    # 31 Mehr does not exist: a clear message and nothing saved.
+    _fill_new_meeting(at, "جلسه تاریخ ناممکن", 31, 7, 1406)
+    at.run()
+    next(b for b in at.button if b.key == "mt_new_0_submit").click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert any(e.startswith("این تاریخ در تقویم وجود ندارد") for e in errors)
+    assert "این فیلد را پر کنید." in errors  # the write refused too
+    with db.session_scope() as session:
+        assert session.scalar(select(Meeting.id).where(Meeting.title == "جلسه تاریخ ناممکن")) \
+            is None
+    _fill_new_meeting(at, "جلسه برنامه‌ریزی بهار", 10, 2, 1406)  # 10 Ordibehesht 1406
+    at.run()
+    next(b for b in at.button if b.key == "mt_new_0_submit").click().run()
+    assert not at.exception
+    with db.session_scope() as session:
+        meeting = session.scalar(select(Meeting).where(Meeting.title == "جلسه برنامه‌ریزی بهار"))
+        assert meeting is not None and meeting.place == "سالن شورا"
+        # 10:30 in Tehran on 30 April 2027 is 07:00 UTC.
+        assert meeting.starts_at.isoformat() == "2027-04-30T07:00:00+00:00"
+    assert at.header[0].value.endswith("جلسه برنامه‌ریزی بهار")  # opened after saving
