@@ -186,6 +186,8 @@ def _decisions(v: Viewer, d: meetings.MeetingDetail) -> None:
             if decision.superseded_by:
                 st.caption(t("meetings.decisions.superseded_by",
                              number=number_text(decision.superseded_by, v.loc)))
+            if "decision_status" in d.actions:
+                _decision_status(decision)
     if "add_decision" in d.actions:
         with st.form(f"mt_add_decision_{d.id}", clear_on_submit=True):
             text = st.text_area(t("meetings.decisions.new"), max_chars=meetings.DECISION_MAX,
@@ -194,6 +196,21 @@ def _decisions(v: Viewer, d: meetings.MeetingDetail) -> None:
                 if _write("meetings.decisions.added", meetings.add_decision, d.id, d.version,
                           text, d.department_id):
                     st.rerun()
+
+
+def _decision_status(decision: meetings.DecisionView) -> None:
+    with st.form(f"mt_decision_status_{decision.id}_{decision.version}", border=False):
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            status = st.selectbox(t("meetings.register.status"),
+                                  list(meetings.DECISION_STATUSES),
+                                  index=list(meetings.DECISION_STATUSES).index(decision.status),
+                                  format_func=lambda s: t(f"meetings.decision_status.{s}"))
+            newer = st.text_input(t("meetings.decisions.superseded_by_number"), max_chars=20,
+                                  help=t("meetings.register.search_help"))
+        if st.form_submit_button(t("meetings.decisions.save_status"), icon=":material/save:"):
+            if _write("meetings.saved", meetings.set_decision_status, decision.id,
+                      decision.version, status, superseded_by_number=newer):
+                st.rerun()
 
 
 def _action_items(v: Viewer, d: meetings.MeetingDetail) -> None:

@@ -78,9 +78,16 @@ def add_decision(session: Session, actor: Actor, meeting_id: int, expected_versi
 
 def set_decision_status(session: Session, actor: Actor, decision_id: int,
                         expected_version: int | None, status: str,
-                        superseded_by_id: int | None = None) -> int:
+                        superseded_by_id: int | None = None,
+                        superseded_by_number: str | None = None) -> int:
     """The organiser (or an admin) marks an approved meeting's decision implemented,
-    or superseded by another decision of the register; returns its new version."""
+    or superseded by another decision of the register (by id, or by its register
+    number as typed, Persian digits too); returns its new version."""
+    if superseded_by_id is None and superseded_by_number:
+        parsed = rules.parse_register_number(superseded_by_number)
+        if parsed is not None:
+            superseded_by_id = session.scalar(select(Decision.id).where(
+                Decision.year == parsed[0], Decision.sequence == parsed[1]))
     if status not in DECISION_STATUSES:
         raise InvalidInput("meetings.errors.decision_status_invalid", field="status")
     meeting_id = session.scalar(select(Decision.meeting_id).where(Decision.id == decision_id))

@@ -505,3 +505,34 @@ def test_people_to_invite_are_found_by_name_with_letter_forms_normalised(session
         "علی کاظمی"]  # the deactivated account is not offered
     _refused(session, PermissionDenied, "errors.permission_denied", meetings.people_choices,
              org.employee, "علی")
+
+
+def test_a_confidential_meetings_items_are_owned_by_attendees_only(session, org):
+    secret = _held(session, org, confidential=True)
+    _refused(session, InvalidInput, "meetings.errors.owner_not_attendee",
+             meetings.create_action_item, org.manager, secret, _version(session, secret),
+             title="پیگیری محرمانه", owner_id=org.outsider.id, due_on=date(2026, 5, 1),
+             now=AFTER)
+    assert meetings.create_action_item(session, org.manager, secret, _version(session, secret),
+                                       title="پیگیری محرمانه", owner_id=org.employee.id,
+                                       due_on=date(2026, 5, 1), now=AFTER)
+
+
+def test_a_decision_is_superseded_by_a_register_number_as_typed(session, org):
+    meeting_id = _held(session, org)
+    old, _ = meetings.add_decision(session, org.manager, meeting_id,
+                                   _version(session, meeting_id), "قدیمی")
+    meetings.add_decision(session, org.manager, meeting_id, _version(session, meeting_id),
+                          "جدید")
+    meetings.approve(session, org.manager, meeting_id, _version(session, meeting_id))
+    session.commit()
+    _refused(session, InvalidInput, "meetings.errors.superseded_by_required",
+             meetings.set_decision_status, org.manager, old, 1, "superseded",
+             superseded_by_number="1405-099")
+    meetings.set_decision_status(session, org.manager, old, 1, "superseded",
+                                 superseded_by_number="۱۴۰۵-۰۰۲")
+    session.commit()
+    view = meetings.meeting_detail(session, org.employee, meeting_id).decisions[0]
+    assert (view.status, view.superseded_by) == ("superseded", "1405-002")
+    _refused(session, PermissionDenied, "errors.permission_denied",
+             meetings.set_decision_status, org.employee, old, view.version, "implemented")
