@@ -536,3 +536,35 @@ def test_a_decision_is_superseded_by_a_register_number_as_typed(session, org):
     assert (view.status, view.superseded_by) == ("superseded", "1405-002")
     _refused(session, PermissionDenied, "errors.permission_denied",
              meetings.set_decision_status, org.employee, old, view.version, "implemented")
+
+
+def test_demo_meetings_are_numbered_without_gaps_and_numbering_continues(session):
+    from data_access.demo import seed_demo
+    from data_access.models import User
+    from data_access.models.meetings import MeetingAttendee
+
+    context = seed_demo(session, "S", seed=3)
+    session.commit()
+    statuses = set(session.scalars(select(Meeting.status)))
+    assert statuses == {"planned", "held", "approved", "cancelled"}
+    assert session.scalar(select(func.count()).where(Meeting.confidential.is_(True)))
+    by_year: dict[int, list[int]] = {}
+    for year, sequence in session.execute(select(Decision.year, Decision.sequence)):
+        by_year.setdefault(year, []).append(sequence)
+    for year, numbers in by_year.items():
+        assert sorted(numbers) == list(range(1, len(numbers) + 1)), year
+    overdue = session.scalar(select(func.count()).select_from(ActionItem).where(
+        ActionItem.source == "meeting", ActionItem.status != "done",
+        ActionItem.due_on < date.today()))
+    assert overdue
+    # A held meeting's next decision takes the next number of its year.
+    held = session.scalar(select(Meeting).where(Meeting.status == "held")
+                          .order_by(Meeting.starts_at.desc()))
+    organiser = users.active_actor(session, session.scalar(
+        select(User.username).where(User.id == held.organiser_id)))
+    year = meetings.jalali_year(held.starts_at)
+    _, number = meetings.add_decision(session, organiser, held.id, held.version, "مصوبه تازه")
+    assert number == meetings.register_number(year, len(by_year[year]) + 1)
+    # The demo employee attends some of them.
+    assert session.scalar(select(func.count()).select_from(MeetingAttendee).where(
+        MeetingAttendee.user_id == context.accounts["employee"]))
