@@ -568,3 +568,33 @@ def test_demo_meetings_are_numbered_without_gaps_and_numbering_continues(session
     # The demo employee attends some of them.
     assert session.scalar(select(func.count()).select_from(MeetingAttendee).where(
         MeetingAttendee.user_id == context.accounts["employee"]))
+
+
+def test_details_and_agenda_items_are_edited_while_planned_with_the_version_seen(session, org):
+    meeting_id = _schedule(session, org)
+    version = meetings.add_item(session, org.manager, meeting_id, _version(session, meeting_id),
+                                "بند اول")
+    item = meetings.meeting_detail(session, org.manager, meeting_id).agenda[0].id
+    version = meetings.update_item(session, org.manager, meeting_id, version, item,
+                                   "بند اصلاح‌شده", presenter_id=org.employee.id,
+                                   minutes_allotted=25)
+    session.commit()
+    _refused(session, InvalidInput, "meetings.errors.presenter_invalid", meetings.update_item,
+             org.manager, meeting_id, version, item, "x", presenter_id=org.outsider.id)
+    stale = version
+    version = meetings.update_details(session, org.manager, meeting_id, version, _input(
+        session, org, title="عنوان تازه", attendee_ids=[], guests=[], confidential=True))
+    session.commit()
+    detail = meetings.meeting_detail(session, org.manager, meeting_id)
+    assert (detail.title, detail.confidential, detail.guests) == ("عنوان تازه", True, [])
+    assert [a.user_id for a in detail.attendees] == [org.manager.id]  # the organiser stays
+    assert (detail.agenda[0].title, detail.agenda[0].minutes_allotted) == ("بند اصلاح‌شده", 25)
+    # The employee is no longer invited to what is now confidential: gone for them.
+    with pytest.raises(NotFound):
+        meetings.meeting_detail(session, org.employee, meeting_id)
+    _refused(session, Conflict, "errors.edited_by_someone_else", meetings.update_details,
+             org.manager, meeting_id, stale, _input(session, org))
+    meetings.hold(session, org.manager, meeting_id, version, now=AFTER)
+    session.commit()
+    _refused(session, Conflict, "meetings.errors.not_now", meetings.update_details,
+             org.manager, meeting_id, _version(session, meeting_id), _input(session, org))
