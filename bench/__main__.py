@@ -1,4 +1,4 @@
-"""python -m bench --scale S M L --db sqlite postgresql [--runs 5] [--suite core news surveys]
+"""python -m bench --scale S M L --db sqlite postgresql [--runs 5] [--suite core news ...]
 
 Builds each database once (kept in bench/.cache or as peyvand_bench_<scale> on
 PostgreSQL), then prints medians of server-side page runs, cold and warm, and
@@ -16,7 +16,7 @@ import sys
 
 from bench.harness import CACHE, ensure_database, time_page
 
-SUITES = ("core", "news", "surveys")
+SUITES = ("core", "news", "surveys", "meetings")
 
 
 def _suite(name: str):

@@ -1,5 +1,5 @@
-"""Action items in one list per person, whatever created them (a survey result now,
-meetings next): creating one, moving it along, and who may own one.
+"""Action items in one list per person, whatever created them (a survey result, a
+meeting's decision or agenda item): creating one, moving it along, and who may own one.
 
 A feature that creates items checks its own scope first (surveys.create_action_item:
 the result must be shown to the creator), then calls `create` with its `source`.
@@ -65,8 +65,11 @@ def is_overdue(status: str, due_on: date, today: date) -> bool:
 def create(session: Session, actor: Actor, *, title: str | None, description: str | None,
            owner_id: int | None, due_on: date | None, source: str,
            source_wave_id: int | None = None, source_driver: str | None = None,
-           source_department_id: int | None = None, now: datetime | None = None) -> int:
-    """A new open item; the caller has checked what its source requires."""
+           source_department_id: int | None = None, source_meeting_id: int | None = None,
+           source_decision_id: int | None = None, source_agenda_item_id: int | None = None,
+           now: datetime | None = None) -> int:
+    """A new open item; the caller has checked what its source requires (a meeting
+    item names its meeting, and the decision or agenda item it follows up)."""
     require_active(session, actor, "create_action_items")
     if source not in SOURCES:
         raise ValueError(f"unknown action item source {source!r}")
@@ -82,13 +85,16 @@ def create(session: Session, actor: Actor, *, title: str | None, description: st
     item = ActionItem(title=title, description=description, owner_id=owner_id, due_on=due_on,
                       status="open", source=source, source_wave_id=source_wave_id,
                       source_driver=source_driver, source_department_id=source_department_id,
-                      created_by=actor.id, created_at=now, updated_at=now)
+                      source_meeting_id=source_meeting_id, source_decision_id=source_decision_id,
+                      source_agenda_item_id=source_agenda_item_id, created_by=actor.id,
+                      created_at=now, updated_at=now)
     session.add(item)
     session.flush()
     audit.record(session, actor, "action_item.create", "action_item", item.id, title=title,
                  owner_id=owner_id, due_on=due_on.isoformat(), source=source,
                  wave_id=source_wave_id, driver=source_driver,
-                 department_id=source_department_id)
+                 department_id=source_department_id, meeting_id=source_meeting_id,
+                 decision_id=source_decision_id, agenda_item_id=source_agenda_item_id)
     return item.id
 
 

@@ -28,7 +28,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_all_results": frozenset({PR, ADMIN}),
     "manage_question_bank": frozenset({ADMIN}),
     "create_action_items": frozenset({MANAGER, PR, ADMIN}),
+    "read_meetings": frozenset({EMPLOYEE, MANAGER, PR, ADMIN}),  # what visibility allows
     "run_meetings": frozenset({MANAGER, PR, ADMIN}),
+    # Non-confidential meetings of the leader's department subtree, read-only.
+    "view_department_meetings": frozenset({MANAGER, PR, ADMIN}),
+    "manage_all_meetings": frozenset({ADMIN}),  # every meeting, confidential ones too
+    "manage_meeting_types": frozenset({ADMIN}),
     "view_kpis": frozenset({MANAGER, PR, ADMIN}),
     "define_kpis": frozenset({PR, ADMIN}),
     "enter_kpi_values": frozenset({MANAGER, PR, ADMIN}),

@@ -1,5 +1,5 @@
 """The action-items table: follow-ups with an owner and a due date, whatever
-created them (a survey result now, a meeting next)."""
+created them (a survey result, a meeting)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from data_access.models.base import Base, UTCDateTime, utcnow
 
 STATUSES = ("open", "in_progress", "done")
 # Where an item came from; a feature that creates items adds its own source here.
-SOURCES = ("survey",)
+SOURCES = ("survey", "meeting")
 
 
 class ActionItem(Base):
@@ -28,6 +28,7 @@ class ActionItem(Base):
         CheckConstraint(f"status IN {STATUSES!r}", name="status"),
         Index("ix_action_items_owner_status", "owner_id", "status"),
         Index("ix_action_items_source_wave", "source_wave_id", "source_department_id"),
+        Index("ix_action_items_source_meeting", "source_meeting_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -40,6 +41,10 @@ class ActionItem(Base):
     source_wave_id: Mapped[int | None] = mapped_column(ForeignKey("survey_waves.id"))
     source_driver: Mapped[str | None] = mapped_column(String(32))
     source_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    # A meeting item also names the meeting and the decision or agenda item it follows up.
+    source_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+    source_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    source_agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"))
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

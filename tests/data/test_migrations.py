@@ -238,3 +238,34 @@ def test_action_items_migration_keeps_every_item(empty_engine):
     with empty_engine.connect() as conn:
         assert conn.execute(text("SELECT title, status FROM action_items")).all() == [
             ("follow up", "in_progress")]
+
+
+def test_meetings_migration_keeps_every_action_item(empty_engine):
+    """0007 rebuilds action_items (SQLite batch mode) to link items to meetings: every
+    item is kept as it was, unlinked, and going back down keeps them too."""
+    db.upgrade(empty_engine, "0006_action_items")
+    with empty_engine.begin() as conn:
+        conn.execute(text("INSERT INTO departments (name, name_key, active, created_at)"
+                          " VALUES ('d', 'd', true, CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO users (username, display_name, name_key, department_id, role, locale,"
+            " active, password_hash, tokens_valid_after, created_at, updated_at) VALUES"
+            " ('sara', 'Sara', 'sara', 1, 'manager', 'fa', true, 'h', CURRENT_TIMESTAMP,"
+            " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        conn.execute(text(
+            "INSERT INTO action_items (title, owner_id, due_on, status, source, created_by,"
+            " created_at, updated_at, version) VALUES ('follow up', 1, '2026-03-01', 'done',"
+            " 'survey', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 3)"))
+    db.upgrade(empty_engine)
+    assert _differences(empty_engine) == []
+    with empty_engine.connect() as conn:
+        assert conn.execute(text(
+            "SELECT title, status, version, source_meeting_id FROM action_items")).all() == [
+            ("follow up", "done", 3, None)]
+        # The built-in meeting types are there for a new installation.
+        assert sorted(conn.execute(text("SELECT code FROM meeting_types")).scalars()) == [
+            "committee", "department", "management", "staff"]
+    db.downgrade(empty_engine, "0006_action_items")
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT title, status, version FROM action_items")).all() == [
+            ("follow up", "done", 3)]
