@@ -40,7 +40,7 @@ PAGES: tuple[PageSpec, ...] = (
              "nav.section.main"),
     PageSpec("surveys.py", "surveys", "nav.surveys", ":material/ballot:", "answer_surveys",
              "nav.section.main"),
-    PageSpec("meetings.py", "meetings", "nav.meetings", ":material/groups:", "use_intranet",
+    PageSpec("meetings.py", "meetings", "nav.meetings", ":material/groups:", "read_meetings",
              "nav.section.main"),
     PageSpec("action_items.py", "action-items", "nav.action_items", ":material/task_alt:",
              "use_intranet", "nav.section.main"),
