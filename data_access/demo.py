@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from data_access import settings
 from data_access.models import Department, User, utcnow
+from data_access.permissions import CAPABILITIES
 from data_access.text import search_key
 from data_access.users import hash_password
 
@@ -259,7 +260,7 @@ def create_load_accounts(session: Session, count: int, password: str,
         User.username.in_([name for name, _ in wanted]))))
     rows = [dict(username=name, display_name=f"کاربر آزمون بار {index:04d}",
                  name_key=search_key(f"کاربر آزمون بار {index:04d}"), role=role,
-                 department_id=pr_home if role == "pr" else home,
+                 department_id=pr_home if role in CAPABILITIES["publish_news"] else home,
                  email=f"{name}@example.org", locale="fa", active=True,
                  password_hash=password_hash, tokens_valid_after=now,
                  created_at=now, updated_at=now)
