@@ -20,7 +20,8 @@ PAGE_KEY = "audit_page"
 # Every entity type data_access records (the `entity` of each audit.record call);
 # a test checks this list against the calls.
 ENTITIES = ("user", "department", "announcement", "announcement_comment", "news_category",
-            "survey", "survey_wave", "survey_bank_item", "action_item")
+            "survey", "survey_wave", "survey_bank_item", "action_item", "meeting", "decision",
+            "meeting_type")
 
 
 def _first_page() -> None:

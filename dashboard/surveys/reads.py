@@ -64,12 +64,14 @@ def open_waves(actor: Actor) -> list[surveys.OpenWave]:
 # --- results -----------------------------------------------------------------------------
 
 @cached(SURVEYS, ttl=600)
-def _result_waves(key: ViewerKey, generation: int) -> list[surveys.WaveOption]:
+def _result_waves(key: ViewerKey, generation: int, version: str) -> list[surveys.WaveOption]:
     return read(surveys.result_waves, actor_of(key))
 
 
 def result_waves(actor: Actor) -> list[surveys.WaveOption]:
-    return _result_waves(viewer_key(actor), generation(SURVEYS))
+    # Keyed by the waves' version too: a wave opened or closed by another process
+    # (the clock on another replica, the command line) shows at once.
+    return _result_waves(viewer_key(actor), generation(SURVEYS), read(surveys.waves_version))
 
 
 @cached(SURVEYS, ttl=600, max_entries=500)

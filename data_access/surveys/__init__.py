@@ -83,6 +83,7 @@ from data_access.surveys.scope import (
     audience_view,
     default_department,
     result_waves,
+    waves_version,
     whole_audience,
 )
 from data_access.surveys.trend import TrendPoint, survey_trend
@@ -102,5 +103,5 @@ __all__ = [
     "has_answered", "heatmap", "open_due_waves", "open_waves_for", "owner_choices",
     "pending_count", "repeat_until_instant", "result_departments", "result_waves", "sealing",
     "stop_survey", "store_results", "submit", "survey_action_items", "survey_overview",
-    "survey_trend", "wave_comments", "wave_form", "whole_audience",
+    "survey_trend", "wave_comments", "wave_form", "waves_version", "whole_audience",
 ]

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data_access import departments
@@ -91,6 +91,15 @@ def _wave_option(session: Session, wave_id: int) -> WaveOption:
     if row is None:
         raise NotFound()
     return WaveOption(*row)
+
+
+def waves_version(session: Session) -> str:
+    """Changes whenever a wave opens or closes, in any process or replica: cached
+    result lists are keyed by it, so nobody waits for a cache to expire."""
+    count, newest, results = session.execute(select(
+        func.count(SurveyWave.id), func.max(SurveyWave.id),
+        func.max(SurveyWave.results_at))).one()
+    return f"{count}:{newest}:{results}"
 
 
 def result_waves(session: Session, actor: Actor) -> list[WaveOption]:

@@ -724,3 +724,13 @@ def test_downgrade_and_upgrade_again(tmp_path):
         names = connection.exec_driver_sql("SELECT name FROM sqlite_master").scalars().all()
     assert not [n for n in names if n.startswith("survey") or n == "action_items"]
     db.upgrade(engine)
+
+
+def test_the_waves_version_moves_when_a_wave_opens_or_closes(session, org):
+    """Cached result lists are keyed by it, so every process sees a close at once."""
+    before = surveys.waves_version(session)
+    wave_id = open_survey(session, org.pr)
+    opened = surveys.waves_version(session)
+    assert opened != before
+    close(session, wave_id)
+    assert surveys.waves_version(session) not in (before, opened)
