@@ -227,7 +227,8 @@ def _action_items(v: Viewer, d: meetings.MeetingDetail) -> None:
         title = st.text_input(t("meetings.actions.new"), max_chars=200)
         names = {a.user_id: a.name for a in d.attendees}
         owner = st.selectbox(t("meetings.actions.owner"), list(names),
-                             format_func=lambda i: names[i], index=None)
+                             format_func=lambda i: names[i], index=None,
+                             placeholder=t("meetings.actions.choose_owner"))
         due = jalali_date_input(t("meetings.actions.due_on"), key=f"mt_due_{d.id}",
                                 locale=v.loc, messages=date_messages())
         numbers = {x.id: number_text(x.number, v.loc) for x in d.decisions}
