@@ -20,6 +20,7 @@ GROUP = "meetings"
 
 def invalidate_all() -> None:
     invalidate(GROUP)
+    invalidate("action_items")  # a meeting write may create or hide action items
 
 
 @cached(GROUP, ttl=60)
