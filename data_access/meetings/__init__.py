@@ -10,7 +10,8 @@ The public API of the feature; dashboard and pages import only these names.
 - agenda, attendance, minutes, decisions (numbered per Jalali year without gaps),
   follow_up (action items from an agenda item or decision), sign_off (attendees,
   their own only), series (the next meeting, with follow-ups carried over);
-- reading and register: lists, one meeting, the decision register search.
+- reading and register: lists, one meeting, the decision register search;
+- for_me: the reader's next meetings, minutes awaiting their sign-off, approvals.
 
 Only the organiser and admins edit a meeting; confidential meetings are invisible to
 everyone but their organiser, attendees and admins, in every list, search and count.
@@ -38,6 +39,14 @@ from data_access.meetings.decisions import (
     set_decision_status,
 )
 from data_access.meetings.follow_up import create_action_item
+from data_access.meetings.for_me import (
+    NOTICE_DAYS,
+    ApprovalNotice,
+    UpcomingMeeting,
+    approval_notices,
+    awaiting_sign_off_count,
+    upcoming,
+)
 from data_access.meetings.lifecycle import approve, cancel, hold, reopen
 from data_access.meetings.minutes import NOTES_MAX, save_minutes
 from data_access.meetings.reading import (
@@ -106,4 +115,7 @@ __all__ = [
     "PAGE_SIZE", "ActionView", "AgendaView", "AttendeeView", "DecisionView", "MeetingDetail",
     "MeetingRow", "meeting_count", "meeting_detail", "meetings", "RegisterRow",
     "search_register",
+    # what a person's meetings ask of them (home page, sidebar)
+    "NOTICE_DAYS", "ApprovalNotice", "UpcomingMeeting", "approval_notices",
+    "awaiting_sign_off_count", "upcoming",
 ]
