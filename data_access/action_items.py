@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, case, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from data_access import audit, clock, departments
-from data_access.errors import InvalidInput, PermissionDenied
+from data_access.errors import Conflict, InvalidInput, PermissionDenied
 from data_access.models import Department, User, utcnow
 from data_access.models.action_items import SOURCES, STATUSES, ActionItem
 from data_access.models.meetings import Meeting, MeetingAttendee
@@ -27,7 +27,8 @@ from data_access.versioning import flush_or_conflict, load_for_write
 __all__ = [
     "DESCRIPTION_MAX", "DUE_MAX_YEARS", "EXPORT_MAX", "SOURCES", "STATUSES", "TEAM_PAGE_SIZE",
     "TEAM_SORTS", "TEAM_VIEWS", "TITLE_MAX", "MyActionItem", "OwnerChoice", "TeamActionItem",
-    "check_due_on", "create",
+    "ANNOUNCEABLE_MAX", "Announceable", "AnnouncedItem", "announce", "announceable",
+    "for_announcement", "check_due_on", "create",
     "is_overdue", "latest_due_on", "may_own", "owned_by", "owner_choices", "set_status", "team",
     "team_views",
 ]
@@ -144,6 +145,7 @@ class MyActionItem:
     version: int
     overdue: bool
     meeting_id: int | None = None  # the meeting it follows up, if any
+    announcement_id: int | None = None  # "you said, we did": the announcement of it
 
 
 def owned_by(session: Session, actor: Actor, include_done: bool = False,
@@ -158,7 +160,7 @@ def owned_by(session: Session, actor: Actor, include_done: bool = False,
                            ActionItem.due_on, ActionItem.id)
     return [MyActionItem(a.id, a.title, a.description, a.due_on, a.status, a.source,
                          a.source_driver, a.version, is_overdue(a.status, a.due_on, today),
-                         a.source_meeting_id)
+                         a.source_meeting_id, a.announcement_id)
             for a in session.scalars(query)]
 
 
@@ -332,3 +334,80 @@ def team(session: Session, actor: Actor, view: str, *, status: str | None = None
                             done_at=row[11]) for row in rows]
     return paginate(items, total, page, size)
 
+
+
+# --- "You said, we did": announcing a done survey item --------------------------------
+
+ANNOUNCEABLE_MAX = 20
+
+
+@dataclass(frozen=True)
+class Announceable:
+    id: int
+    title: str
+    description: str | None
+    source_driver: str | None
+    department_fa: str | None
+    department_en: str | None
+    done_at: datetime | None
+    version: int
+
+
+def announceable(session: Session, actor: Actor,
+                 limit: int = ANNOUNCEABLE_MAX) -> list[Announceable]:
+    """Done items from survey results not yet announced, most recently done first
+    (for those who publish news)."""
+    require_active(session, actor, "publish_news")
+    rows = session.execute(
+        select(ActionItem.id, ActionItem.title, ActionItem.description, ActionItem.source_driver,
+               Department.name, Department.name_en, ActionItem.done_at, ActionItem.version)
+        .outerjoin(Department, Department.id == ActionItem.source_department_id)
+        .where(ActionItem.source == "survey", ActionItem.status == "done",
+               ActionItem.announcement_id.is_(None))
+        .order_by(ActionItem.done_at.desc(), ActionItem.id.desc()).limit(limit)).tuples().all()
+    return [Announceable(*row) for row in rows]
+
+
+def announce(session: Session, actor: Actor, item_id: int, expected_version: int | None,
+             data, now: datetime | None = None) -> int:
+    """Publish `data` (a news.AnnouncementInput, prefilled from the item and edited by the
+    publisher) through the news feature, and link the item to it. Only a done item from
+    survey results, once: a second click hears that it is already announced, and nothing
+    is published twice (the item's version is checked in the same transaction).
+    Returns the announcement's id."""
+    from data_access import news  # the news feature's public API; news never imports this
+
+    require_active(session, actor, "publish_news")
+    current = session.get(ActionItem, item_id, populate_existing=True)
+    if current is not None and current.announcement_id is not None:
+        raise Conflict("actions.errors.already_announced")  # before "changed elsewhere"
+    item = load_for_write(session, ActionItem, item_id, expected_version)
+    if item.source != "survey" or item.status != "done":
+        raise InvalidInput("actions.errors.not_announceable")
+    saved = news.publish(session, actor, data, now=now)
+    item.announcement_id = saved.id
+    item.updated_at = now or utcnow()
+    flush_or_conflict(session)
+    audit.record(session, actor, "action_item.announce", "action_item", item_id,
+                 announcement_id=saved.id)
+    return saved.id
+
+
+@dataclass(frozen=True)
+class AnnouncedItem:
+    id: int
+    title: str
+    source_driver: str | None
+    done_at: datetime | None
+
+
+def for_announcement(session: Session, actor: Actor,
+                     announcement_id: int) -> AnnouncedItem | None:
+    """The action item an announcement reported done, if any (the other way of the
+    link); its title is in the announcement already, so every reader may see it."""
+    require_active(session, actor)
+    row = session.execute(
+        select(ActionItem.id, ActionItem.title, ActionItem.source_driver, ActionItem.done_at)
+        .where(ActionItem.announcement_id == announcement_id)
+        .order_by(ActionItem.id).limit(1)).tuples().first()
+    return AnnouncedItem(*row) if row else None

@@ -41,6 +41,9 @@ def show_mine(v: Viewer) -> None:
             ] if part))
             if item.description:
                 st.text(item.description)
+            if item.announcement_id is not None:
+                from dashboard.action_items.announce import announcement_link
+                announcement_link(item.announcement_id)
             if item.meeting_id is not None:
                 st.page_link(page_path("meetings.py"), label=t("actions.open_meeting"),
                              icon=":material/groups:",

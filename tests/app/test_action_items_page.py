@@ -180,3 +180,39 @@ def test_the_team_view_shows_a_change_made_on_my_list_at_once(open_app):
         with db.session_scope() as session:
             session.delete(session.get(ActionItem, item_id))
 
+
+
+# --- "You said, we did" ------------------------------------------------------------------------
+
+def test_pr_announces_a_done_survey_item_and_the_two_link_to_each_other(open_app):
+    from data_access.models.news import Announcement
+    item_id = _give("manager", "نصب آب‌سردکن در ساختمان ترافیک", local_today())
+    with db.session_scope() as session:
+        item = session.get(ActionItem, item_id)
+        item.status, item.done_at = "done", utcnow()
+    manager = open_app("manager", "action_items.py")
+    views = next(b for b in manager.get("button_group") if b.key == "actions_view")
+    assert "گفتید، انجام دادیم" not in list(views.options)  # not a publisher
+    assert "اقدام‌های واحدهای من" in list(views.options)
+    at = _team(open_app("pr", "action_items.py"), "announce")
+    title = next(i for i in at.text_input if i.value.endswith("نصب آب‌سردکن در ساختمان ترافیک"))
+    assert title.value == "گفتید، انجام دادیم: نصب آب‌سردکن در ساختمان ترافیک"  # prefilled
+    body = next(a for a in at.text_area if "نصب آب‌سردکن" in a.value)
+    assert "قدردانی" in body.value  # the survey driver it answered
+    next(b for b in at.button
+         if b.proto.form_id.startswith(f"actions_announce_{item_id}_")).click().run()
+    assert not at.exception
+    assert "خبر منتشر شد و به اقدام پیوند خورد." in [s.value for s in at.success]
+    with db.session_scope() as session:
+        announcement_id = session.get(ActionItem, item_id).announcement_id
+        assert announcement_id is not None
+        assert session.get(Announcement, announcement_id).title.startswith("گفتید، انجام دادیم")
+    # The announcement names the item; the owner's item links to the announcement.
+    news_page = open_app("employee", "news.py")
+    news_page.query_params["item"] = str(announcement_id)
+    news_page.run()
+    assert not news_page.exception
+    assert any("نصب آب‌سردکن" in i.value for i in news_page.info)
+    owner = open_app("manager", "action_items.py")
+    owner.toggle(key="actions_show_done").set_value(True).run()
+    assert "announcements" in " ".join(str(e.proto) for e in owner.get("page_link"))

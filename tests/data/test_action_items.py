@@ -296,3 +296,74 @@ def test_team_views_by_role_and_refusals(session, org):
     with pytest.raises(InvalidInput) as caught:
         action_items.team(session, org.manager, "everyone")
     assert caught.value.key == "actions.errors.view_unknown"
+
+
+# --- "You said, we did" ----------------------------------------------------------------------
+
+def _announcement(session, title="گفتید، انجام دادیم: اتاق استراحت"):
+    from data_access import news
+    news.ensure_builtin_categories(session)
+    return news.AnnouncementInput(title=title, body="بر پایه نظرسنجی، اتاق استراحت آماده شد.",
+                                  category_id=news.category_id(session, "news"))
+
+
+def _done_survey_item(session, org, title="آماده‌سازی اتاق استراحت", status="done",
+                      source="survey"):
+    session.add(ActionItem(title=title, owner_id=org.manager.id, due_on=date(2026, 5, 20),
+                           status=status, source=source, source_driver="wellbeing",
+                           source_department_id=org.traffic, created_by=org.pr.id,
+                           created_at=utcnow(), updated_at=utcnow(),
+                           done_at=utcnow() if status == "done" else None))
+    session.flush()
+    return session.scalar(select(ActionItem).where(ActionItem.title == title))
+
+
+def test_pr_announces_a_done_survey_item_once_and_the_link_reads_both_ways(session, org):
+    from data_access.models.news import Announcement
+    item = _done_survey_item(session, org)
+    session.commit()
+    assert [a.id for a in action_items.announceable(session, org.pr)] == [item.id]
+    version = item.version
+    announcement_id = action_items.announce(session, org.pr, item.id, version,
+                                            _announcement(session))
+    session.commit()
+    assert session.get(Announcement, announcement_id).title.startswith("گفتید")
+    assert session.get(ActionItem, item.id).announcement_id == announcement_id
+    linked = action_items.for_announcement(session, org.employee, announcement_id)
+    assert linked is not None and linked.id == item.id
+    assert action_items.announceable(session, org.pr) == []
+    assert [e.action for e in audit_entries(session, "action_item.announce")] == \
+        ["action_item.announce"]
+    # A double click: told it is announced already, and nothing is published twice.
+    with pytest.raises(Conflict) as caught:
+        action_items.announce(session, org.pr, item.id, version, _announcement(session))
+    assert caught.value.key == "actions.errors.already_announced"
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Announcement)) == 1
+
+
+def test_only_publishers_announce_and_only_done_survey_items(session, org):
+    from data_access.models.news import Announcement
+    item = _done_survey_item(session, org)
+    open_item = _done_survey_item(session, org, title="هنوز باز", status="open")
+    meeting_item = _done_survey_item(session, org, title="از جلسه", source="meeting")
+    session.commit()
+    for actor in (org.manager, org.employee):
+        with pytest.raises(PermissionDenied):
+            action_items.announce(session, actor, item.id, item.version, _announcement(session))
+        session.rollback()
+        with pytest.raises(PermissionDenied):
+            action_items.announceable(session, actor)
+    for other in (open_item, meeting_item):
+        with pytest.raises(InvalidInput) as caught:
+            action_items.announce(session, org.pr, other.id, other.version,
+                                  _announcement(session))
+        assert caught.value.key == "actions.errors.not_announceable"
+        session.rollback()
+    # Bad announcement text is news's own refusal, and the item stays unlinked.
+    with pytest.raises(InvalidInput):
+        action_items.announce(session, org.pr, item.id, item.version,
+                              _announcement(session, title="  "))
+    session.rollback()
+    assert session.get(ActionItem, item.id).announcement_id is None
+    assert session.scalar(select(func.count()).select_from(Announcement)) == 0
