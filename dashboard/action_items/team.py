@@ -46,6 +46,7 @@ def show_team(v: Viewer, view: str) -> None:
     k = f"actions_{view}"
     with st.container(horizontal=True, vertical_alignment="bottom"):
         status = st.selectbox(t("actions.col.status"), [None, *action_items.STATUSES],
+                              placeholder=t("actions.any_status"),
                               key=f"{k}_status",
                               format_func=lambda s: t("actions.any_status") if s is None
                               else t(f"surveys.actions.status.{s}"))

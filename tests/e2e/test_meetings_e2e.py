@@ -253,3 +253,33 @@ def test_a_confidential_meeting_stays_hidden_from_an_employee_not_invited(browse
         raise
     finally:
         context.close()
+
+
+def test_a_managers_team_view_of_action_items_fits_a_phone(browser, live_app):
+    context, page = _context(browser)
+    try:
+        login(page, live_app, "manager")
+        goto(page, live_app, "action-items")
+        page.locator(".st-key-actions_view").get_by_text("اقدام‌های واحدهای من",
+                                                         exact=True).click()
+        settle(page, 1500)
+        page.locator("[data-testid='stDataFrame']").first.wait_for()
+        screenshot(page, "action-items-team-fa-desktop")
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.reload()
+        page.locator('[data-testid="stSidebarNav"]').wait_for(state="attached")
+        page.locator(".st-key-actions_view").get_by_text("اقدام‌های واحدهای من",
+                                                         exact=True).click()
+        settle(page, 1500)
+        page.locator("[data-testid='stDataFrame']").first.wait_for()
+        assert _no_sideways_scroll(page)
+        assert page.evaluate("document.documentElement.dir") == "rtl"
+        # "Any status" reads in Persian, never Streamlit's English placeholder.
+        status = page.locator(".st-key-actions_managed_status [role='combobox']")
+        assert status.get_attribute("placeholder") == "همه"
+        screenshot(page, "action-items-team-fa-390")
+    except Exception:
+        screenshot(page, "FAILED-action-items")
+        raise
+    finally:
+        context.close()
