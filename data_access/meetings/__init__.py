@@ -28,6 +28,8 @@ from data_access.meetings.agenda import (
 )
 from data_access.meetings.attendance import (
     AttendanceRate,
+    MonthAttendance,
+    attendance_by_month,
     meeting_attendance_rate,
     person_attendance_rate,
     record_attendance,
@@ -107,6 +109,7 @@ __all__ = [
     # agenda, attendance, minutes
     "ITEM_TITLE_MAX", "MINUTES_ALLOTTED_MAX", "add_item", "move_item", "remove_item",
     "update_item", "AttendanceRate", "meeting_attendance_rate", "person_attendance_rate",
+    "MonthAttendance", "attendance_by_month",
     "record_attendance", "NOTES_MAX", "save_minutes",
     # decisions, action items, sign-off, series
     "DECISION_MAX", "add_decision", "next_sequence", "set_decision_status",

@@ -632,3 +632,30 @@ def test_a_sign_off_still_awaited_stays_on_the_home_page_however_old(session, or
     much_later = AFTER + timedelta(days=200)
     notices = meetings.approval_notices(session, org.employee, now=much_later)
     assert [(n.id, n.awaiting_sign_off) for n in notices] == [(approved, True)]
+
+
+def test_attendance_per_jalali_month_for_oneself_and_for_leaders(session, org):
+    _held(session, org, title="جلسه فروردین")  # 31 Farvardin 1405
+    second = _held(session, org, title="جلسه اردیبهشت", starts_at=START + timedelta(days=2))
+    # A held meeting's attendance stays editable: the employee was absent after all.
+    meetings.record_attendance(session, org.manager, second, _version(session, second),
+                               {org.employee.id: "absent"})
+    session.commit()
+    later = AFTER + timedelta(days=10)
+    history = meetings.attendance_by_month(session, org.employee, org.employee.id, now=later)
+    assert [(m.year, m.month, m.present, m.recorded) for m in history] == [
+        (1405, 1, 1, 1), (1405, 2, 0, 1)]
+    assert history[0].first_day == date(2026, 3, 21) and history[1].rate == 0
+    # A leader sees anyone's; a colleague nobody's but their own.
+    assert meetings.attendance_by_month(session, org.manager, org.employee.id, now=later) \
+        == history
+    with pytest.raises(PermissionDenied):
+        meetings.attendance_by_month(session, org.outsider, org.employee.id, now=later)
+
+
+def test_attendance_history_leaves_out_a_confidential_meeting_the_reader_cannot_see(session,
+                                                                                     org):
+    _held(session, org, title="جلسه محرمانه", confidential=True)
+    assert meetings.attendance_by_month(session, org.employee, org.employee.id,
+                                        now=AFTER)[0].recorded == 1  # an attendee sees it
+    assert meetings.attendance_by_month(session, org.pr, org.employee.id, now=AFTER) == []
