@@ -60,6 +60,12 @@ def _awaiting():
     return (MeetingAttendee.attendance == "present") & MeetingAttendee.sign_off.is_(None)
 
 
+def _invited_to_approved(actor: Actor):
+    """SQL on Meeting: approved minutes of a meeting someone else organised (the
+    organiser approved them; they are not asked to sign as well)."""
+    return (Meeting.status == "approved") & (Meeting.organiser_id != actor.id)
+
+
 def approval_notices(session: Session, actor: Actor, now: datetime | None = None,
                      limit: int = NOTICES_MAX) -> list[ApprovalNotice]:
     """Approved minutes of meetings the actor was invited to (not their own): those
@@ -72,8 +78,7 @@ def approval_notices(session: Session, actor: Actor, now: datetime | None = None
         select(Meeting.id, Meeting.title, Meeting.starts_at, Meeting.approved_at, awaiting)
         .join(MeetingAttendee, (MeetingAttendee.meeting_id == Meeting.id)
               & (MeetingAttendee.user_id == actor.id))
-        .where(Meeting.status == "approved", Meeting.organiser_id != actor.id,
-               or_(awaiting, Meeting.approved_at >= since))
+        .where(_invited_to_approved(actor), or_(awaiting, Meeting.approved_at >= since))
         .order_by(awaiting.desc(), Meeting.approved_at.desc(), Meeting.id.desc())
         .limit(limit)).tuples().all()
     return [ApprovalNotice(i, title, starts, approved, bool(waiting))
@@ -87,4 +92,4 @@ def awaiting_sign_off_count(session: Session, actor: Actor) -> int:
         select(func.count()).select_from(Meeting)
         .join(MeetingAttendee, (MeetingAttendee.meeting_id == Meeting.id)
               & (MeetingAttendee.user_id == actor.id))
-        .where(Meeting.status == "approved", _awaiting())) or 0
+        .where(_invited_to_approved(actor), _awaiting())) or 0

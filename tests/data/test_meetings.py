@@ -616,6 +616,7 @@ def test_home_shows_my_next_meetings_and_minutes_awaiting_my_sign_off(session, o
     assert [(n.id, n.awaiting_sign_off) for n in notices] == [(approved, True)]
     assert meetings.awaiting_sign_off_count(session, org.employee) == 1
     assert meetings.approval_notices(session, org.manager, now=AFTER) == []  # approved it
+    assert meetings.awaiting_sign_off_count(session, org.manager) == 0  # the sidebar agrees
     assert meetings.awaiting_sign_off_count(session, org.outsider) == 0
 
     meetings.sign_off(session, org.employee, approved, "confirmed", now=AFTER)

@@ -283,3 +283,27 @@ def test_a_managers_team_view_of_action_items_fits_a_phone(browser, live_app):
         raise
     finally:
         context.close()
+
+
+def test_home_and_attendance_over_time_in_persian(browser, live_app):
+    context, page = _context(browser)
+    try:
+        login(page, live_app, "manager")
+        goto(page, live_app, "")
+        page.get_by_role("heading", name="جلسه‌های من").wait_for()
+        screenshot(page, "home-meetings-fa-desktop")
+        goto(page, live_app, "meetings")
+        page.locator(".st-key-mt_view").get_by_text("حضور در جلسات", exact=True).click()
+        settle(page, 1500)
+        page.locator(".st-key-mt_rate_chart").wait_for()
+        ticks = page.evaluate("() => [...document.querySelectorAll("
+                              "'.st-key-mt_rate_chart .xtick text')].map(e => e.textContent)")
+        assert ticks, "the chart has month labels"
+        ascii_digits = [label for label in ticks if any(c in "0123456789" for c in label)]
+        assert ascii_digits == []  # Jalali months in Persian digits
+        screenshot(page, "meetings-attendance-fa-desktop")
+    except Exception:
+        screenshot(page, "FAILED-home-attendance")
+        raise
+    finally:
+        context.close()
