@@ -24,6 +24,10 @@ PAGES = [
     BenchPage("decision register search (manager)", "meetings.py", "manager",
               {"mt_view": "register", "mt_reg_search": "بازديد كارگاه"}),
     BenchPage("action items, mine (employee)", "action_items.py", "employee"),
+    BenchPage("action items, team (manager)", "action_items.py", "manager",
+              {"actions_view": "managed"}),
+    BenchPage("action items, my meetings' (manager)", "action_items.py", "manager",
+              {"actions_view": "organised"}),
 ]
 RUNS = 5
 WRITERS = 16
@@ -87,5 +91,12 @@ def extra(engine: Engine, scale: str) -> list[tuple[str, str]]:
         timed("register by number (manager)", meetings.search_register, manager,
               "۱۴۰۵-۰۰۱"),
         timed("action items, mine (employee)", action_items.owned_by, employee),
+        timed("action items, team page 1 (manager)", action_items.team, manager, "managed"),
+        timed("action items, team overdue (pr)", action_items.team, pr, "managed",
+              overdue_only=True),
+        timed("action items, my meetings' (manager)", action_items.team, manager,
+              "organised"),
+        timed("home: next meetings + notices (employee)", meetings.approval_notices,
+              employee),
         ("meetings: decision numbering, 16 writers at once", _numbering(engine)),
     ]

@@ -46,6 +46,9 @@ FEATURES: tuple[Feature, ...] = (
             clock_tick="dashboard.surveys:clock_tick",
             sidebar_counter="dashboard.surveys:sidebar_counter",
             home_section="dashboard.surveys:home_section", home_rank=10),
+    Feature("meetings", "read_meetings",
+            sidebar_counter="dashboard.meetings.hooks:sidebar_counter",
+            home_section="dashboard.meetings.hooks:home_section", home_rank=20),
 )
 
 

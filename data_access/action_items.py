@@ -11,22 +11,26 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, case, func, or_, select, true
+from sqlalchemy.orm import Session, aliased
 
 from data_access import audit, clock, departments
-from data_access.errors import InvalidInput, PermissionDenied
-from data_access.models import User, utcnow
+from data_access.errors import Conflict, InvalidInput, PermissionDenied
+from data_access.models import Department, User, utcnow
 from data_access.models.action_items import SOURCES, STATUSES, ActionItem
+from data_access.models.meetings import Meeting, MeetingAttendee
 from data_access.paging import Page, clamp, offset, paginate
 from data_access.permissions import CAPABILITIES, Actor, can, require_active
 from data_access.text import clean_block, clean_line, search_key
 from data_access.versioning import flush_or_conflict, load_for_write
 
 __all__ = [
-    "DESCRIPTION_MAX", "DUE_MAX_YEARS", "SOURCES", "STATUSES", "TITLE_MAX", "MyActionItem",
-    "OwnerChoice", "check_due_on", "create", "is_overdue", "latest_due_on", "may_own",
-    "owned_by", "owner_choices", "set_status",
+    "DESCRIPTION_MAX", "DUE_MAX_YEARS", "EXPORT_MAX", "SOURCES", "STATUSES", "TEAM_PAGE_SIZE",
+    "TEAM_SORTS", "TEAM_VIEWS", "TITLE_MAX", "MyActionItem", "OwnerChoice", "TeamActionItem",
+    "ANNOUNCEABLE_MAX", "Announceable", "AnnouncedItem", "announce", "announceable",
+    "for_announcement", "check_due_on", "create",
+    "is_overdue", "latest_due_on", "may_own", "owned_by", "owner_choices", "set_status", "team",
+    "team_views",
 ]
 
 TITLE_MAX, DESCRIPTION_MAX = 200, 2000
@@ -140,6 +144,8 @@ class MyActionItem:
     source_driver: str | None
     version: int
     overdue: bool
+    meeting_id: int | None = None  # the meeting it follows up, if any
+    announcement_id: int | None = None  # "you said, we did": the announcement of it
 
 
 def owned_by(session: Session, actor: Actor, include_done: bool = False,
@@ -153,7 +159,8 @@ def owned_by(session: Session, actor: Actor, include_done: bool = False,
     query = query.order_by(case((ActionItem.status == "done", 1), else_=0),
                            ActionItem.due_on, ActionItem.id)
     return [MyActionItem(a.id, a.title, a.description, a.due_on, a.status, a.source,
-                         a.source_driver, a.version, is_overdue(a.status, a.due_on, today))
+                         a.source_driver, a.version, is_overdue(a.status, a.due_on, today),
+                         a.source_meeting_id, a.announcement_id)
             for a in session.scalars(query)]
 
 
@@ -209,3 +216,198 @@ def may_own(session: Session, actor: Actor, owner_id: int, department_id: int | 
     """Whether `owner_id` is among `owner_choices` for the department (on any page)."""
     condition = _owners(session, actor, department_id)
     return session.scalar(select(User.id).where(condition, User.id == owner_id)) is not None
+
+
+# --- Team views --------------------------------------------------------------------------
+
+# "managed": items of the leader's department subtree (every department for those who see
+# every result); "organised": items of the meetings the actor organised.
+TEAM_VIEWS = ("managed", "organised")
+TEAM_SORTS = ("due_on", "status", "owner", "title")
+TEAM_PAGE_SIZE = 50
+EXPORT_MAX = 10_000
+
+
+@dataclass(frozen=True)
+class TeamActionItem:
+    id: int
+    title: str
+    owner: str
+    department_fa: str | None
+    department_en: str | None
+    due_on: date
+    status: str
+    source: str
+    source_driver: str | None
+    meeting_id: int | None
+    meeting_title: str | None
+    overdue: bool
+    done_at: datetime | None
+
+
+def team_views(actor: Actor) -> list[str]:
+    """The team views the actor's role offers: leading a subtree comes with
+    create_action_items, organising meetings with run_meetings."""
+    views = []
+    if can(actor, "create_action_items"):
+        views.append("managed")
+    if can(actor, "run_meetings"):
+        views.append("organised")
+    return views
+
+
+_Invited = aliased(MeetingAttendee)
+
+
+def _meeting_visible(actor: Actor) -> ColumnElement[bool]:
+    """SQL on ActionItem: no meeting, a meeting that is not confidential, or a
+    confidential one the actor organised or attends (admins: every one)."""
+    if can(actor, "manage_all_meetings"):
+        return true()
+    hidden = (select(Meeting.id).where(
+        Meeting.id == ActionItem.source_meeting_id, Meeting.confidential.is_(True),
+        Meeting.organiser_id != actor.id,
+        ~select(_Invited.meeting_id).where(_Invited.meeting_id == Meeting.id,
+                                           _Invited.user_id == actor.id).exists())
+        .correlate(ActionItem).exists())
+    return ~hidden
+
+
+def _team_condition(session: Session, actor: Actor, view: str) -> ColumnElement[bool]:
+    if view not in TEAM_VIEWS:
+        raise InvalidInput("actions.errors.view_unknown", field="view")
+    if view == "managed":
+        require_active(session, actor, "create_action_items")
+        scope = _department_scope(session, actor)
+        in_scope = true() if scope is None else or_(
+            ActionItem.source_department_id.in_(sorted(scope)),
+            User.department_id.in_(sorted(scope)))
+    else:
+        require_active(session, actor, "run_meetings")
+        in_scope = (select(Meeting.id).where(Meeting.id == ActionItem.source_meeting_id,
+                                             Meeting.organiser_id == actor.id)
+                    .correlate(ActionItem).exists())
+    return in_scope & _meeting_visible(actor)
+
+
+def team(session: Session, actor: Actor, view: str, *, status: str | None = None,
+         overdue_only: bool = False, search: str = "", sort: str = "due_on",
+         descending: bool = False, page: int = 1, size: int = TEAM_PAGE_SIZE,
+         now: datetime | None = None) -> Page[TeamActionItem]:
+    """The items a leader follows up (`view` in TEAM_VIEWS), one page at a time:
+    filtered by status, overdue only, and a search in titles and owners' names;
+    sorted by `sort` (TEAM_SORTS). A confidential meeting's items appear only to its
+    organiser and attendees (and admins)."""
+    if status is not None and status not in STATUSES:
+        raise InvalidInput("actions.errors.status_unknown", field="status")
+    if sort not in TEAM_SORTS:
+        raise InvalidInput("actions.errors.sort_unknown", field="sort")
+    size = max(1, min(size, EXPORT_MAX))
+    today = clock.local_today(now)
+    condition = _team_condition(session, actor, view)
+    if status is not None:
+        condition = condition & (ActionItem.status == status)
+    if overdue_only:
+        condition = condition & (ActionItem.status != "done") & (ActionItem.due_on < today)
+    words = clean_line(search, "search", 200) if search else None
+    if words:
+        condition = condition & or_(ActionItem.title.contains(words, autoescape=True),
+                                    User.name_key.contains(search_key(words), autoescape=True))
+    base = (select(ActionItem.id).join(User, User.id == ActionItem.owner_id)
+            .where(condition))
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    page = clamp(page, total, size)
+    order = {"due_on": ActionItem.due_on, "status": ActionItem.status,
+             "owner": User.display_name, "title": ActionItem.title}[sort]
+    rows = session.execute(
+        select(ActionItem.id, ActionItem.title, User.display_name, Department.name,
+               Department.name_en, ActionItem.due_on, ActionItem.status, ActionItem.source,
+               ActionItem.source_driver, ActionItem.source_meeting_id, Meeting.title,
+               ActionItem.done_at)
+        .join(User, User.id == ActionItem.owner_id)
+        .outerjoin(Department, Department.id == ActionItem.source_department_id)
+        .outerjoin(Meeting, Meeting.id == ActionItem.source_meeting_id)
+        .where(condition)
+        .order_by(order.desc() if descending else order, ActionItem.due_on, ActionItem.id)
+        .offset(offset(page, size)).limit(size)).tuples().all()
+    items = [TeamActionItem(*row[:11], overdue=is_overdue(row[6], row[5], today),
+                            done_at=row[11]) for row in rows]
+    return paginate(items, total, page, size)
+
+
+
+# --- "You said, we did": announcing a done survey item --------------------------------
+
+ANNOUNCEABLE_MAX = 20
+
+
+@dataclass(frozen=True)
+class Announceable:
+    id: int
+    title: str
+    description: str | None
+    source_driver: str | None
+    department_fa: str | None
+    department_en: str | None
+    done_at: datetime | None
+    version: int
+
+
+def announceable(session: Session, actor: Actor,
+                 limit: int = ANNOUNCEABLE_MAX) -> list[Announceable]:
+    """Done items from survey results not yet announced, most recently done first
+    (for those who publish news)."""
+    require_active(session, actor, "publish_news")
+    rows = session.execute(
+        select(ActionItem.id, ActionItem.title, ActionItem.description, ActionItem.source_driver,
+               Department.name, Department.name_en, ActionItem.done_at, ActionItem.version)
+        .outerjoin(Department, Department.id == ActionItem.source_department_id)
+        .where(ActionItem.source == "survey", ActionItem.status == "done",
+               ActionItem.announcement_id.is_(None))
+        .order_by(ActionItem.done_at.desc(), ActionItem.id.desc()).limit(limit)).tuples().all()
+    return [Announceable(*row) for row in rows]
+
+
+def announce(session: Session, actor: Actor, item_id: int, expected_version: int | None,
+             data, now: datetime | None = None) -> int:
+    """Publish `data` (a news.AnnouncementInput, prefilled from the item and edited by the
+    publisher) through the news feature, and link the item to it. Only a done item from
+    survey results, once: a second click hears that it is already announced, and nothing
+    is published twice (the item's version is checked in the same transaction).
+    Returns the announcement's id."""
+    from data_access import news  # the news feature's public API; news never imports this
+
+    require_active(session, actor, "publish_news")
+    current = session.get(ActionItem, item_id, populate_existing=True)
+    if current is not None and current.announcement_id is not None:
+        raise Conflict("actions.errors.already_announced")  # before "changed elsewhere"
+    item = load_for_write(session, ActionItem, item_id, expected_version)
+    if item.source != "survey" or item.status != "done":
+        raise InvalidInput("actions.errors.not_announceable")
+    saved = news.publish(session, actor, data, now=now)
+    item.announcement_id = saved.id
+    item.updated_at = now or utcnow()
+    flush_or_conflict(session)
+    audit.record(session, actor, "action_item.announce", "action_item", item_id,
+                 announcement_id=saved.id)
+    return saved.id
+
+
+@dataclass(frozen=True)
+class AnnouncedItem:
+    id: int
+    title: str
+    source_driver: str | None
+    done_at: datetime | None
+
+
+def for_announcement(session: Session, actor: Actor,
+                     announcement_id: int) -> AnnouncedItem | None:
+    """The action item an announcement reported done, if any (the other way of the
+    link); its title is in the announcement already, so every reader may see it."""
+    require_active(session, actor)
+    row = session.execute(
+        select(ActionItem.id, ActionItem.title, ActionItem.source_driver, ActionItem.done_at)
+        .where(ActionItem.announcement_id == announcement_id)
+        .order_by(ActionItem.id).limit(1)).tuples().first()
+    return AnnouncedItem(*row) if row else None

@@ -15,6 +15,7 @@ def show_list(v: Viewer) -> None:
     with st.container(horizontal=True, vertical_alignment="bottom"):
         mine = st.toggle(t("meetings.list.mine_only"), value=True, key="mt_mine")
         status = st.selectbox(t("meetings.list.status"), [None, *meetings.MEETING_STATUSES],
+                              placeholder=t("meetings.list.any_status"),
                               format_func=lambda s: t("meetings.list.any_status") if s is None
                               else t(f"meetings.status.{s}"), key="mt_status")
         search = st.text_input(t("meetings.list.search"), key="mt_search", max_chars=200)

@@ -124,6 +124,7 @@ def _add_item(v: Viewer, d: meetings.MeetingDetail) -> None:
         title = st.text_input(t("meetings.agenda.new"), max_chars=meetings.ITEM_TITLE_MAX)
         names = {a.user_id: a.name for a in d.attendees}
         presenter = st.selectbox(t("meetings.agenda.presenter"), [None, *names],
+                                 placeholder=t("meetings.agenda.no_presenter"),
                                  format_func=lambda i: t("meetings.agenda.no_presenter")
                                  if i is None else names[i])
         minutes = st.number_input(t("meetings.agenda.minutes_allotted"), min_value=0,
@@ -227,11 +228,13 @@ def _action_items(v: Viewer, d: meetings.MeetingDetail) -> None:
         title = st.text_input(t("meetings.actions.new"), max_chars=200)
         names = {a.user_id: a.name for a in d.attendees}
         owner = st.selectbox(t("meetings.actions.owner"), list(names),
-                             format_func=lambda i: names[i], index=None)
+                             format_func=lambda i: names[i], index=None,
+                             placeholder=t("meetings.actions.choose_owner"))
         due = jalali_date_input(t("meetings.actions.due_on"), key=f"mt_due_{d.id}",
                                 locale=v.loc, messages=date_messages())
         numbers = {x.id: number_text(x.number, v.loc) for x in d.decisions}
         decision = st.selectbox(t("meetings.actions.decision"), [None, *numbers],
+                                placeholder=t("meetings.actions.no_decision"),
                                 format_func=lambda i: t("meetings.actions.no_decision")
                                 if i is None else numbers[i])
         if st.form_submit_button(t("meetings.actions.add"), icon=":material/add_task:"):

@@ -20,6 +20,7 @@ GROUP = "meetings"
 
 def invalidate_all() -> None:
     invalidate(GROUP)
+    invalidate("action_items")  # a meeting write may create or hide action items
 
 
 @cached(GROUP, ttl=60)
@@ -66,3 +67,31 @@ def _types(key: ViewerKey, generation: int) -> list[meetings.MeetingTypeChoice]:
 
 def meeting_types(actor: Actor) -> list[meetings.MeetingTypeChoice]:
     return _types(viewer_key(actor), generation(GROUP))
+
+
+# The reader's own meetings, for the home page and the sidebar (every page run).
+@cached(GROUP, ttl=60)
+def _upcoming(key: ViewerKey, generation: int) -> list[meetings.UpcomingMeeting]:
+    return read(meetings.upcoming, actor_of(key))
+
+
+def upcoming(actor: Actor) -> list[meetings.UpcomingMeeting]:
+    return _upcoming(viewer_key(actor), generation(GROUP))
+
+
+@cached(GROUP, ttl=60)
+def _notices(key: ViewerKey, generation: int) -> list[meetings.ApprovalNotice]:
+    return read(meetings.approval_notices, actor_of(key))
+
+
+def approval_notices(actor: Actor) -> list[meetings.ApprovalNotice]:
+    return _notices(viewer_key(actor), generation(GROUP))
+
+
+@cached(GROUP, ttl=60)
+def _awaiting(key: ViewerKey, generation: int) -> int:
+    return read(meetings.awaiting_sign_off_count, actor_of(key))
+
+
+def awaiting_sign_off_count(actor: Actor) -> int:
+    return _awaiting(viewer_key(actor), generation(GROUP))

@@ -40,9 +40,11 @@ def show_register(v: Viewer) -> None:
     with st.container(horizontal=True):
         status = st.selectbox(t("meetings.register.status"),
                               [None, *meetings.DECISION_STATUSES], key="mt_reg_status",
+                              placeholder=t("meetings.list.any_status"),
                               format_func=lambda s: t("meetings.list.any_status") if s is None
                               else t(f"meetings.decision_status.{s}"))
         department = st.selectbox(t("meetings.register.department"), [None, *departments],
+                                  placeholder=t("meetings.register.any_department"),
                                   key="mt_reg_department",
                                   format_func=lambda i: t("meetings.register.any_department")
                                   if i is None else departments[i])

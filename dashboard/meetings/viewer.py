@@ -20,14 +20,17 @@ class Viewer:
     actor: Actor
     loc: str
     may_run: bool  # schedules meetings
+    may_manage_types: bool = False  # adds meeting types
 
     @classmethod
     def of(cls, actor: Actor) -> Viewer:
-        return cls(actor, locale(), can(actor, "run_meetings"))
+        return cls(actor, locale(), can(actor, "run_meetings"),
+                   can(actor, "manage_meeting_types"))
 
     @property
     def views(self) -> list[str]:
-        return ["list", "register"] + (["create"] if self.may_run else [])
+        return (["list", "register"] + (["create"] if self.may_run else []) + ["attendance"]
+                + (["types"] if self.may_manage_types else []))
 
 
 def open_meeting(meeting_id: int) -> None:

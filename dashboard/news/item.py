@@ -18,7 +18,7 @@ from dashboard.news.viewer import (
     start_edit,
 )
 from dashboard.ui import escape_markdown, flash, read, run_write, safe_markdown, t
-from data_access import news
+from data_access import action_items, news
 from data_access.errors import NotFound
 
 
@@ -70,6 +70,15 @@ def show_comments(v: Viewer, detail: news.ItemDetail) -> None:
                     st.rerun()
 
 
+def _reported_item(v: Viewer, item_id: int) -> None:
+    """"You said, we did": the action item this announcement reported done."""
+    item = read(action_items.for_announcement, v.actor, item_id)
+    if item is not None:
+        when = format_date(item.done_at.date(), v.loc, "long") if item.done_at else ""
+        st.info(t("news.detail.reports_action", title=escape_markdown(item.title), date=when),
+                icon=":material/task_alt:")
+
+
 def show_detail(v: Viewer, item_id: int) -> None:
     st.button(t("news.detail.back"), icon=back_icon(), on_click=close_item, key="news_back")
     try:
@@ -99,6 +108,7 @@ def show_detail(v: Viewer, item_id: int) -> None:
         reads.picture(detail.cover.id, v.actor, 1400, width="content")
     with st.container(key="news_body"):
         st.markdown(safe_markdown(detail.body))
+    _reported_item(v, item_id)
     if detail.attachments:
         st.caption(t("news.detail.attachments"))
         for attachment in detail.attachments:

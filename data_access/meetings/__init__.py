@@ -10,7 +10,8 @@ The public API of the feature; dashboard and pages import only these names.
 - agenda, attendance, minutes, decisions (numbered per Jalali year without gaps),
   follow_up (action items from an agenda item or decision), sign_off (attendees,
   their own only), series (the next meeting, with follow-ups carried over);
-- reading and register: lists, one meeting, the decision register search.
+- reading and register: lists, one meeting, the decision register search;
+- for_me: the reader's next meetings, minutes awaiting their sign-off, approvals.
 
 Only the organiser and admins edit a meeting; confidential meetings are invisible to
 everyone but their organiser, attendees and admins, in every list, search and count.
@@ -27,6 +28,8 @@ from data_access.meetings.agenda import (
 )
 from data_access.meetings.attendance import (
     AttendanceRate,
+    MonthAttendance,
+    attendance_by_month,
     meeting_attendance_rate,
     person_attendance_rate,
     record_attendance,
@@ -38,6 +41,14 @@ from data_access.meetings.decisions import (
     set_decision_status,
 )
 from data_access.meetings.follow_up import create_action_item
+from data_access.meetings.for_me import (
+    NOTICE_DAYS,
+    ApprovalNotice,
+    UpcomingMeeting,
+    approval_notices,
+    awaiting_sign_off_count,
+    upcoming,
+)
 from data_access.meetings.lifecycle import approve, cancel, hold, reopen
 from data_access.meetings.minutes import NOTES_MAX, save_minutes
 from data_access.meetings.reading import (
@@ -98,6 +109,7 @@ __all__ = [
     # agenda, attendance, minutes
     "ITEM_TITLE_MAX", "MINUTES_ALLOTTED_MAX", "add_item", "move_item", "remove_item",
     "update_item", "AttendanceRate", "meeting_attendance_rate", "person_attendance_rate",
+    "MonthAttendance", "attendance_by_month",
     "record_attendance", "NOTES_MAX", "save_minutes",
     # decisions, action items, sign-off, series
     "DECISION_MAX", "add_decision", "next_sequence", "set_decision_status",
@@ -106,4 +118,7 @@ __all__ = [
     "PAGE_SIZE", "ActionView", "AgendaView", "AttendeeView", "DecisionView", "MeetingDetail",
     "MeetingRow", "meeting_count", "meeting_detail", "meetings", "RegisterRow",
     "search_register",
+    # what a person's meetings ask of them (home page, sidebar)
+    "NOTICE_DAYS", "ApprovalNotice", "UpcomingMeeting", "approval_notices",
+    "awaiting_sign_off_count", "upcoming",
 ]

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
+import jdatetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from data_access import audit
-from data_access.errors import InvalidInput
+from data_access.clock import to_local
+from data_access.errors import InvalidInput, PermissionDenied
 from data_access.meetings.agenda import touch
 from data_access.meetings.visibility import meeting_for_edit, visible
+from data_access.models import utcnow
 from data_access.models.meetings import ATTENDANCE, Meeting, MeetingAttendee
-from data_access.permissions import Actor, require_active
+from data_access.permissions import Actor, can, require_active
 
 
 def record_attendance(session: Session, actor: Actor, meeting_id: int,
@@ -71,3 +74,46 @@ def person_attendance_rate(session: Session, actor: Actor, user_id: int,
     if since is not None:
         conditions.append(Meeting.starts_at >= since)
     return _rate(session, *conditions)
+
+
+class MonthAttendance(NamedTuple):
+    year: int  # Jalali
+    month: int  # Jalali, 1..12
+    first_day: date  # the Gregorian date the Jalali month begins
+    present: int
+    recorded: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.present / self.recorded if self.recorded else None
+
+
+HISTORY_MONTHS_MAX = 36
+
+
+def attendance_by_month(session: Session, actor: Actor, user_id: int, months: int = 12,
+                        now: datetime | None = None) -> list[MonthAttendance]:
+    """A person's attendance per Jalali month over the last `months` months, counting
+    the held meetings the actor may see. Anyone sees their own; leaders
+    (view_department_meetings) anyone's. Months without a recorded meeting are left out.
+    A person has at most a few hundred meetings a year, so they are bucketed here (the
+    Jalali month is not a SQL function on either database)."""
+    require_active(session, actor)
+    if user_id != actor.id and not can(actor, "view_department_meetings"):
+        raise PermissionDenied()
+    months = max(1, min(months, HISTORY_MONTHS_MAX))
+    since = (now or utcnow()) - timedelta(days=31 * months)
+    rows = session.execute(
+        select(Meeting.starts_at, MeetingAttendee.attendance)
+        .join(Meeting, Meeting.id == MeetingAttendee.meeting_id)
+        .where(MeetingAttendee.user_id == user_id, MeetingAttendee.attendance.is_not(None),
+               Meeting.status.in_(("held", "approved")), Meeting.starts_at >= since,
+               visible(session, actor))).tuples().all()
+    buckets: dict[tuple[int, int], list[int]] = {}
+    for starts_at, attendance in rows:
+        day = jdatetime.date.fromgregorian(date=to_local(starts_at).date())
+        counts = buckets.setdefault((day.year, day.month), [0, 0])
+        counts[0] += attendance == "present"
+        counts[1] += 1
+    return [MonthAttendance(y, m, jdatetime.date(y, m, 1).togregorian(), present, recorded)
+            for (y, m), (present, recorded) in sorted(buckets.items())]

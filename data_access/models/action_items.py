@@ -29,6 +29,7 @@ class ActionItem(Base):
         Index("ix_action_items_owner_status", "owner_id", "status"),
         Index("ix_action_items_source_wave", "source_wave_id", "source_department_id"),
         Index("ix_action_items_source_meeting", "source_meeting_id"),
+        Index("ix_action_items_announcement", "announcement_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,6 +46,8 @@ class ActionItem(Base):
     source_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
     source_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
     source_agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"))
+    # "You said, we did": the announcement that reported this (survey) item done.
+    announcement_id: Mapped[int | None] = mapped_column(ForeignKey("announcements.id"))
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -103,3 +103,116 @@ def test_an_overdue_item_says_so(open_app):
     finally:
         with db.session_scope() as session:
             session.delete(session.get(ActionItem, item_id))
+
+
+# --- Team views ----------------------------------------------------------------------------
+
+def _team_table(at) -> str:
+    frame = at.dataframe[0].value
+    frame = getattr(frame, "data", frame)  # a Styler carries its frame
+    return frame.to_csv(index=False)
+
+
+def _team(at, view: str):
+    next(b for b in at.get("button_group") if b.key == "actions_view").set_value(view).run()
+    assert not at.exception
+    return at
+
+
+def test_a_manager_follows_up_the_subtree_and_an_employee_has_only_their_own(open_app):
+    item_id = _give("employee", "تعمیر چراغ تقاطع ولیعصر", local_today() - timedelta(days=3))
+    try:
+        employee = open_app("employee", "action_items.py")
+        assert "actions_view" not in [b.key for b in employee.get("button_group")]
+        manager = _team(open_app("manager", "action_items.py"), "managed")
+        table = _team_table(manager)
+        assert "تعمیر چراغ تقاطع ولیعصر" in table and "کارمند نمونه" in table
+        assert "از مهلت گذشته" in table  # overdue, in words as well as red
+        manager.toggle(key="actions_managed_overdue").set_value(True).run()
+        assert "تعمیر چراغ تقاطع ولیعصر" in _team_table(manager)
+        manager.text_input(key="actions_managed_search").input("چراغ تقاطع ولیعصر").run()
+        assert not manager.exception
+        assert "۱ اقدام" in [c.value for c in manager.caption]
+        # The overdue item is marked on the owner's own list too.
+        assert any("red-badge" in m.value and "از مهلت گذشته" in m.value
+                   for m in employee.markdown)
+    finally:
+        with db.session_scope() as session:
+            session.delete(session.get(ActionItem, item_id))
+
+
+def test_a_confidential_meetings_items_stay_out_of_a_managers_team_view(open_app):
+    from data_access import meetings
+    with db.session_scope() as session:
+        pr = users.active_actor(session, "pr")
+        employee = users.active_actor(session, "employee")
+        type_id = meetings.meeting_types(session, pr)[0].id
+        secret = meetings.schedule(session, pr, meetings.MeetingInput(
+            title="جلسه محرمانه بازنگری", type_id=type_id,
+            starts_at=utcnow() - timedelta(hours=1), duration_minutes=60,
+            department_id=pr.department_id, confidential=True, attendee_ids=[employee.id]))
+        session.add(ActionItem(title="اقدام محرمانه بازنگری", owner_id=employee.id,
+                               due_on=local_today() + timedelta(days=5), status="open",
+                               source="meeting", source_meeting_id=secret,
+                               source_department_id=pr.department_id, created_by=pr.id,
+                               created_at=utcnow(), updated_at=utcnow()))
+    manager = _team(open_app("manager", "action_items.py"), "managed")
+    assert "اقدام محرمانه بازنگری" not in (_team_table(manager) if manager.dataframe else "")
+    organiser = _team(open_app("pr", "action_items.py"), "organised")
+    assert "اقدام محرمانه بازنگری" in _team_table(organiser)
+    owner = open_app("employee", "action_items.py")
+    assert "اقدام محرمانه بازنگری" in [t.value for t in owner.text]  # the owner attends
+
+
+def test_the_team_view_shows_a_change_made_on_my_list_at_once(open_app):
+    item_id = _give("manager", "تهیه گزارش ماهانه ترافیک", local_today() + timedelta(days=6))
+    try:
+        at = _team(open_app("manager", "action_items.py"), "managed")
+        assert "باز" in _team_table(at)
+        _team(at, "mine")
+        control = next(b for b in at.get("button_group") if b.key == f"action_{item_id}_open")
+        control.set_value("in_progress").run()
+        assert not at.exception
+        _team(at, "managed")
+        at.text_input(key="actions_managed_search").input("گزارش ماهانه ترافیک").run()
+        assert "در حال انجام" in _team_table(at)
+    finally:
+        with db.session_scope() as session:
+            session.delete(session.get(ActionItem, item_id))
+
+
+
+# --- "You said, we did" ------------------------------------------------------------------------
+
+def test_pr_announces_a_done_survey_item_and_the_two_link_to_each_other(open_app):
+    from data_access.models.news import Announcement
+    item_id = _give("manager", "نصب آب‌سردکن در ساختمان ترافیک", local_today())
+    with db.session_scope() as session:
+        item = session.get(ActionItem, item_id)
+        item.status, item.done_at = "done", utcnow()
+    manager = open_app("manager", "action_items.py")
+    views = next(b for b in manager.get("button_group") if b.key == "actions_view")
+    assert "گفتید، انجام دادیم" not in list(views.options)  # not a publisher
+    assert "اقدام‌های واحدهای من" in list(views.options)
+    at = _team(open_app("pr", "action_items.py"), "announce")
+    title = next(i for i in at.text_input if i.value.endswith("نصب آب‌سردکن در ساختمان ترافیک"))
+    assert title.value == "گفتید، انجام دادیم: نصب آب‌سردکن در ساختمان ترافیک"  # prefilled
+    body = next(a for a in at.text_area if "نصب آب‌سردکن" in a.value)
+    assert "قدردانی" in body.value  # the survey driver it answered
+    next(b for b in at.button
+         if b.proto.form_id.startswith(f"actions_announce_{item_id}_")).click().run()
+    assert not at.exception
+    assert "خبر منتشر شد و به اقدام پیوند خورد." in [s.value for s in at.success]
+    with db.session_scope() as session:
+        announcement_id = session.get(ActionItem, item_id).announcement_id
+        assert announcement_id is not None
+        assert session.get(Announcement, announcement_id).title.startswith("گفتید، انجام دادیم")
+    # The announcement names the item; the owner's item links to the announcement.
+    news_page = open_app("employee", "news.py")
+    news_page.query_params["item"] = str(announcement_id)
+    news_page.run()
+    assert not news_page.exception
+    assert any("نصب آب‌سردکن" in i.value for i in news_page.info)
+    owner = open_app("manager", "action_items.py")
+    owner.toggle(key="actions_show_done").set_value(True).run()
+    assert "announcements" in " ".join(str(e.proto) for e in owner.get("page_link"))

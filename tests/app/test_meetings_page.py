@@ -48,8 +48,10 @@ def _button(at, key: str):
 
 
 @pytest.mark.parametrize(("username", "views"), [
-    ("employee", ["list", "register"]), ("manager", ["list", "register", "create"]),
-    ("pr", ["list", "register", "create"]), ("admin", ["list", "register", "create"]),
+    ("employee", ["list", "register", "attendance"]),
+    ("manager", ["list", "register", "create", "attendance"]),
+    ("pr", ["list", "register", "create", "attendance"]),
+    ("admin", ["list", "register", "create", "attendance", "types"]),
 ])
 def test_every_role_opens_the_page_with_its_views(open_app, username, views):
     at = _open(open_app, username)
@@ -174,3 +176,43 @@ def test_a_manager_schedules_a_meeting_with_a_jalali_date(open_app):
         # 10:30 in Tehran on 30 April 2027 is 07:00 UTC.
         assert meeting.starts_at.isoformat() == "2027-04-30T07:00:00+00:00"
     assert at.header[0].value.endswith("جلسه برنامه‌ریزی بهار")  # opened after saving
+
+
+def test_attendance_over_time_for_oneself_and_a_leader_choosing_a_person(open_app):
+    _attended = _schedule("جلسه حضور ماهانه")
+    with db.session_scope() as session:
+        manager = users.active_actor(session, "manager")
+        meetings.hold(session, manager, _attended, _version(_attended))
+        detail = meetings.meeting_detail(session, manager, _attended)
+        meetings.record_attendance(session, manager, _attended, detail.version,
+                                   {a.user_id: "present" for a in detail.attendees})
+    at = _open(open_app, "employee")
+    next(c for c in at.get("button_group") if c.key == "mt_view").set_value("attendance").run()
+    assert not at.exception
+    assert "mt_rate_person" not in [s.key for s in at.selectbox]  # only their own
+    assert [m.label for m in at.metric] == ["نرخ حضور", "جلسه‌های ثبت‌شده"]
+    leader = _open(open_app, "manager")
+    next(c for c in leader.get("button_group") if c.key == "mt_view").set_value(
+        "attendance").run()
+    leader.text_input(key="mt_rate_search").input("کارمند نمونه").run()
+    employee_id = next(o for o in leader.selectbox(key="mt_rate_person").options
+                       if "کارمند نمونه" in str(o))
+    assert employee_id
+    assert not leader.exception
+
+
+def test_an_admin_adds_a_meeting_type_and_a_duplicate_is_refused(open_app):
+    at = _open(open_app, "admin")
+    next(c for c in at.get("button_group") if c.key == "mt_view").set_value("types").run()
+    assert not at.exception
+    for _ in range(2):
+        name_fa = next(i for i in at.text_input if i.label == "نام فارسی")
+        name_fa.input("کمیته  فناوری")
+        next(i for i in at.text_input if i.label == "نام انگلیسی").input("IT committee")
+        next(b for b in at.button if b.label == "افزودن نوع جلسه").click().run()
+        assert not at.exception
+    assert "نوع جلسه‌ای با این نام وجود دارد." in [e.value for e in at.error]
+    with db.session_scope() as session:
+        admin = users.active_actor(session, "admin")
+        names = [m.name_fa for m in meetings.meeting_types(session, admin)]
+    assert names.count("کمیته فناوری") == 1

@@ -184,3 +184,186 @@ def test_owner_choices_page_through_every_leader_beyond_500(session, org):
     assert sorted(c.name for c in found.items) == [f"manager {i:04d}" for i in range(510, 520)]
     assert action_items.may_own(session, org.manager, max(leaders), big)
     assert not action_items.may_own(session, org.manager, min(staff), big)
+
+
+# --- Team views: a leader's subtree, an organiser's meetings -----------------------------
+
+TODAY = datetime(2026, 5, 10, 8, 0, tzinfo=UTC)
+
+
+def _meeting(session, org, organiser, confidential=False, attendees=()):
+    from data_access import meetings
+    from data_access.models.meetings import MeetingType
+    meetings.ensure_builtin_types(session)
+    type_id = session.scalar(select(MeetingType.id).where(MeetingType.code == "staff"))
+    meeting_id = meetings.schedule(session, organiser, meetings.MeetingInput(
+        title="جلسه محرمانه" if confidential else "جلسه واحد", type_id=type_id,
+        starts_at=TODAY, duration_minutes=60, department_id=organiser.department_id,
+        confidential=confidential, attendee_ids=[a.id for a in attendees]),
+        now=TODAY - timedelta(days=1))
+    session.flush()
+    return meeting_id
+
+
+def _team_item(session, owner, title, due, creator, department=None, meeting_id=None,
+               status="open"):
+    session.add(ActionItem(title=title, owner_id=owner.id, due_on=due, status=status,
+                           source="meeting" if meeting_id else "survey",
+                           source_department_id=department, source_meeting_id=meeting_id,
+                           created_by=creator.id, created_at=utcnow(), updated_at=utcnow()))
+    session.flush()
+
+
+def _titles(page):
+    return [i.title for i in page.items]
+
+
+def test_a_manager_sees_the_items_of_their_subtree_and_no_confidential_ones(session, org):
+    open_meeting = _meeting(session, org, org.pr)
+    secret = _meeting(session, org, org.pr, confidential=True, attendees=[org.employee])
+    _team_item(session, org.employee, "در زیرمجموعه", date(2026, 5, 20), org.manager,
+               department=org.traffic_control)
+    _team_item(session, org.outsider, "بیرون از زیرمجموعه", date(2026, 5, 20), org.pr,
+               department=org.pr_dept)
+    _team_item(session, org.employee, "از جلسه باز", date(2026, 5, 21), org.pr,
+               department=org.pr_dept, meeting_id=open_meeting)
+    _team_item(session, org.employee, "از جلسه محرمانه", date(2026, 5, 22), org.pr,
+               department=org.pr_dept, meeting_id=secret)
+    session.commit()
+    managed = action_items.team(session, org.manager, "managed", now=TODAY)
+    assert _titles(managed) == ["در زیرمجموعه", "از جلسه باز"]
+    assert managed.total == 2  # the count leaves the confidential item out too
+    # PR sees every department, but a confidential meeting only as its organiser.
+    assert set(_titles(action_items.team(session, org.pr, "managed", now=TODAY))) == {
+        "در زیرمجموعه", "بیرون از زیرمجموعه", "از جلسه باز", "از جلسه محرمانه"}
+    assert "از جلسه محرمانه" in _titles(action_items.team(session, org.admin, "managed",
+                                                          now=TODAY))
+
+
+def test_an_organiser_sees_their_meetings_items_confidential_only_to_attendees(session, org):
+    mine = _meeting(session, org, org.manager)
+    secret = _meeting(session, org, org.manager, confidential=True, attendees=[org.employee])
+    others = _meeting(session, org, org.pr)
+    _team_item(session, org.employee, "اقدام جلسه من", date(2026, 5, 20), org.manager,
+               meeting_id=mine)
+    _team_item(session, org.employee, "اقدام محرمانه", date(2026, 5, 20), org.manager,
+               meeting_id=secret)
+    _team_item(session, org.outsider, "اقدام جلسه دیگر", date(2026, 5, 20), org.pr,
+               meeting_id=others)
+    session.commit()
+    organised = action_items.team(session, org.manager, "organised", now=TODAY)
+    assert set(_titles(organised)) == {"اقدام جلسه من", "اقدام محرمانه"}
+    assert {i.meeting_title for i in organised.items} == {"جلسه واحد", "جلسه محرمانه"}
+    assert _titles(action_items.team(session, org.pr, "organised", now=TODAY)) == \
+        ["اقدام جلسه دیگر"]
+
+
+def test_team_filters_sorts_and_marks_overdue(session, org):
+    for title, due, status in (("ب دیرکرد", date(2026, 5, 1), "open"),
+                               ("الف در راه", date(2026, 6, 1), "in_progress"),
+                               ("ج انجام", date(2026, 4, 1), "done")):
+        _team_item(session, org.employee, title, due, org.manager,
+                   department=org.traffic, status=status)
+    session.commit()
+
+    def team(**kwargs):
+        return action_items.team(session, org.manager, "managed", now=TODAY, **kwargs)
+
+    assert _titles(team()) == ["ج انجام", "ب دیرکرد", "الف در راه"]
+    assert [i.overdue for i in team().items] == [False, True, False]  # done is never late
+    assert _titles(team(overdue_only=True)) == ["ب دیرکرد"]
+    assert _titles(team(status="in_progress")) == ["الف در راه"]
+    assert _titles(team(sort="title")) == ["الف در راه", "ب دیرکرد", "ج انجام"]
+    assert _titles(team(sort="due_on", descending=True)) == ["الف در راه", "ب دیرکرد",
+                                                             "ج انجام"]
+    assert _titles(team(search="دیرکرد")) == ["ب دیرکرد"]
+    assert team(search="EMPLOYEE").total == 3  # the owner's name, case folded
+    assert team(size=2).pages == 2 and len(team(size=2, page=2).items) == 1
+
+
+def test_team_views_by_role_and_refusals(session, org):
+    assert action_items.team_views(org.employee) == []
+    assert action_items.team_views(org.manager) == ["managed", "organised"]
+    with pytest.raises(PermissionDenied):
+        action_items.team(session, org.employee, "managed")
+    with pytest.raises(PermissionDenied):
+        action_items.team(session, org.employee, "organised")
+    for kwargs, key in (({"status": "lost"}, "actions.errors.status_unknown"),
+                        ({"sort": "owner_id; drop"}, "actions.errors.sort_unknown")):
+        with pytest.raises(InvalidInput) as caught:
+            action_items.team(session, org.manager, "managed", **kwargs)
+        assert caught.value.key == key
+    with pytest.raises(InvalidInput) as caught:
+        action_items.team(session, org.manager, "everyone")
+    assert caught.value.key == "actions.errors.view_unknown"
+
+
+# --- "You said, we did" ----------------------------------------------------------------------
+
+def _announcement(session, title="گفتید، انجام دادیم: اتاق استراحت"):
+    from data_access import news
+    news.ensure_builtin_categories(session)
+    return news.AnnouncementInput(title=title, body="بر پایه نظرسنجی، اتاق استراحت آماده شد.",
+                                  category_id=news.category_id(session, "news"))
+
+
+def _done_survey_item(session, org, title="آماده‌سازی اتاق استراحت", status="done",
+                      source="survey"):
+    session.add(ActionItem(title=title, owner_id=org.manager.id, due_on=date(2026, 5, 20),
+                           status=status, source=source, source_driver="wellbeing",
+                           source_department_id=org.traffic, created_by=org.pr.id,
+                           created_at=utcnow(), updated_at=utcnow(),
+                           done_at=utcnow() if status == "done" else None))
+    session.flush()
+    return session.scalar(select(ActionItem).where(ActionItem.title == title))
+
+
+def test_pr_announces_a_done_survey_item_once_and_the_link_reads_both_ways(session, org):
+    from data_access.models.news import Announcement
+    item = _done_survey_item(session, org)
+    session.commit()
+    assert [a.id for a in action_items.announceable(session, org.pr)] == [item.id]
+    version = item.version
+    announcement_id = action_items.announce(session, org.pr, item.id, version,
+                                            _announcement(session))
+    session.commit()
+    assert session.get(Announcement, announcement_id).title.startswith("گفتید")
+    assert session.get(ActionItem, item.id).announcement_id == announcement_id
+    linked = action_items.for_announcement(session, org.employee, announcement_id)
+    assert linked is not None and linked.id == item.id
+    assert action_items.announceable(session, org.pr) == []
+    assert [e.action for e in audit_entries(session, "action_item.announce")] == \
+        ["action_item.announce"]
+    # A double click: told it is announced already, and nothing is published twice.
+    with pytest.raises(Conflict) as caught:
+        action_items.announce(session, org.pr, item.id, version, _announcement(session))
+    assert caught.value.key == "actions.errors.already_announced"
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(Announcement)) == 1
+
+
+def test_only_publishers_announce_and_only_done_survey_items(session, org):
+    from data_access.models.news import Announcement
+    item = _done_survey_item(session, org)
+    open_item = _done_survey_item(session, org, title="هنوز باز", status="open")
+    meeting_item = _done_survey_item(session, org, title="از جلسه", source="meeting")
+    session.commit()
+    for actor in (org.manager, org.employee):
+        with pytest.raises(PermissionDenied):
+            action_items.announce(session, actor, item.id, item.version, _announcement(session))
+        session.rollback()
+        with pytest.raises(PermissionDenied):
+            action_items.announceable(session, actor)
+    for other in (open_item, meeting_item):
+        with pytest.raises(InvalidInput) as caught:
+            action_items.announce(session, org.pr, other.id, other.version,
+                                  _announcement(session))
+        assert caught.value.key == "actions.errors.not_announceable"
+        session.rollback()
+    # Bad announcement text is news's own refusal, and the item stays unlinked.
+    with pytest.raises(InvalidInput):
+        action_items.announce(session, org.pr, item.id, item.version,
+                              _announcement(session, title="  "))
+    session.rollback()
+    assert session.get(ActionItem, item.id).announcement_id is None
+    assert session.scalar(select(func.count()).select_from(Announcement)) == 0

@@ -598,3 +598,65 @@ def test_details_and_agenda_items_are_edited_while_planned_with_the_version_seen
     session.commit()
     _refused(session, Conflict, "meetings.errors.not_now", meetings.update_details,
              org.manager, meeting_id, _version(session, meeting_id), _input(session, org))
+
+
+# --- What my meetings ask of me (home page and sidebar) ------------------------------------
+
+def test_home_shows_my_next_meetings_and_minutes_awaiting_my_sign_off(session, org):
+    planned = _schedule(session, org, title="جلسه آینده")
+    _schedule(session, org, title="جلسه محرمانه دیگران", confidential=True, attendee_ids=[])
+    approved = _approved(session, org, title="جلسه تأییدشده")
+    # Only the meetings I organise or attend; a confidential one only to its own people.
+    assert [m.id for m in meetings.upcoming(session, org.employee, now=BEFORE)] == [planned]
+    assert meetings.upcoming(session, org.outsider, now=BEFORE) == []
+    assert meetings.upcoming(session, org.employee, now=AFTER) == []  # it has begun
+    assert len(meetings.upcoming(session, org.manager, now=BEFORE)) == 2  # the organiser
+
+    notices = meetings.approval_notices(session, org.employee, now=AFTER)
+    assert [(n.id, n.awaiting_sign_off) for n in notices] == [(approved, True)]
+    assert meetings.awaiting_sign_off_count(session, org.employee) == 1
+    assert meetings.approval_notices(session, org.manager, now=AFTER) == []  # approved it
+    assert meetings.awaiting_sign_off_count(session, org.manager) == 0  # the sidebar agrees
+    assert meetings.awaiting_sign_off_count(session, org.outsider) == 0
+
+    meetings.sign_off(session, org.employee, approved, "confirmed", now=AFTER)
+    session.commit()
+    assert meetings.awaiting_sign_off_count(session, org.employee) == 0
+    notices = meetings.approval_notices(session, org.employee, now=AFTER)
+    assert [(n.id, n.awaiting_sign_off) for n in notices] == [(approved, False)]
+    later = AFTER + timedelta(days=meetings.NOTICE_DAYS + 1)
+    assert meetings.approval_notices(session, org.employee, now=later) == []
+
+
+def test_a_sign_off_still_awaited_stays_on_the_home_page_however_old(session, org):
+    approved = _approved(session, org, title="جلسه قدیمی")
+    much_later = AFTER + timedelta(days=200)
+    notices = meetings.approval_notices(session, org.employee, now=much_later)
+    assert [(n.id, n.awaiting_sign_off) for n in notices] == [(approved, True)]
+
+
+def test_attendance_per_jalali_month_for_oneself_and_for_leaders(session, org):
+    _held(session, org, title="جلسه فروردین")  # 31 Farvardin 1405
+    second = _held(session, org, title="جلسه اردیبهشت", starts_at=START + timedelta(days=2))
+    # A held meeting's attendance stays editable: the employee was absent after all.
+    meetings.record_attendance(session, org.manager, second, _version(session, second),
+                               {org.employee.id: "absent"})
+    session.commit()
+    later = AFTER + timedelta(days=10)
+    history = meetings.attendance_by_month(session, org.employee, org.employee.id, now=later)
+    assert [(m.year, m.month, m.present, m.recorded) for m in history] == [
+        (1405, 1, 1, 1), (1405, 2, 0, 1)]
+    assert history[0].first_day == date(2026, 3, 21) and history[1].rate == 0
+    # A leader sees anyone's; a colleague nobody's but their own.
+    assert meetings.attendance_by_month(session, org.manager, org.employee.id, now=later) \
+        == history
+    with pytest.raises(PermissionDenied):
+        meetings.attendance_by_month(session, org.outsider, org.employee.id, now=later)
+
+
+def test_attendance_history_leaves_out_a_confidential_meeting_the_reader_cannot_see(session,
+                                                                                     org):
+    _held(session, org, title="جلسه محرمانه", confidential=True)
+    assert meetings.attendance_by_month(session, org.employee, org.employee.id,
+                                        now=AFTER)[0].recorded == 1  # an attendee sees it
+    assert meetings.attendance_by_month(session, org.pr, org.employee.id, now=AFTER) == []

@@ -1,0 +1,59 @@
+"""My action items: unfinished first, soonest due first, overdue ones marked in red;
+each moved along in place (the write states the version this person saw)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.action_items import reads
+from dashboard.action_items.viewer import Viewer
+from dashboard.formatting import format_date
+from dashboard.navigation import page_path
+from dashboard.surveys.viewer import driver_name
+from dashboard.ui import flash, run_write, t
+from data_access import action_items
+
+
+def _status_changed(item_id: int, version: int, shown: str, key: str) -> None:
+    chosen = st.session_state.get(key)
+    if chosen != shown and run_write(action_items.set_status, item_id, chosen,
+                                     expected_version=version).ok:
+        reads.invalidate_all()
+        flash(t("actions.saved"))
+
+
+def show_mine(v: Viewer) -> None:
+    show_done = st.toggle(t("actions.show_done"), key="actions_show_done")
+    items = reads.mine(v.actor, include_done=show_done)
+    if not items:
+        st.info(t("empty.action_items"))
+    for item in items:
+        with st.container(border=True, key=f"action_row_{item.id}"):
+            if item.overdue:
+                st.badge(t("actions.overdue"), icon=":material/alarm:", color="red")
+            st.text(item.title)
+            source = driver_name(item.source_driver, v.loc, missing="") \
+                if item.source == "survey" else ""
+            st.caption(" · ".join(part for part in [
+                t("actions.due", date=format_date(item.due_on, v.loc, style="long")),
+                t("actions.overdue") if item.overdue else "",
+                t("actions.from_survey", driver=source) if source else "",
+            ] if part))
+            if item.description:
+                st.text(item.description)
+            if item.announcement_id is not None:
+                from dashboard.action_items.announce import announcement_link
+                announcement_link(item.announcement_id)
+            if item.meeting_id is not None:
+                st.page_link(page_path("meetings.py"), label=t("actions.open_meeting"),
+                             icon=":material/groups:",
+                             query_params={"meeting": str(item.meeting_id)})
+            # The key carries the status shown, so a change made elsewhere redraws the
+            # control; the write states the version this person saw (a stale click is
+            # refused).
+            key = f"action_{item.id}_{item.status}"
+            st.segmented_control(
+                t("surveys.actions.col.status"), list(action_items.STATUSES),
+                default=item.status, format_func=lambda s: t(f"surveys.actions.status.{s}"),
+                key=key, required=True, on_change=_status_changed,
+                args=(item.id, item.version, item.status, key))
