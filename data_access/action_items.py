@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from data_access import audit, clock, departments
 from data_access.errors import Conflict, InvalidInput, PermissionDenied
 from data_access.models import Department, User, utcnow
-from data_access.models.action_items import SOURCES, STATUSES, ActionItem
+from data_access.models.action_items import CLOSED, SOURCES, STATUSES, ActionItem
 from data_access.models.meetings import Meeting, MeetingAttendee
 from data_access.paging import Page, clamp, offset, paginate
 from data_access.permissions import CAPABILITIES, Actor, can, require_active
@@ -25,15 +25,17 @@ from data_access.text import clean_block, clean_line, search_key
 from data_access.versioning import flush_or_conflict, load_for_write
 
 __all__ = [
-    "DESCRIPTION_MAX", "DUE_MAX_YEARS", "EXPORT_MAX", "SOURCES", "STATUSES", "TEAM_PAGE_SIZE",
+    "CLOSED", "DESCRIPTION_MAX", "DUE_MAX_YEARS", "EXPORT_MAX", "NOTE_MAX", "SOURCES", "STATUSES",
+    "TEAM_PAGE_SIZE",
     "TEAM_SORTS", "TEAM_VIEWS", "TITLE_MAX", "MyActionItem", "OwnerChoice", "TeamActionItem",
     "ANNOUNCEABLE_MAX", "Announceable", "AnnouncedItem", "announce", "announceable",
     "for_announcement", "check_due_on", "create",
-    "is_overdue", "latest_due_on", "may_own", "owned_by", "owner_choices", "set_status", "team",
+    "is_overdue", "latest_due_on", "may_own", "owned_by", "owner_choices", "set_status",
+    "still_open", "team",
     "team_views",
 ]
 
-TITLE_MAX, DESCRIPTION_MAX = 200, 2000
+TITLE_MAX, DESCRIPTION_MAX, NOTE_MAX = 200, 2000, 2000
 # A due date further ahead is a typo (or 9999-12-31), not a plan; it would also sit
 # outside what the Jalali calendar code formats.
 DUE_MAX_YEARS = 5
@@ -60,8 +62,14 @@ def check_due_on(due_on: date | None, today: date) -> date:
 
 
 def is_overdue(status: str, due_on: date, today: date) -> bool:
-    """Not done and its due day has passed (the day itself is still on time)."""
-    return status != "done" and due_on < today
+    """Neither done nor cancelled and its due day has passed (the day itself is
+    still on time)."""
+    return status not in CLOSED and due_on < today
+
+
+def still_open():
+    """SQL: the item is neither done nor cancelled."""
+    return ActionItem.status.not_in(CLOSED)
 
 
 # --- Writes ----------------------------------------------------------------------------
@@ -103,8 +111,10 @@ def create(session: Session, actor: Actor, *, title: str | None, description: st
 
 
 def set_status(session: Session, actor: Actor, item_id: int, status: str,
-               expected_version: int | None, now: datetime | None = None) -> int:
-    """The owner, or a leader with the item's department in scope, moves an item along.
+               expected_version: int | None, now: datetime | None = None,
+               note: str | None = None) -> int:
+    """The owner, or a leader with the item's department in scope, moves an item along
+    (cancelling it too) and may say what was done, or why not (`note`; None keeps it).
 
     `expected_version` is the version the person saw: if someone changed the item
     meanwhile, their change is kept and this one refused (errors.edited_by_someone_else).
@@ -112,6 +122,7 @@ def set_status(session: Session, actor: Actor, item_id: int, status: str,
     """
     if status not in STATUSES:
         raise InvalidInput("actions.errors.status_unknown", field="status")
+    cleaned_note = clean_block(note, "completion_note", NOTE_MAX) if note is not None else None
     require_active(session, actor)
     item = load_for_write(session, ActionItem, item_id, expected_version)
     if item.owner_id != actor.id:
@@ -119,14 +130,19 @@ def set_status(session: Session, actor: Actor, item_id: int, status: str,
         scope = _department_scope(session, actor)
         if scope is not None and item.source_department_id not in scope:
             raise PermissionDenied()
-    if item.status == status:
+    note_changes = note is not None and cleaned_note != item.completion_note
+    if item.status == status and not note_changes:
         return item.version
     now = now or utcnow()
-    audit.record(session, actor, "action_item.status", "action_item", item_id,
-                 old=item.status, new=status)
-    item.status = status
+    if item.status != status:
+        audit.record(session, actor, "action_item.status", "action_item", item_id,
+                     old=item.status, new=status)
+        item.status = status
+        item.done_at = now if status == "done" else None
+    if note_changes:
+        audit.record(session, actor, "action_item.note", "action_item", item_id)
+        item.completion_note = cleaned_note
     item.updated_at = now
-    item.done_at = now if status == "done" else None
     flush_or_conflict(session)
     return item.version
 
@@ -146,6 +162,7 @@ class MyActionItem:
     overdue: bool
     meeting_id: int | None = None  # the meeting it follows up, if any
     announcement_id: int | None = None  # "you said, we did": the announcement of it
+    completion_note: str | None = None  # what was done, or why not
 
 
 def owned_by(session: Session, actor: Actor, include_done: bool = False,
@@ -155,12 +172,12 @@ def owned_by(session: Session, actor: Actor, include_done: bool = False,
     today = clock.local_today(now)
     query = select(ActionItem).where(ActionItem.owner_id == actor.id)
     if not include_done:
-        query = query.where(ActionItem.status != "done")
-    query = query.order_by(case((ActionItem.status == "done", 1), else_=0),
+        query = query.where(still_open())
+    query = query.order_by(case((ActionItem.status.in_(CLOSED), 1), else_=0),
                            ActionItem.due_on, ActionItem.id)
     return [MyActionItem(a.id, a.title, a.description, a.due_on, a.status, a.source,
                          a.source_driver, a.version, is_overdue(a.status, a.due_on, today),
-                         a.source_meeting_id, a.announcement_id)
+                         a.source_meeting_id, a.announcement_id, a.completion_note)
             for a in session.scalars(query)]
 
 
@@ -308,7 +325,7 @@ def team(session: Session, actor: Actor, view: str, *, status: str | None = None
     if status is not None:
         condition = condition & (ActionItem.status == status)
     if overdue_only:
-        condition = condition & (ActionItem.status != "done") & (ActionItem.due_on < today)
+        condition = condition & still_open() & (ActionItem.due_on < today)
     words = clean_line(search, "search", 200) if search else None
     if words:
         condition = condition & or_(ActionItem.title.contains(words, autoescape=True),

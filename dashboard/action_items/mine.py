@@ -57,3 +57,23 @@ def show_mine(v: Viewer) -> None:
                 default=item.status, format_func=lambda s: t(f"surveys.actions.status.{s}"),
                 key=key, required=True, on_change=_status_changed,
                 args=(item.id, item.version, item.status, key))
+            _note(item)
+
+
+def _note(item: action_items.MyActionItem) -> None:
+    """What was done, or why not: shown as plain text, edited in a small form."""
+    if item.completion_note:
+        st.caption(t("actions.note"))
+        st.text(item.completion_note)
+    with st.expander(t("actions.note"), expanded=False), \
+            st.form(f"action_note_{item.id}_{item.version}", enter_to_submit=False):
+        text = st.text_area(t("actions.note"), value=item.completion_note or "",
+                            max_chars=action_items.NOTE_MAX, help=t("actions.note_help"),
+                            label_visibility="collapsed", key=f"action_note_text_{item.id}")
+        if st.form_submit_button(t("actions.note_save"),
+                                 key=f"action_note_save_{item.id}") and run_write(
+                action_items.set_status, item.id, item.status,
+                expected_version=item.version, note=text).ok:
+            reads.invalidate_all()
+            flash(t("actions.note_saved"))
+            st.rerun()

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from data_access import clock
+from data_access import action_items, clock
 from data_access.meetings import rules
 from data_access.meetings.visibility import attends, may_edit, visible, visible_meeting
 from data_access.models import Department, User
@@ -209,7 +209,8 @@ def meeting_detail(session: Session, actor: Actor, meeting_id: int,
                      .order_by(Decision.year, Decision.sequence)).tuples()]
     today = clock.local_today(now)
     actions = [ActionView(a.id, a.title, name, a.due_on, a.status, a.source_decision_id,
-                          a.source_agenda_item_id, a.status != "done" and a.due_on < today)
+                          a.source_agenda_item_id,
+                          action_items.is_overdue(a.status, a.due_on, today))
                for a, name in session.execute(
                    select(ActionItem, User.display_name)
                    .join(User, User.id == ActionItem.owner_id)

@@ -10,7 +10,7 @@ import jdatetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from data_access import audit, clock
+from data_access import action_items, audit, clock
 from data_access.errors import Conflict, InvalidInput, PermissionDenied
 from data_access.meetings.agenda import ITEM_TITLE_MAX
 from data_access.meetings.visibility import may_edit, visible_meeting
@@ -84,7 +84,7 @@ def create_next(session: Session, actor: Actor, meeting_id: int,
                                carried_from_id=item.id, follow_up=True))
     for title in session.scalars(
             select(ActionItem.title).where(
-                ActionItem.source_meeting_id == previous.id, ActionItem.status != "done")
+                ActionItem.source_meeting_id == previous.id, action_items.still_open())
             .order_by(ActionItem.due_on, ActionItem.id)):
         position += 1
         session.add(AgendaItem(meeting_id=meeting.id, position=position,

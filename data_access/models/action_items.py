@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from data_access.models.base import Base, UTCDateTime, utcnow
 
-STATUSES = ("open", "in_progress", "done")
+STATUSES = ("open", "in_progress", "done", "cancelled")
+CLOSED = ("done", "cancelled")  # finished either way: never overdue, listed last
 # Where an item came from; a feature that creates items adds its own source here.
 SOURCES = ("survey", "meeting")
 
@@ -52,6 +53,7 @@ class ActionItem(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completion_note: Mapped[str | None] = mapped_column(Text)  # what was done, or why not
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version}

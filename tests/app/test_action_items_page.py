@@ -216,3 +216,23 @@ def test_pr_announces_a_done_survey_item_and_the_two_link_to_each_other(open_app
     owner = open_app("manager", "action_items.py")
     owner.toggle(key="actions_show_done").set_value(True).run()
     assert "announcements" in " ".join(str(e.proto) for e in owner.get("page_link"))
+
+
+def test_the_owner_cancels_an_item_and_says_why(open_app):
+    item_id = _give("employee", "نصب تابلوی راهنما در لابی", date.today() + timedelta(days=4))
+    at = open_app("employee", "action_items.py")
+    control = next(b for b in at.get("button_group") if b.key == f"action_{item_id}_open")
+    assert "cancelled" in control.options or "لغو شد" in [str(o) for o in control.options]
+    control.set_value("cancelled").run()
+    assert not at.exception
+    with db.session_scope() as session:
+        assert session.scalar(select(ActionItem.status).where(ActionItem.id == item_id)) \
+            == "cancelled"
+    at.toggle(key="actions_show_done").set_value(True).run()
+    at.text_area(key=f"action_note_text_{item_id}").input("تابلو را شهرداری منطقه نصب کرد.")
+    at.button(key=f"action_note_save_{item_id}").click().run()
+    assert not at.exception
+    with db.session_scope() as session:
+        assert session.scalar(select(ActionItem.completion_note).where(
+            ActionItem.id == item_id)) == "تابلو را شهرداری منطقه نصب کرد."
+    assert "تابلو را شهرداری منطقه نصب کرد." in [t.value for t in at.text]

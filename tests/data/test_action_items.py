@@ -367,3 +367,32 @@ def test_only_publishers_announce_and_only_done_survey_items(session, org):
     session.rollback()
     assert session.get(ActionItem, item.id).announcement_id is None
     assert session.scalar(select(func.count()).select_from(Announcement)) == 0
+
+
+def test_a_cancelled_item_is_closed_never_overdue_and_keeps_its_note(session, org):
+    item_id = _create(session, org.pr, org.employee, due_on=NOW.date() + timedelta(days=1))
+    session.commit()
+    seen = session.get(ActionItem, item_id).version
+    later = NOW + timedelta(days=30)  # long past the due date
+    version = action_items.set_status(session, org.employee, item_id, "cancelled", seen,
+                                      now=later, note="بودجه\x00 این کار  حذف شد")
+    session.commit()
+    item = session.get(ActionItem, item_id)
+    assert (item.status, item.done_at) == ("cancelled", None)
+    assert item.completion_note == "بودجه این کار حذف شد"  # cleaned: NUL and double space
+    assert not action_items.is_overdue("cancelled", NOW.date(), later.date())
+    assert [i.id for i in action_items.owned_by(session, org.employee, now=later)] == []
+    shown = action_items.owned_by(session, org.employee, include_done=True, now=later)
+    assert [(i.id, i.overdue, i.completion_note) for i in shown] == [
+        (item_id, False, "بودجه این کار حذف شد")]
+    # The note alone can change (the same status): a new version and an audit entry.
+    after = action_items.set_status(session, org.employee, item_id, "cancelled", version,
+                                    note="به سال بعد موکول شد")
+    session.commit()
+    assert after == version + 1 and len(audit_entries(session, "action_item.note")) == 2
+    with pytest.raises(InvalidInput) as too_long:
+        action_items.set_status(session, org.employee, item_id, "cancelled", after,
+                                note="x" * (action_items.NOTE_MAX + 1))
+    assert too_long.value.key == "errors.too_long"
+    session.rollback()
+    assert session.get(ActionItem, item_id).completion_note == "به سال بعد موکول شد"
