@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
+from dashboard import tables
 from dashboard.admin.viewer import Viewer
 from dashboard.ui import done, run_write, t
 from data_access import departments
@@ -12,11 +12,11 @@ from data_access.departments import DepartmentNode
 
 
 def show(viewer: Viewer) -> None:
-    st.dataframe(pd.DataFrame([{
+    tables.show([{
         t("admin.department"): viewer.department_label(d.id),
         t("admin.name_en"): d.name_en or "",
         t("admin.status"): t("admin.active") if d.active else t("admin.inactive"),
-    } for d in viewer.tree]), hide_index=True, width="stretch")
+    } for d in viewer.tree], viewer.lang)
     col1, col2 = st.columns(2)
     with col1.form("create_department", clear_on_submit=True):
         st.subheader(t("admin.create_department"))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
+from dashboard import tables
 from dashboard.admin.viewer import Viewer, any_or, role_label
 from dashboard.pager import page_number, pager
 from dashboard.ui import done, read, run_write, t
@@ -45,13 +45,13 @@ def _search(viewer: Viewer) -> list[users.UserRow]:
                        role=role_filter, active=active_filter, limit=PAGE_SIZE,
                        offset=paging.offset(number, PAGE_SIZE))
     st.caption(t("admin.users_found", count=total))
-    st.dataframe(pd.DataFrame([{
+    tables.show([{
         t("admin.username"): r.username, t("admin.display_name"): r.display_name,
         t("admin.department"): viewer.by_id[r.department_id].label(viewer.lang)
         if r.department_id in viewer.by_id else r.department,
         t("admin.role"): role_label(r.role),
         t("admin.status"): t("admin.active") if r.active else t("admin.inactive"),
-    } for r in rows]), hide_index=True, width="stretch")
+    } for r in rows], viewer.lang, empty=t("admin.no_users"))
     pager(paging.paginate(rows, total, number, PAGE_SIZE), PAGE_KEY)
     return rows
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
+from dashboard import tables
 from dashboard.formatting import format_number
 from dashboard.jalali_input import jalali_date_input, jalali_datetime_input
 from dashboard.surveys import reads
@@ -25,7 +26,7 @@ def show_overview(viewer: Viewer) -> None:
         st.info(t("surveys.no_surveys"))
         return
     lang = viewer.lang
-    st.dataframe(pd.DataFrame([{
+    tables.show([{
         t("surveys.col.title"): row.title(lang),
         t("surveys.col.cadence"): t(f"surveys.cadence.{row.cadence}")
         + (f" ({t('surveys.stopped')})" if row.stopped else ""),
@@ -34,7 +35,7 @@ def show_overview(viewer: Viewer) -> None:
         if row.open_wave else MISSING,
         t("surveys.col.next"): viewer.when(row.next_opens_at) if row.next_opens_at else MISSING,
         t("surveys.col.k"): format_number(row.min_group_size, lang),
-    } for row in rows]), hide_index=True, width="stretch")
+    } for row in rows], lang)
     labels = {row.id: row.title(lang) for row in rows}
     chosen = st.selectbox(t("surveys.manage_survey"), list(labels), format_func=labels.get,
                           key="survey_manage")
@@ -156,10 +157,10 @@ def show_form(viewer: Viewer) -> None:
 
 def show_bank(viewer: Viewer) -> None:
     st.caption(t("surveys.bank_builtin"))
-    st.dataframe(pd.DataFrame([{
-        t("surveys.bank_driver"): viewer.driver(item.driver),
+    tables.show([{
         t("surveys.bank_text"): viewer.text(item.text_fa, item.text_en),
-    } for item in read_or_explain(read, surveys.bank)]), hide_index=True, width="stretch")
+        t("surveys.bank_driver"): viewer.driver(item.driver),
+    } for item in read_or_explain(read, surveys.bank)], viewer.lang)
     if not viewer.may_manage_bank:
         return
     with st.form("survey_bank_add", clear_on_submit=True, enter_to_submit=False):

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
+from dashboard import tables
 from dashboard.formatting import format_number, format_percent, format_signed
 from dashboard.surveys import figures, reads
 from dashboard.surveys.viewer import MISSING, Viewer
@@ -156,12 +156,12 @@ def show_drivers(viewer: Viewer, chosen: Selection) -> None:
     if not drivers:
         return
     st.subheader(t("surveys.results.drivers"))
-    st.dataframe(pd.DataFrame([{
+    tables.show([{
         t("surveys.results.col.driver"): viewer.driver(driver.driver),
         **_likert_columns(viewer, chosen, driver.summary, driver.score, driver.org_score),
         t("surveys.results.col.band"): _band(driver.summary),
         t("surveys.results.col.status"): chosen.hidden_text(driver.hidden),
-    } for driver in drivers]), hide_index=True, width="stretch")
+    } for driver in drivers], viewer.lang, optional=[t("surveys.results.col.status")])
     st.caption(t("surveys.results.formula_likert"))
     st.caption(t("surveys.results.formula_driver"))
     if chosen.compared and any(d.score is not None for d in drivers):
@@ -185,7 +185,7 @@ def show_items(viewer: Viewer, chosen: Selection) -> None:
         t("surveys.results.col.status"): chosen.hidden_text(result.hidden),
     } for result in items if result.item.kind == "likert5"]
     if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        tables.show(rows, lang, optional=[t("surveys.results.col.status")])
     for result in items:
         if result.item.kind != "choice":
             continue

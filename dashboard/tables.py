@@ -1,0 +1,65 @@
+"""The one way a table is shown: every `st.dataframe` of the app goes through `show`.
+
+Rows are dicts keyed by already-translated headers; the first key is the row's
+identifying column (a name, a title, a time). In Persian the columns run right to
+left, so the identifying column is the rightmost one and every cell is aligned to
+the right; in English it is the leftmost, pinned. Numbers are shown with the
+locale's digits, a missing value as "—", and a table with no rows is one
+translated sentence instead of Streamlit's English "empty".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from numbers import Real
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.formatting import MISSING, format_number
+from dashboard.i18n import is_rtl, translate
+
+__all__ = ["frame", "show"]
+
+
+def _cell(value: object, lang: str) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return MISSING
+    if isinstance(value, Real) and not isinstance(value, bool):
+        return format_number(value, lang, 0 if float(value).is_integer() else 2)
+    return str(value)
+
+
+def frame(rows: Sequence[Mapping[str, object]], lang: str,
+          optional: Iterable[str] = ()) -> pd.DataFrame:
+    """The frame `show` draws: cells as display text, columns in reading order for
+    `lang` (reversed in Persian), and each `optional` column left out when every one
+    of its cells is blank (a "notes" column with nothing to note)."""
+    headers = list(dict.fromkeys(h for row in rows for h in row))
+    blank = {h for h in optional
+             if all(str(row.get(h) or "").strip() in ("", MISSING) for row in rows)}
+    headers = [h for h in headers if h not in blank]
+    if is_rtl(lang):
+        headers.reverse()
+    return pd.DataFrame([{h: _cell(row.get(h), lang) for h in headers} for row in rows],
+                        columns=headers)
+
+
+def show(rows: Sequence[Mapping[str, object]], lang: str, *, empty: str | None = None,
+         optional: Iterable[str] = (), key: str | None = None) -> None:
+    """Draws `rows` as a table in `lang`, or the `empty` sentence when there are none."""
+    if not rows:
+        st.caption(empty or translate("table.empty", lang))
+        return
+    table = frame(rows, lang, optional)
+    identifying = next(iter(rows[0]))
+    rtl = is_rtl(lang)
+    config = {h: st.column_config.Column(
+        alignment="right" if rtl else None,
+        # Streamlit pins columns on the left edge only: in Persian that would tear the
+        # identifying column away from the right, where the eye starts.
+        pinned=True if h == identifying and not rtl else None,
+    ) for h in table.columns}
+    st.dataframe(table, hide_index=True, width="stretch", column_config=config, key=key,
+                 placeholder=MISSING)
