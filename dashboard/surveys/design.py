@@ -12,7 +12,15 @@ from dashboard.formatting import format_number
 from dashboard.jalali_input import jalali_date_input, jalali_datetime_input
 from dashboard.surveys import reads
 from dashboard.surveys.viewer import MISSING, Viewer
-from dashboard.ui import date_messages, read, read_or_explain, run_write, t
+from dashboard.ui import (
+    date_messages,
+    done,
+    escape_markdown,
+    read,
+    read_or_explain,
+    run_write,
+    t,
+)
 from data_access import departments, surveys
 from data_access.clock import utcnow
 
@@ -41,16 +49,50 @@ def show_overview(viewer: Viewer) -> None:
                           key="survey_manage")
     row = next(r for r in rows if r.id == chosen)
     left, right = st.columns(2)
-    if left.button(t("surveys.stop"), disabled=row.stopped or row.cadence == "none",
-                   icon=":material/stop_circle:"):
-        if run_write(surveys.stop_survey, row.id).ok:
-            reads.after_design()
-            st.success(t("surveys.stopped_done"))
-    if right.button(t("surveys.close_now"), disabled=row.open_wave is None,
-                    icon=":material/lock:"):
-        if run_write(surveys.close_wave_now, row.open_wave.wave_id).ok:
-            reads.after_design()
-            st.success(t("surveys.closed_done"))
+    with left:
+        _stop(viewer, row)
+    with right:
+        _close_now(viewer, row)
+
+
+def _stop(viewer: Viewer, row: surveys.SurveyOverview) -> None:
+    """Stopping recurrence cannot be undone: the popover says what stops and what stays."""
+    if row.stopped or row.cadence == "none":
+        st.button(t("surveys.stop"), disabled=True, icon=":material/stop_circle:",
+                  key="survey_stop_off")
+        return
+    with st.popover(t("surveys.stop"), icon=":material/stop_circle:", width="stretch"):
+        st.markdown(t("surveys.stop_impact", title=escape_markdown(row.title(viewer.lang)),
+                      next=viewer.when(row.next_opens_at) if row.next_opens_at else MISSING))
+        if row.open_wave:
+            st.caption(t("surveys.stop_open_stays", until=viewer.when(row.open_wave.closes_at)))
+        st.caption(t("surveys.irreversible"))
+        if st.button(t("surveys.stop_confirm"), type="primary", key=f"survey_stop_{row.id}"):
+            if run_write(surveys.stop_survey, row.id).ok:
+                reads.after_design()
+                done(t("surveys.stopped_done"))
+
+
+def _close_now(viewer: Viewer, row: surveys.SurveyOverview) -> None:
+    """Closing publishes the results at once: the popover counts the answers so far and
+    the people who will read the results."""
+    if row.open_wave is None:
+        st.button(t("surveys.close_now"), disabled=True, icon=":material/lock:",
+                  key="survey_close_off")
+        return
+    wave_id = row.open_wave.wave_id
+    with st.popover(t("surveys.close_now"), icon=":material/lock:", width="stretch"):
+        impact = read_or_explain(read, surveys.close_impact, viewer.actor, wave_id)
+        st.markdown(t("surveys.close_impact", respondents=impact.respondents,
+                      invited=impact.invited, readers=impact.readers))
+        if impact.respondents < row.min_group_size:
+            st.warning(t("surveys.close_few_answers", k=row.min_group_size))
+        st.caption(t("surveys.irreversible"))
+        if st.button(t("surveys.close_confirm", readers=impact.readers), type="primary",
+                     key=f"survey_close_{wave_id}"):
+            if run_write(surveys.close_wave_now, wave_id).ok:
+                reads.after_design()
+                done(t("surveys.closed_done"))
 
 
 def _custom_items(viewer: Viewer, table: pd.DataFrame) -> list[surveys.CustomItem]:
