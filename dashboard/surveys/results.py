@@ -67,6 +67,24 @@ def choose(viewer: Viewer) -> Selection:
                      and results.organisation_participation is not None)
 
 
+def show_hidden_group(viewer: Viewer, chosen: Selection) -> None:
+    """A group whose results are hidden: one card that says why and what is still known
+    (its participation, when that may be shown), instead of empty tables and charts."""
+    results = chosen.results
+    with st.container(border=True, key="results_hidden_group"):
+        st.markdown(f"**:material/visibility_off: "
+                    f"{escape_markdown(viewer.group(results.department))}**")
+        st.markdown(t(f"surveys.results.hidden_group.{results.hidden}", k=chosen.k))
+        if results.reported_under:
+            st.caption(t("surveys.results.reported_under",
+                         department=escape_markdown(viewer.group(results.reported_under))))
+        st.caption(t("surveys.results.hidden_group_next"))
+        if not results.participation.hidden:
+            st.caption(t("surveys.results.participation_value",
+                         respondents=results.participation.respondents,
+                         invited=results.participation.invited))
+
+
 def _participation(where, viewer: Viewer, chosen: Selection, label: str,
                    part: surveys.Participation) -> None:
     if part.hidden:
@@ -198,12 +216,17 @@ def show_items(viewer: Viewer, chosen: Selection) -> None:
                       share=format_percent(share, lang)))
 
 
-def show_trend(viewer: Viewer, chosen: Selection) -> None:
-    st.subheader(t("surveys.results.trend"))
+def show_trend(viewer: Viewer, chosen: Selection, only_if_shown: bool = False) -> None:
+    """Driver scores across closed waves; `only_if_shown`: nothing at all (not even the
+    heading) when no wave has a score to show for the group."""
     survey_id = chosen.wave.survey_id
     latest = max(w.wave_id for w in chosen.waves.values() if w.survey_id == survey_id)
     points = read_or_explain(reads.trend, viewer.actor, survey_id, chosen.department_id, latest)
-    if not [p for p in points if p.measure != "enps"]:
+    shown = [p for p in points if p.measure != "enps" and p.value is not None]
+    if only_if_shown and not shown:
+        return
+    st.subheader(t("surveys.results.trend"))
+    if not shown:
         st.info(t("surveys.results.trend_empty"))
         return
     st.plotly_chart(figures.trend(viewer.actor, survey_id, chosen.department_id, latest,

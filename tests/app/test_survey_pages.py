@@ -41,6 +41,10 @@ def _texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def _hidden_group_card(at: AppTest) -> bool:
+    return any(m.value.startswith("**:material/visibility_off:") for m in at.markdown)
+
+
 def test_employee_cannot_open_results(open_app, app_env):
     at = open_app("employee")
     with pytest.raises(ValueError):
@@ -136,7 +140,9 @@ def test_manager_sees_only_their_subtree(open_app):
         subtree = departments.subtree_ids(session, manager.department_id)
     assert set(group.options) and allowed <= subtree
     assert "کل سازمان" not in group.options  # no whole-organisation group for a manager
-    assert at.dataframe  # drivers, items, ... for their department
+    # drivers, items, ... for their department, or (too few answers there) the one
+    # card that says so
+    assert at.dataframe or _hidden_group_card(at)
 
 
 @pytest.fixture
@@ -196,7 +202,7 @@ def test_manager_is_not_offered_a_wave_for_another_department(open_app,
     waves = at.selectbox(key="results_wave")
     assert waves.value != wave_for_another_department
     assert waves.options and not any(title in option for option in waves.options)
-    assert at.dataframe  # the manager's own results still show
+    assert at.dataframe or _hidden_group_card(at)  # the manager's own results still show
 
 
 def test_pr_sees_the_whole_organisation_and_exports(open_app):
@@ -285,3 +291,29 @@ def test_clearing_every_cache_clears_the_survey_figures(open_app, monkeypatch):
     cache.clear_all()
     open_app("pr", RESULTS)
     assert len(built) == first + 1
+
+
+def test_a_hidden_group_is_one_card_not_tables_of_dashes(open_app):
+    """The demo manager's department has fewer answers than k: its results were tables
+    of "—", an empty trend axis and an empty heatmap."""
+    at = open_app("manager", RESULTS)
+    assert not at.exception
+    wave = int(at.selectbox(key="results_wave").value)
+    with db.session_scope() as session:
+        manager = _actor("manager")
+        shown = surveys.group_results(session, manager, wave, manager.department_id)
+    assert shown.hidden == "below_k"
+    assert _hidden_group_card(at)
+    assert "این گروه کمتر از ۵ پاسخ‌دهنده دارد؛ نتایج آن نشان داده نمی‌شود." in [
+        m.value for m in at.markdown]
+    assert not at.dataframe and not at.tabs
+    assert not [m for m in at.markdown if "محورها" == m.value]
+
+
+def test_a_closed_wave_reads_as_sections_with_a_headline_first(open_app):
+    at = open_app("pr", RESULTS)
+    assert not at.exception
+    assert [tab.label for tab in at.tabs] == ["خلاصه", "محورها", "پرسش‌ها", "روند", "واحدها",
+                                             "نظرها", "اقدام‌ها"]
+    story = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert story and "نقطه قوت:" in story[0] and "نیازمند توجه:" in story[0]
