@@ -317,3 +317,20 @@ def test_a_closed_wave_reads_as_sections_with_a_headline_first(open_app):
                                              "نظرها", "اقدام‌ها"]
     story = [m.value for m in at.markdown if m.value.startswith("- ")]
     assert story and "نقطه قوت:" in story[0] and "نیازمند توجه:" in story[0]
+
+
+def test_the_heatmap_is_coloured_by_status_with_a_three_word_legend(open_app):
+    """It used one blue scale while the caption promised good/watch/concern colours."""
+    import json
+
+    at = open_app("pr", RESULTS)
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    heat = [trace for spec in specs for trace in spec["data"] if trace["type"] == "heatmap"]
+    assert len(heat) == 1
+    trace = heat[0]
+    assert trace["colorbar"]["ticktext"] == ["نگران‌کننده", "نیازمند توجه", "مطلوب"]
+    levels = {v for row in trace["z"] for v in row}
+    assert levels - {None} and levels <= {0, 1, 2, None}
+    # each coloured cell still says its score, in Persian digits
+    shown = [text for row in trace["text"] for text in row if text]
+    assert shown and all(text.strip("۰۱۲۳۴۵۶۷۸۹") == "" for text in shown)
