@@ -25,6 +25,7 @@ from data_access.surveys import band
 
 # The three statuses, worst first, and their colours (light enough for dark digits,
 # told apart by lightness as well as hue).
+MUTED = "#CBD5E1"  # the drivers not highlighted in the trend
 STATUS_LEVEL = {"red": 0, "amber": 1, "green": 2}
 STATUS_SCALE = [[0.0, "#E79A8C"], [1 / 3, "#E79A8C"], [1 / 3, "#F4DA9A"], [2 / 3, "#F4DA9A"],
                 [2 / 3, "#8FC9A9"], [1.0, "#8FC9A9"]]
@@ -59,21 +60,33 @@ def compare(actor: Actor, wave_id: int, department_id: int | None, status: str, 
 
 @cached(SURVEYS, ttl=600, max_entries=300)
 def _trend(key: ViewerKey, generation: int, survey_id: int, department_id: int | None,
-           latest_wave: int, lang: str):
+           latest_wave: int, lang: str, highlight: str | None = None):
     points = [p for p in reads._trend(key, generation, survey_id, department_id, latest_wave)
               if p.measure != "enps"]
     frame = pd.DataFrame([{"date": p.closes_at.date(), "score": p.value,
                            "driver": driver_name(p.measure, lang)} for p in points])
-    return charts.line_chart(frame, "date", "score", lang, color="driver",
-                             labels={"score": translate("surveys.results.col.score", lang)}
-                             ).to_dict()
+    figure = charts.line_chart(frame, "date", "score", lang, color="driver",
+                               labels={"score": translate("surveys.results.col.score", lang)})
+    if highlight is not None:
+        # One driver in colour and bold, drawn last (on top); the others quiet, for context.
+        chosen = driver_name(highlight, lang)
+        for trace in figure.data:
+            if trace.name != chosen:
+                trace.update(line={"color": MUTED, "width": 1.5}, marker={"size": 4,
+                             "color": MUTED}, opacity=0.8)
+            else:
+                trace.update(line={"color": charts.PALETTE[0], "width": 4},
+                             marker={"size": 9, "color": charts.PALETTE[0]})
+        figure.data = tuple(sorted(figure.data, key=lambda trace: trace.name == chosen))
+    return figure.to_dict()
 
 
 def trend(actor: Actor, survey_id: int, department_id: int | None, latest_wave: int,
-          lang: str):
-    """Driver scores across the closed waves; hidden points are gaps."""
+          lang: str, highlight: str | None = None):
+    """Driver scores across the closed waves; hidden points are gaps. `highlight`: the
+    one driver drawn in colour, the others muted."""
     return _figure(_trend(viewer_key(actor), generation(SURVEYS), survey_id, department_id,
-                          latest_wave, lang))
+                          latest_wave, lang, highlight))
 
 
 def _rtl_line(line: str, lang: str) -> str:

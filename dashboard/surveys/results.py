@@ -229,7 +229,16 @@ def show_trend(viewer: Viewer, chosen: Selection, only_if_shown: bool = False) -
     if not shown:
         st.info(t("surveys.results.trend_empty"))
         return
+    drivers = list(dict.fromkeys(p.measure for p in shown))
+    weakest = sorted((d for d in chosen.results.drivers
+                      if d.score is not None and d.driver in drivers), key=lambda d: d.score)
+    default = weakest[0].driver if weakest else None
+    names = {d: viewer.driver(d) for d in drivers}
+    highlight = st.selectbox(
+        t("surveys.results.trend_highlight"), [None, *drivers],
+        index=[None, *drivers].index(default), key=f"trend_highlight_{chosen.department_id}",
+        format_func=lambda d: names[d] if d else t("surveys.results.trend_all"))
     st.plotly_chart(figures.trend(viewer.actor, survey_id, chosen.department_id, latest,
-                                  viewer.lang), **CHART)
+                                  viewer.lang, highlight), **CHART)
     if any(p.hidden for p in points):
         st.caption(t("surveys.results.trend_hidden"))

@@ -334,3 +334,33 @@ def test_the_heatmap_is_coloured_by_status_with_a_three_word_legend(open_app):
     # each coloured cell still says its score, in Persian digits
     shown = [text for row in trace["text"] for text in row if text]
     assert shown and all(text.strip("۰۱۲۳۴۵۶۷۸۹") == "" for text in shown)
+
+
+def _trend_traces(at: AppTest) -> list[dict]:
+    import json
+
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return next(spec["data"] for spec in specs
+                if spec["data"] and spec["data"][0]["type"] == "scatter"
+                and spec["data"][0].get("mode") == "lines+markers")
+
+
+def test_the_trend_highlights_one_driver_at_a_time_the_weakest_first(open_app):
+    """Six similar-coloured lines over many waves told nothing apart."""
+    at = open_app("pr", RESULTS)
+    picker = at.selectbox(key="trend_highlight_None")
+    with db.session_scope() as session:
+        shown = surveys.group_results(session, _actor("pr"), int(at.selectbox(
+            key="results_wave").value), None)
+    weakest = min((d for d in shown.drivers if d.score is not None), key=lambda d: d.score)
+    assert picker.value == weakest.driver
+    bold = [t for t in _trend_traces(at) if t["line"]["width"] == 4]
+    assert [t["name"] for t in bold] == [picker.format_func(weakest.driver)]
+    assert _trend_traces(at)[-1]["name"] == bold[0]["name"]  # drawn on top
+    assert {t["line"]["color"] for t in _trend_traces(at) if t not in bold} == {"#CBD5E1"}
+    assert picker.options[0] == "همه محورها با هم"
+    other = next(d.driver for d in shown.drivers if d.score is not None
+                 and d.driver != weakest.driver)
+    picker.set_value(other).run()
+    bold = [t["name"] for t in _trend_traces(at) if t["line"]["width"] == 4]
+    assert bold == [at.selectbox(key="trend_highlight_None").format_func(other)]
