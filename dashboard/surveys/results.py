@@ -229,6 +229,9 @@ def show_trend(viewer: Viewer, chosen: Selection, only_if_shown: bool = False) -
     if not shown:
         st.info(t("surveys.results.trend_empty"))
         return
+    if len({p.wave_id for p in shown}) < 2:  # one point per driver is not a trend yet
+        st.info(t("surveys.results.trend_one_wave"))
+        return
     drivers = list(dict.fromkeys(p.measure for p in shown))
     weakest = sorted((d for d in chosen.results.drivers
                       if d.score is not None and d.driver in drivers), key=lambda d: d.score)

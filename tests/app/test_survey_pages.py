@@ -364,3 +364,13 @@ def test_the_trend_highlights_one_driver_at_a_time_the_weakest_first(open_app):
     picker.set_value(other).run()
     bold = [t["name"] for t in _trend_traces(at) if t["line"]["width"] == 4]
     assert bold == [at.selectbox(key="trend_highlight_None").format_func(other)]
+
+
+def test_a_survey_with_one_closed_wave_says_the_trend_comes_later(
+        open_app, wave_for_another_department):
+    """One point per driver drew an empty-looking chart called a trend."""
+    at = open_app("pr", RESULTS)
+    assert at.selectbox(key="results_wave").value == wave_for_another_department
+    assert not at.exception
+    assert any(i.value.startswith("تا کنون فقط یک دوره از این نظرسنجی نتیجه دارد")
+               for i in at.info)
