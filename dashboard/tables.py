@@ -20,7 +20,7 @@ import streamlit as st
 from dashboard.formatting import MISSING, format_number
 from dashboard.i18n import is_rtl, translate
 
-__all__ = ["frame", "show"]
+__all__ = ["frame", "reading_order", "show"]
 
 
 def _cell(value: object, lang: str) -> str:
@@ -29,6 +29,13 @@ def _cell(value: object, lang: str) -> str:
     if isinstance(value, Real) and not isinstance(value, bool):
         return format_number(value, lang, 0 if float(value).is_integer() else 2)
     return str(value)
+
+
+def reading_order(columns: Sequence[str], lang: str) -> list[str]:
+    """`columns` (first = identifying) in the order a grid draws them left to right for
+    `lang`: for an editable grid (`st.data_editor(column_order=...)`), which `show`
+    does not draw."""
+    return list(reversed(columns)) if is_rtl(lang) else list(columns)
 
 
 def frame(rows: Sequence[Mapping[str, object]], lang: str,
@@ -40,15 +47,18 @@ def frame(rows: Sequence[Mapping[str, object]], lang: str,
     blank = {h for h in optional
              if all(str(row.get(h) or "").strip() in ("", MISSING) for row in rows)}
     headers = [h for h in headers if h not in blank]
-    if is_rtl(lang):
-        headers.reverse()
+    headers = reading_order(headers, lang)
     return pd.DataFrame([{h: _cell(row.get(h), lang) for h in headers} for row in rows],
                         columns=headers)
 
 
-def show(rows: Sequence[Mapping[str, object]], lang: str, *, empty: str | None = None,
-         optional: Iterable[str] = (), key: str | None = None) -> None:
-    """Draws `rows` as a table in `lang`, or the `empty` sentence when there are none."""
+def show(rows: Sequence[Mapping[str, object]] | pd.DataFrame, lang: str, *,
+         empty: str | None = None, optional: Iterable[str] = (), key: str | None = None
+         ) -> None:
+    """Draws `rows` (or a frame built for an export too) as a table in `lang`, or the
+    `empty` sentence when there are none."""
+    if isinstance(rows, pd.DataFrame):
+        rows = rows.to_dict("records")
     if not rows:
         st.caption(empty or translate("table.empty", lang))
         return

@@ -120,6 +120,8 @@ def _custom_editor(viewer: Viewer) -> pd.DataFrame:
                       for column in ("kind", "text_fa", "text_en", "options", "driver")}
                      | {"required": pd.Series([], dtype="bool")}),
         num_rows="dynamic", width="stretch", key="survey_custom",
+        column_order=tables.reading_order(
+            ["kind", "text_fa", "text_en", "options", "driver", "required"], viewer.lang),
         column_config={
             "kind": st.column_config.SelectboxColumn(t("surveys.col.kind"), options=kinds,
                                                      default=kinds[0], required=True),

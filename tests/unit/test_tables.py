@@ -43,3 +43,10 @@ def test_an_empty_table_is_one_translated_sentence_not_an_empty_grid():
     assert [c.value for c in at.caption] == ["موردی برای نمایش نیست."]
     at = AppTest.from_function(_table_app, args=(ROWS, "fa")).run()
     assert list(at.dataframe[0].value.columns) == ["یادداشت", "میانگین", "تعداد", "نام"]
+
+
+def test_an_editable_grid_gets_the_same_reading_order():
+    from dashboard.tables import reading_order
+
+    assert reading_order(["kind", "text", "required"], "fa") == ["required", "text", "kind"]
+    assert reading_order(["kind", "text", "required"], "en") == ["kind", "text", "required"]
