@@ -50,3 +50,15 @@ def test_an_editable_grid_gets_the_same_reading_order():
 
     assert reading_order(["kind", "text", "required"], "fa") == ["required", "text", "kind"]
     assert reading_order(["kind", "text", "required"], "en") == ["kind", "text", "required"]
+
+
+def test_every_table_goes_through_the_helper():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    # meetings is another engineer's package while this lands; it moves next
+    pending = {"dashboard/meetings/register.py"}
+    direct = {path.relative_to(root).as_posix()
+              for folder in ("dashboard", "pages") for path in (root / folder).rglob("*.py")
+              if "st.dataframe(" in path.read_text(encoding="utf-8")}
+    assert direct - pending == {"dashboard/tables.py"}
