@@ -53,15 +53,16 @@ def frame(rows: Sequence[Mapping[str, object]], lang: str,
 
 
 def show(rows: Sequence[Mapping[str, object]] | pd.DataFrame, lang: str, *,
-         empty: str | None = None, optional: Iterable[str] = (), key: str | None = None
-         ) -> None:
+         empty: str | None = None, optional: Iterable[str] = (), key: str | None = None,
+         selectable: bool = False) -> int | None:
     """Draws `rows` (or a frame built for an export too) as a table in `lang`, or the
-    `empty` sentence when there are none."""
+    `empty` sentence when there are none. `selectable` (needs a `key`): a row can be
+    picked, and its position in `rows` is returned (None when none is)."""
     if isinstance(rows, pd.DataFrame):
         rows = rows.to_dict("records")
     if not rows:
         st.caption(empty or translate("table.empty", lang))
-        return
+        return None
     table = frame(rows, lang, optional)
     identifying = next(iter(rows[0]))
     rtl = is_rtl(lang)
@@ -71,5 +72,12 @@ def show(rows: Sequence[Mapping[str, object]] | pd.DataFrame, lang: str, *,
         # identifying column away from the right, where the eye starts.
         pinned=True if h == identifying and not rtl else None,
     ) for h in table.columns}
-    st.dataframe(table, hide_index=True, width="stretch", column_config=config, key=key,
-                 placeholder=MISSING)
+    if not selectable:
+        st.dataframe(table, hide_index=True, width="stretch", column_config=config, key=key,
+                     placeholder=MISSING)
+        return None
+    state = st.dataframe(table, hide_index=True, width="stretch", column_config=config,
+                         key=key, placeholder=MISSING, on_select="rerun",
+                         selection_mode="single-row")
+    picked = state.selection.rows if state is not None else []
+    return picked[0] if picked and picked[0] < len(rows) else None
