@@ -147,7 +147,7 @@ def show_form(viewer: Viewer) -> None:
         codes = st.multiselect(
             t("surveys.bank_items"), list(bank),
             format_func={c: f"{viewer.driver(i.driver)} · {viewer.text(i.text_fa, i.text_en)}"
-                         for c, i in bank.items()}.get)
+                         for c, i in bank.items()}.get, placeholder=t("surveys.choose_items"))
         st.markdown(f"**{t('surveys.custom_items')}**")
         st.caption(t("surveys.custom_help"))
         edited = _custom_editor(viewer)
@@ -157,7 +157,8 @@ def show_form(viewer: Viewer) -> None:
         names = {node.id: ("\u2003" * node.depth) + node.label(lang)
                  for node in read(departments.tree, False)}
         chosen = st.multiselect(t("surveys.audience_departments"), list(names),
-                                format_func=names.get)
+                                format_func=names.get,
+                                placeholder=t("surveys.choose_departments"))
         now = utcnow()
         opens_at = jalali_datetime_input(t("surveys.opens_at"), key="survey_opens", value=now,
                                          locale=lang, messages=messages)

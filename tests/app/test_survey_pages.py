@@ -374,3 +374,10 @@ def test_a_survey_with_one_closed_wave_says_the_trend_comes_later(
     assert not at.exception
     assert any(i.value.startswith("تا کنون فقط یک دوره از این نظرسنجی نتیجه دارد")
                for i in at.info)
+
+
+def test_design_pickers_say_what_to_choose_in_persian(open_app):
+    """Streamlit's own placeholder read "Choose options" on a Persian page."""
+    at = open_app("pr", SURVEYS)
+    assert {m.placeholder for m in at.multiselect} == {"پرسش‌ها را انتخاب کنید",
+                                                       "واحدها را انتخاب کنید"}
