@@ -79,7 +79,9 @@ _SHARED = f"""
 # phone its sidebar stays open over the page after a page link is tapped unless the
 # browser calls itself a phone. This script, re-run whenever its settings change,
 # sets lang and dir, localises those labels (again whenever Streamlit draws a
-# heading) and closes the sidebar after navigation on a narrow screen.
+# heading) and closes the sidebar after navigation on a narrow screen. A table wider
+# than the screen opens at its right edge in Persian, where its first column is
+# (Streamlit's grid always starts at the left, and pins columns only there).
 _DOCUMENT_SCRIPT = """<script>
 (() => {
   window.peyvandDocument = %s;
@@ -93,6 +95,12 @@ _DOCUMENT_SCRIPT = """<script>
     const anchors = '[data-testid="stHeaderActionElements"] a[aria-label]';
     document.querySelectorAll(anchors).forEach((a) => {
       if (a.getAttribute("aria-label") !== doc.anchor) a.setAttribute("aria-label", doc.anchor);
+    });
+    if (doc.dir !== "rtl") return;
+    document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller').forEach((grid) => {
+      if (grid.dataset.peyvandStart || grid.scrollWidth <= grid.clientWidth) return;
+      grid.dataset.peyvandStart = "right";
+      grid.scrollLeft = grid.scrollWidth;
     });
   };
   localise();

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import secrets
 import string
@@ -16,7 +17,7 @@ from data_access import audit
 from data_access.errors import DomainError
 from data_access.models import Department, User, utcnow
 from data_access.permissions import Actor, require_active
-from data_access.text import normalize_digits, search_key
+from data_access.text import name_match_key, normalize_digits, search_key
 from data_access.users import (
     hash_password,
     validate_display_name,
@@ -76,18 +77,29 @@ def _decode(raw: bytes) -> str:
         raise DomainError("errors.csv_encoding", None) from error
 
 
-def _department_lookup(session: Session) -> tuple[dict[str, list[int]], set[int]]:
-    by_name: dict[str, list[int]] = {}
-    ids: set[int] = set()
+@dataclass(frozen=True)
+class _Departments:
+    """Active departments by name (Persian or English, `name_match_key`) and by id."""
+
+    by_key: dict[str, list[int]]
+    ids: set[int]
+    names: dict[str, str]  # a match key -> the name as written, for suggestions
+
+
+def _department_lookup(session: Session) -> _Departments:
+    found = _Departments({}, set(), {})
     for dept_id, name, name_en in session.execute(
         select(Department.id, Department.name, Department.name_en)
         .where(Department.active.is_(True))
     ).tuples():
-        ids.add(dept_id)
+        found.ids.add(dept_id)
         # A department whose Persian and English names match is still one department.
-        for key in {search_key(name), search_key(name_en or "")} - {""}:
-            by_name.setdefault(key, []).append(dept_id)
-    return by_name, ids
+        for written in {name, name_en or ""} - {""}:
+            key = name_match_key(written)
+            if dept_id not in found.by_key.get(key, []):
+                found.by_key.setdefault(key, []).append(dept_id)
+            found.names.setdefault(key, written)
+    return found
 
 
 def preview(session: Session, actor: Actor, raw: bytes) -> ImportPreview:
@@ -113,7 +125,7 @@ def preview(session: Session, actor: Actor, raw: bytes) -> ImportPreview:
         return ImportPreview([], [RowError(1, None, "errors.csv_missing_columns",
                                            {"columns": ", ".join(missing)})])
     reader.fieldnames = header
-    by_name, dept_ids = _department_lookup(session)
+    known = _department_lookup(session)
     existing = set(session.scalars(select(User.username)))
     seen: dict[str, int] = {}
     rows: list[ImportRow] = []
@@ -152,7 +164,7 @@ def preview(session: Session, actor: Actor, raw: bytes) -> ImportPreview:
             password = values.get("password") or None
             if password:
                 check("password", validate_password, password)
-            department_id = _resolve_department(values.get("department", ""), by_name, dept_ids,
+            department_id = _resolve_department(values.get("department", ""), known,
                                                 line, row_errors)
             if row_errors:
                 errors.extend(row_errors)
@@ -166,19 +178,29 @@ def preview(session: Session, actor: Actor, raw: bytes) -> ImportPreview:
     return ImportPreview(rows, errors)
 
 
-def _resolve_department(value: str, by_name: dict[str, list[int]], ids: set[int], line: int,
+def _resolve_department(value: str, departments: _Departments, line: int,
                         errors: list[RowError]) -> int | None:
     if not value:
         errors.append(RowError(line, "department", "errors.required"))
         return None
     digits = normalize_digits(value)
-    if digits.isdigit() and int(digits) in ids:
+    if digits.isdigit() and int(digits) in departments.ids:
         return int(digits)
-    matches = by_name.get(search_key(value), [])
+    key = name_match_key(value)
+    matches = departments.by_key.get(key, [])
     if len(matches) == 1:
         return matches[0]
-    errors.append(RowError(line, "department", "errors.department_ambiguous" if matches
-                           else "errors.department_unknown", {"value": value}))
+    if matches:
+        errors.append(RowError(line, "department", "errors.department_ambiguous",
+                               {"value": value}))
+        return None
+    close = difflib.get_close_matches(key, list(departments.names), n=1, cutoff=0.6)
+    if close:
+        errors.append(RowError(line, "department", "errors.department_unknown_suggest",
+                               {"value": value, "suggestion": departments.names[close[0]]}))
+    else:
+        errors.append(RowError(line, "department", "errors.department_unknown",
+                               {"value": value}))
     return None
 
 

@@ -53,6 +53,11 @@ class Actor:
     display_name: str = ""
 
 
+def roles_with(capability: str) -> frozenset[str]:
+    """The roles that hold `capability` (to count or list the people who do)."""
+    return CAPABILITIES[capability]
+
+
 def can(actor: Actor | None, capability: str) -> bool:
     return actor is not None and actor.role in CAPABILITIES[capability]
 

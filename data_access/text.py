@@ -65,6 +65,19 @@ def search_key(text: str) -> str:
     return normalize_digits(text).casefold()
 
 
+# Hamza seats that are often typed plainly; folded for matching names only.
+_HAMZA = str.maketrans({"\u0623": "\u0627", "\u0625": "\u0627", "\u0671": "\u0627",
+                        "\u0624": "\u0648", "\u06c0": "\u0647"})
+
+
+def name_match_key(text: str) -> str:
+    """Looser than `search_key`, for matching a typed name against a short list (a
+    department in a CSV file): spaces ignored too, since a zero-width non-joiner is
+    typed as a space or as nothing («حمل و نقل», «حمل‌ونقل», «حملونقل»), and hamza
+    seats folded."""
+    return search_key(text).translate(_HAMZA).replace(" ", "")
+
+
 def normalize_username(text: str) -> str:
     """Usernames compare by search key and never contain spaces."""
     return search_key(text).replace(" ", "")

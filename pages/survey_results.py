@@ -16,19 +16,37 @@ explained (read_or_explain), never Streamlit's error page.
 
 import streamlit as st
 
-from dashboard.surveys import Viewer, actions, closed, results
+from dashboard.surveys import Viewer, actions, closed, results, story
 from dashboard.ui import require_page, t
 
 viewer = Viewer.of(require_page("view_survey_results"))
 st.title(t("nav.survey_results"))
 
 chosen = results.choose(viewer)
-results.show_summary(viewer, chosen)
-results.show_drivers(viewer, chosen)
-results.show_items(viewer, chosen)
-results.show_trend(viewer, chosen)
-if chosen.wave.status == "closed":
-    closed.show_heatmap(viewer, chosen)
-    closed.show_comments(viewer, chosen)
-    closed.show_exports(viewer, chosen)
-    actions.show(viewer, chosen)
+if chosen.results.hidden:
+    # One card says why, instead of tables of dashes and empty charts.
+    results.show_hidden_group(viewer, chosen)
+    results.show_trend(viewer, chosen, only_if_shown=True)  # earlier waves may show
+    st.stop()
+is_closed = chosen.wave.status == "closed"
+names = ["overview", "drivers", "items", "trend"]
+names += ["heatmap", "comments", "actions"] if is_closed else []
+tabs = dict(zip(names, st.tabs([t(f"surveys.tab.{name}") for name in names]), strict=True))
+with tabs["overview"]:
+    story.show(viewer, chosen)
+    results.show_summary(viewer, chosen)
+    if is_closed:
+        closed.show_exports(viewer, chosen)
+with tabs["drivers"]:
+    results.show_drivers(viewer, chosen)
+with tabs["items"]:
+    results.show_items(viewer, chosen)
+with tabs["trend"]:
+    results.show_trend(viewer, chosen)
+if is_closed:
+    with tabs["heatmap"]:
+        closed.show_heatmap(viewer, chosen)
+    with tabs["comments"]:
+        closed.show_comments(viewer, chosen)
+    with tabs["actions"]:
+        actions.show(viewer, chosen)

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
+from dashboard import tables
 from dashboard.admin.viewer import Viewer
-from dashboard.ui import done, run_write, t
-from data_access import departments
+from dashboard.ui import done, escape_markdown, read, run_write, t
+from data_access import departments, users
 from data_access.departments import DepartmentNode
 
 
 def show(viewer: Viewer) -> None:
-    st.dataframe(pd.DataFrame([{
+    tables.show([{
         t("admin.department"): viewer.department_label(d.id),
         t("admin.name_en"): d.name_en or "",
         t("admin.status"): t("admin.active") if d.active else t("admin.inactive"),
-    } for d in viewer.tree]), hide_index=True, width="stretch")
+    } for d in viewer.tree], viewer.lang)
     col1, col2 = st.columns(2)
     with col1.form("create_department", clear_on_submit=True):
         st.subheader(t("admin.create_department"))
@@ -53,9 +53,26 @@ def _change(viewer: Viewer, node: DepartmentNode) -> None:
                 run_write(departments.move, node.id, new_parent).ok:
             done(t("admin.saved"))
     if node.active:
-        if st.button(t("admin.deactivate"), key=f"dept_off_{node.id}") and \
-                run_write(departments.set_active, node.id, False).ok:
-            done(t("admin.saved"))
+        _deactivate(viewer, node)
     elif st.button(t("admin.activate"), key=f"dept_on_{node.id}") and \
             run_write(departments.set_active, node.id, True).ok:
         done(t("admin.saved"))
+
+
+def _deactivate(viewer: Viewer, node: DepartmentNode) -> None:
+    """Asked twice, saying what it does; a department with people or active
+    sub-departments says what must move first instead of offering the button."""
+    with st.popover(t("admin.deactivate"), icon=":material/domain_disabled:"):
+        name = escape_markdown(node.label(viewer.lang))
+        members = read(users.search_users, viewer.actor, department_id=node.id, active=True,
+                       limit=1)[1]
+        children = sum(1 for d in viewer.tree if d.parent_id == node.id and d.active)
+        if members or children:
+            st.warning(t("admin.department_move_first", name=name, members=members,
+                         children=children))
+            return
+        st.markdown(t("admin.department_deactivate_impact", name=name))
+        if st.button(t("admin.department_deactivate_confirm"), type="primary",
+                     key=f"dept_off_{node.id}") and \
+                run_write(departments.set_active, node.id, False).ok:
+            done(t("admin.department_deactivated", name=name))

@@ -8,6 +8,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from dashboard import tables
 from dashboard.admin.viewer import Viewer, role_label
 from dashboard.exports import csv_bytes
 from dashboard.formatting import format_number
@@ -39,11 +40,11 @@ def show(viewer: Viewer) -> None:
     checked = cached[1]
     if checked.errors:
         st.error(t("admin.import_errors", count=len(checked.errors)))
-        st.dataframe(pd.DataFrame([{
+        tables.show([{
             t("admin.line"): format_number(e.line, viewer.lang),
             t("admin.field"): t(f"admin.{e.field}") if e.field else "—",
             t("admin.reason"): t(e.key, **e.params),
-        } for e in checked.errors]), hide_index=True, width="stretch")
+        } for e in checked.errors], viewer.lang)
         return
     _ready(viewer, checked)
 
@@ -65,11 +66,11 @@ def _result(result) -> None:
 
 def _ready(viewer: Viewer, checked) -> None:
     st.success(t("admin.import_ready", count=len(checked.rows)))
-    st.dataframe(pd.DataFrame([{
+    tables.show([{
         t("admin.username"): r.username, t("admin.display_name"): r.display_name,
         t("admin.department"): viewer.department_label(r.department_id),
         t("admin.role"): role_label(r.role),
-    } for r in checked.rows[:200]]), hide_index=True, width="stretch")
+    } for r in checked.rows[:200]], viewer.lang)
     if len(checked.rows) > LARGE_IMPORT:
         st.info(t("admin.import_large", count=len(checked.rows)))
     if st.button(t("admin.import_now", count=len(checked.rows)), type="primary",

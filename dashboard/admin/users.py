@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
+from dashboard import tables
 from dashboard.admin.viewer import Viewer, any_or, role_label
 from dashboard.pager import page_number, pager
 from dashboard.ui import done, read, run_write, t
@@ -20,13 +20,13 @@ def _first_page() -> None:
 
 
 def show(viewer: Viewer) -> None:
-    rows = _search(viewer)
+    rows, picked = _search(viewer)
     _create(viewer)
     if rows:
-        _edit(viewer, rows)
+        _edit(viewer, rows, picked)
 
 
-def _search(viewer: Viewer) -> list[users.UserRow]:
+def _search(viewer: Viewer) -> tuple[list[users.UserRow], int | None]:
     col1, col2, col3, col4 = st.columns([3, 2, 2, 2])
     search = col1.text_input(t("admin.search_users"), key="user_search", on_change=_first_page)
     role_filter = col2.selectbox(t("admin.role"), [None, *ROLES], key="user_role_filter",
@@ -45,15 +45,19 @@ def _search(viewer: Viewer) -> list[users.UserRow]:
                        role=role_filter, active=active_filter, limit=PAGE_SIZE,
                        offset=paging.offset(number, PAGE_SIZE))
     st.caption(t("admin.users_found", count=total))
-    st.dataframe(pd.DataFrame([{
+    if rows:
+        st.caption(t("admin.pick_row_hint"))
+    picked = tables.show([{
         t("admin.username"): r.username, t("admin.display_name"): r.display_name,
         t("admin.department"): viewer.by_id[r.department_id].label(viewer.lang)
         if r.department_id in viewer.by_id else r.department,
         t("admin.role"): role_label(r.role),
         t("admin.status"): t("admin.active") if r.active else t("admin.inactive"),
-    } for r in rows]), hide_index=True, width="stretch")
+    } for r in rows], viewer.lang, empty=t("admin.no_users"), selectable=True,
+        # a pick belongs to one page of one search: a new list starts unpicked
+        key=f"user_table_{number}_{search}_{role_filter}_{dept_filter}_{active_filter}")
     pager(paging.paginate(rows, total, number, PAGE_SIZE), PAGE_KEY)
-    return rows
+    return rows, picked
 
 
 def _create(viewer: Viewer) -> None:
@@ -81,8 +85,13 @@ def _create(viewer: Viewer) -> None:
                 done(t("admin.user_created", username=username.strip().lower()))
 
 
-def _edit(viewer: Viewer, rows: list[users.UserRow]) -> None:
-    with st.expander(t("admin.edit_user"), icon=":material/edit:"):
+def _edit(viewer: Viewer, rows: list[users.UserRow], picked: int | None) -> None:
+    """Opened by picking a row in the table (the dropdown follows the pick and can
+    still choose another account)."""
+    if picked is not None and st.session_state.get("user_table_picked") != rows[picked].id:
+        st.session_state["user_table_picked"] = rows[picked].id
+        st.session_state["edit_user_choice"] = rows[picked]
+    with st.expander(t("admin.edit_user"), icon=":material/edit:", expanded=picked is not None):
         chosen = st.selectbox(t("admin.choose_user"), rows, key="edit_user_choice",
                               format_func=lambda r: f"{r.username} — {r.display_name}")
         with st.form(f"edit_user_{chosen.id}"):

@@ -3,13 +3,13 @@ categories for admins."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
+from dashboard import tables
 from dashboard.formatting import format_datetime
 from dashboard.news import reads
 from dashboard.news.viewer import Viewer, go_to, number, open_item, start_edit
-from dashboard.ui import escape_markdown, flash, read, run_write, t
+from dashboard.ui import escape_markdown, flash, locale, read, run_write, t
 from data_access import news
 from data_access.permissions import can
 
@@ -29,13 +29,13 @@ def _transition(action, item: news.ManagedItem, message: str, *args: object) -> 
 def show_categories() -> None:
     with st.expander(t("news.categories.title"), icon=":material/category:"):
         rows = reads.categories(True)
-        st.dataframe(pd.DataFrame([{
+        tables.show([{
             t("news.categories.name_fa"): c.name, t("news.categories.name_en"): c.name_en,
             t("news.categories.kind"): t("news.categories.builtin") if c.code
             else t("news.categories.added"),
             t("news.categories.status"): t("news.categories.active") if c.active
             else t("news.categories.inactive"),
-        } for c in rows]), hide_index=True, width="stretch")
+        } for c in rows], locale())
         with st.form("news_category_add", clear_on_submit=True):
             name = st.text_input(t("news.categories.name_fa"), max_chars=news.CATEGORY_NAME_MAX)
             name_en = st.text_input(t("news.categories.name_en"),
@@ -57,7 +57,7 @@ def show_categories() -> None:
 
 
 def _show_table(v: Viewer, rows: list[news.ManagedItem]) -> None:
-    st.dataframe(pd.DataFrame([{
+    tables.show([{
         t("news.field.title"): r.title,
         t("news.field.category"): reads.category_label(r.category_id),
         t("news.field.priority"): t(f"news.priority.{r.priority}"),
@@ -66,7 +66,7 @@ def _show_table(v: Viewer, rows: list[news.ManagedItem]) -> None:
         t("news.manage.publish_at"): format_datetime(r.publish_at, v.loc),
         t("news.manage.expires"): format_datetime(r.expires_at, v.loc),
         t("news.manage.updated"): f"{format_datetime(r.updated_at, v.loc)} · {r.updated_by}",
-    } for r in rows]), hide_index=True, width="stretch")
+    } for r in rows], v.loc)
 
 
 def _show_actions(v: Viewer, item: news.ManagedItem) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import tables
 from dashboard.exports import csv_bytes
 from dashboard.formatting import format_date
 from dashboard.news import reads
@@ -51,7 +52,7 @@ def show_item_reach(v: Viewer, choices: list[news.ReachChoice]) -> None:
     st.subheader(t("news.reach.by_department"), anchor=False)
     _chart(view.figure, "news_reach_chart")
     with st.expander(t("news.reach.table"), icon=":material/table:"):
-        st.dataframe(view.table, hide_index=True, width="stretch")
+        tables.show(view.table, v.loc)
         _csv_button(t("news.reach.csv"), view.csv, f"reach-{reach.id}-departments.csv",
                     "news_reach_csv")
     if reach.ack_required:
@@ -59,7 +60,7 @@ def show_item_reach(v: Viewer, choices: list[news.ReachChoice]) -> None:
         table, shown, total = pending_view(v.key, reach.id, v.loc, 200)
         st.caption(t("news.reach.pending_count", count=total))
         if shown:
-            st.dataframe(table, hide_index=True, width="stretch")
+            tables.show(table, v.loc)
             if total > shown:
                 st.caption(t("news.reach.pending_more", shown=shown, count=total))
             _csv_button(t("news.reach.pending_csv"), lambda: csv_bytes(pending_table(read(

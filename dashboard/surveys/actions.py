@@ -3,9 +3,9 @@ from a driver's result (managers, PR and admins)."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
+from dashboard import tables
 from dashboard.formatting import format_date, local_today
 from dashboard.jalali_input import jalali_date_input
 from dashboard.surveys import reads
@@ -21,14 +21,14 @@ def show(viewer: Viewer, chosen: Selection) -> None:
     wave_id = chosen.wave.wave_id
     existing = read_or_explain(reads.action_items, viewer.actor, wave_id)
     if existing:
-        st.dataframe(pd.DataFrame([{
+        tables.show([{
             t("surveys.actions.col.title"): a.title,
             t("surveys.actions.driver"): viewer.driver(a.driver, missing=MISSING),
             t("surveys.actions.col.group"): viewer.group(a.department),
             t("surveys.actions.col.owner"): a.owner,
             t("surveys.actions.col.due"): format_date(a.due_on, viewer.lang, "long"),
             t("surveys.actions.col.status"): t(f"surveys.actions.status.{a.status}"),
-        } for a in existing]), hide_index=True, width="stretch")
+        } for a in existing], viewer.lang)
     else:
         st.caption(t("surveys.actions.none"))
     if viewer.may_create_actions:

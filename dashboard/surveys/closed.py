@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import tables
 from dashboard.exports import csv_bytes, xlsx_bytes
 from dashboard.i18n import is_rtl
 from dashboard.surveys import figures, reads
@@ -33,7 +34,7 @@ def show_heatmap(viewer: Viewer, chosen: Selection) -> None:
                  if row.reported_under else "")}
              for row in rows if row.hidden]
     if notes:
-        st.dataframe(pd.DataFrame(notes), hide_index=True, width="stretch")
+        tables.show(notes, viewer.lang)
 
 
 def show_comments(viewer: Viewer, chosen: Selection) -> None:

@@ -7,11 +7,20 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
+from dashboard import tables
 from dashboard.formatting import format_number
 from dashboard.jalali_input import jalali_date_input, jalali_datetime_input
 from dashboard.surveys import reads
 from dashboard.surveys.viewer import MISSING, Viewer
-from dashboard.ui import date_messages, read, read_or_explain, run_write, t
+from dashboard.ui import (
+    date_messages,
+    done,
+    escape_markdown,
+    read,
+    read_or_explain,
+    run_write,
+    t,
+)
 from data_access import departments, surveys
 from data_access.clock import utcnow
 
@@ -25,7 +34,7 @@ def show_overview(viewer: Viewer) -> None:
         st.info(t("surveys.no_surveys"))
         return
     lang = viewer.lang
-    st.dataframe(pd.DataFrame([{
+    tables.show([{
         t("surveys.col.title"): row.title(lang),
         t("surveys.col.cadence"): t(f"surveys.cadence.{row.cadence}")
         + (f" ({t('surveys.stopped')})" if row.stopped else ""),
@@ -34,22 +43,56 @@ def show_overview(viewer: Viewer) -> None:
         if row.open_wave else MISSING,
         t("surveys.col.next"): viewer.when(row.next_opens_at) if row.next_opens_at else MISSING,
         t("surveys.col.k"): format_number(row.min_group_size, lang),
-    } for row in rows]), hide_index=True, width="stretch")
+    } for row in rows], lang)
     labels = {row.id: row.title(lang) for row in rows}
     chosen = st.selectbox(t("surveys.manage_survey"), list(labels), format_func=labels.get,
                           key="survey_manage")
     row = next(r for r in rows if r.id == chosen)
     left, right = st.columns(2)
-    if left.button(t("surveys.stop"), disabled=row.stopped or row.cadence == "none",
-                   icon=":material/stop_circle:"):
-        if run_write(surveys.stop_survey, row.id).ok:
-            reads.after_design()
-            st.success(t("surveys.stopped_done"))
-    if right.button(t("surveys.close_now"), disabled=row.open_wave is None,
-                    icon=":material/lock:"):
-        if run_write(surveys.close_wave_now, row.open_wave.wave_id).ok:
-            reads.after_design()
-            st.success(t("surveys.closed_done"))
+    with left:
+        _stop(viewer, row)
+    with right:
+        _close_now(viewer, row)
+
+
+def _stop(viewer: Viewer, row: surveys.SurveyOverview) -> None:
+    """Stopping recurrence cannot be undone: the popover says what stops and what stays."""
+    if row.stopped or row.cadence == "none":
+        st.button(t("surveys.stop"), disabled=True, icon=":material/stop_circle:",
+                  key="survey_stop_off")
+        return
+    with st.popover(t("surveys.stop"), icon=":material/stop_circle:", width="stretch"):
+        st.markdown(t("surveys.stop_impact", title=escape_markdown(row.title(viewer.lang)),
+                      next=viewer.when(row.next_opens_at) if row.next_opens_at else MISSING))
+        if row.open_wave:
+            st.caption(t("surveys.stop_open_stays", until=viewer.when(row.open_wave.closes_at)))
+        st.caption(t("surveys.irreversible"))
+        if st.button(t("surveys.stop_confirm"), type="primary", key=f"survey_stop_{row.id}"):
+            if run_write(surveys.stop_survey, row.id).ok:
+                reads.after_design()
+                done(t("surveys.stopped_done"))
+
+
+def _close_now(viewer: Viewer, row: surveys.SurveyOverview) -> None:
+    """Closing publishes the results at once: the popover counts the answers so far and
+    the people who will read the results."""
+    if row.open_wave is None:
+        st.button(t("surveys.close_now"), disabled=True, icon=":material/lock:",
+                  key="survey_close_off")
+        return
+    wave_id = row.open_wave.wave_id
+    with st.popover(t("surveys.close_now"), icon=":material/lock:", width="stretch"):
+        impact = read_or_explain(read, surveys.close_impact, viewer.actor, wave_id)
+        st.markdown(t("surveys.close_impact", respondents=impact.respondents,
+                      invited=impact.invited, readers=impact.readers))
+        if impact.respondents < row.min_group_size:
+            st.warning(t("surveys.close_few_answers", k=row.min_group_size))
+        st.caption(t("surveys.irreversible"))
+        if st.button(t("surveys.close_confirm", readers=impact.readers), type="primary",
+                     key=f"survey_close_{wave_id}"):
+            if run_write(surveys.close_wave_now, wave_id).ok:
+                reads.after_design()
+                done(t("surveys.closed_done"))
 
 
 def _custom_items(viewer: Viewer, table: pd.DataFrame) -> list[surveys.CustomItem]:
@@ -77,6 +120,8 @@ def _custom_editor(viewer: Viewer) -> pd.DataFrame:
                       for column in ("kind", "text_fa", "text_en", "options", "driver")}
                      | {"required": pd.Series([], dtype="bool")}),
         num_rows="dynamic", width="stretch", key="survey_custom",
+        column_order=tables.reading_order(
+            ["kind", "text_fa", "text_en", "options", "driver", "required"], viewer.lang),
         column_config={
             "kind": st.column_config.SelectboxColumn(t("surveys.col.kind"), options=kinds,
                                                      default=kinds[0], required=True),
@@ -102,7 +147,7 @@ def show_form(viewer: Viewer) -> None:
         codes = st.multiselect(
             t("surveys.bank_items"), list(bank),
             format_func={c: f"{viewer.driver(i.driver)} · {viewer.text(i.text_fa, i.text_en)}"
-                         for c, i in bank.items()}.get)
+                         for c, i in bank.items()}.get, placeholder=t("surveys.choose_items"))
         st.markdown(f"**{t('surveys.custom_items')}**")
         st.caption(t("surveys.custom_help"))
         edited = _custom_editor(viewer)
@@ -112,7 +157,8 @@ def show_form(viewer: Viewer) -> None:
         names = {node.id: ("\u2003" * node.depth) + node.label(lang)
                  for node in read(departments.tree, False)}
         chosen = st.multiselect(t("surveys.audience_departments"), list(names),
-                                format_func=names.get)
+                                format_func=names.get,
+                                placeholder=t("surveys.choose_departments"))
         now = utcnow()
         opens_at = jalali_datetime_input(t("surveys.opens_at"), key="survey_opens", value=now,
                                          locale=lang, messages=messages)
@@ -156,10 +202,10 @@ def show_form(viewer: Viewer) -> None:
 
 def show_bank(viewer: Viewer) -> None:
     st.caption(t("surveys.bank_builtin"))
-    st.dataframe(pd.DataFrame([{
-        t("surveys.bank_driver"): viewer.driver(item.driver),
+    tables.show([{
         t("surveys.bank_text"): viewer.text(item.text_fa, item.text_en),
-    } for item in read_or_explain(read, surveys.bank)]), hide_index=True, width="stretch")
+        t("surveys.bank_driver"): viewer.driver(item.driver),
+    } for item in read_or_explain(read, surveys.bank)], viewer.lang)
     if not viewer.may_manage_bank:
         return
     with st.form("survey_bank_add", clear_on_submit=True, enter_to_submit=False):

@@ -15,12 +15,20 @@ import plotly.graph_objects as go
 
 from dashboard import charts
 from dashboard.cache import ViewerKey, cached, generation, viewer_key
-from dashboard.formatting import localize_digits
+from dashboard.formatting import format_number, localize_digits
 from dashboard.i18n import is_rtl, translate
 from dashboard.surveys import reads
 from dashboard.surveys.reads import ANSWERS, SURVEYS
 from dashboard.surveys.viewer import driver_name, drivers_in_order
 from data_access.permissions import Actor
+from data_access.surveys import band
+
+# The three statuses, worst first, and their colours (light enough for dark digits,
+# told apart by lightness as well as hue).
+MUTED = "#CBD5E1"  # the drivers not highlighted in the trend
+STATUS_LEVEL = {"red": 0, "amber": 1, "green": 2}
+STATUS_SCALE = [[0.0, "#E79A8C"], [1 / 3, "#E79A8C"], [1 / 3, "#F4DA9A"], [2 / 3, "#F4DA9A"],
+                [2 / 3, "#8FC9A9"], [1.0, "#8FC9A9"]]
 
 
 def _figure(cached: dict) -> go.Figure:
@@ -52,21 +60,33 @@ def compare(actor: Actor, wave_id: int, department_id: int | None, status: str, 
 
 @cached(SURVEYS, ttl=600, max_entries=300)
 def _trend(key: ViewerKey, generation: int, survey_id: int, department_id: int | None,
-           latest_wave: int, lang: str):
+           latest_wave: int, lang: str, highlight: str | None = None):
     points = [p for p in reads._trend(key, generation, survey_id, department_id, latest_wave)
               if p.measure != "enps"]
     frame = pd.DataFrame([{"date": p.closes_at.date(), "score": p.value,
                            "driver": driver_name(p.measure, lang)} for p in points])
-    return charts.line_chart(frame, "date", "score", lang, color="driver",
-                             labels={"score": translate("surveys.results.col.score", lang)}
-                             ).to_dict()
+    figure = charts.line_chart(frame, "date", "score", lang, color="driver",
+                               labels={"score": translate("surveys.results.col.score", lang)})
+    if highlight is not None:
+        # One driver in colour and bold, drawn last (on top); the others quiet, for context.
+        chosen = driver_name(highlight, lang)
+        for trace in figure.data:
+            if trace.name != chosen:
+                trace.update(line={"color": MUTED, "width": 1.5}, marker={"size": 4,
+                             "color": MUTED}, opacity=0.8)
+            else:
+                trace.update(line={"color": charts.PALETTE[0], "width": 4},
+                             marker={"size": 9, "color": charts.PALETTE[0]})
+        figure.data = tuple(sorted(figure.data, key=lambda trace: trace.name == chosen))
+    return figure.to_dict()
 
 
 def trend(actor: Actor, survey_id: int, department_id: int | None, latest_wave: int,
-          lang: str):
-    """Driver scores across the closed waves; hidden points are gaps."""
+          lang: str, highlight: str | None = None):
+    """Driver scores across the closed waves; hidden points are gaps. `highlight`: the
+    one driver drawn in colour, the others muted."""
     return _figure(_trend(viewer_key(actor), generation(SURVEYS), survey_id, department_id,
-                          latest_wave, lang))
+                          latest_wave, lang, highlight))
 
 
 def _rtl_line(line: str, lang: str) -> str:
@@ -84,17 +104,40 @@ def _heatmap(key: ViewerKey, generation: int, wave_id: int, focus: int | None, k
     y_labels = [("\u2003" if row.depth else "") + (row.department.label(lang) or translate(
         "surveys.whole_audience", lang)) for row in rows]
     x_labels = [driver_name(d, lang) for d in drivers]
-    cells, hidden = [], []
+    cells, hidden, scores, statuses = [], [], [], []
     for row, y in zip(rows, y_labels, strict=True):
+        scores.append([])
+        statuses.append([])
         for driver, x in zip(drivers, x_labels, strict=True):
             cell = row.cells.get(driver)
             reason = row.hidden or (cell.hidden if cell else "below_k")
+            shown = not reason and cell is not None and cell.score is not None
+            status = band(cell.favorable_pct) if shown and cell.favorable_pct is not None \
+                else None
             cells.append({"department": y, "driver": x,
-                          "score": None if reason or cell is None else cell.score})
+                          "status": None if status is None else STATUS_LEVEL[status]})
+            scores[-1].append(format_number(cell.score, lang) if shown else "")
+            statuses[-1].append(translate(f"surveys.results.band.{status}", lang)
+                                if status else "")
             if reason:
                 hidden.append((y, x, reason))
-    figure = charts.heatmap(pd.DataFrame(cells), "driver", "department", "score", lang,
-                            zmin=0, zmax=100, x_order=x_labels, y_order=y_labels)
+    # Coloured by status (the band of the favorable share, as in the drivers table),
+    # labelled with the score: three colours and a legend of three words.
+    figure = charts.heatmap(pd.DataFrame(cells), "driver", "department", "status", lang,
+                            zmin=-0.5, zmax=2.5, colorscale=STATUS_SCALE,
+                            x_order=x_labels, y_order=y_labels)
+    score_word = translate("surveys.results.col.score", lang)
+    figure.update_traces(
+        text=scores, textfont={"color": "#1F2937", "size": 13},
+        hovertext=[[f"{y} · {x}<br><b>{status or ''}</b> · {score_word} {score}"
+                    if score else f"{y} · {x}"
+                    for x, score, status in zip(x_labels, score_row, status_row, strict=True)]
+                   for y, score_row, status_row in zip(y_labels, scores, statuses,
+                                                       strict=True)],
+        colorbar={"tickmode": "array", "tickvals": list(STATUS_LEVEL.values()),
+                  "ticktext": [translate(f"surveys.results.band.{b}", lang)
+                               for b in STATUS_LEVEL],
+                  "thickness": 14, "len": 0.6, "outlinewidth": 0})
     for y, x, reason in hidden:
         label = translate(f"surveys.results.hidden_short.{reason}", lang, k=k)
         figure.add_annotation(

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
 import streamlit as st
 
+from dashboard import tables
 from dashboard.formatting import format_number, format_percent, format_signed
 from dashboard.surveys import figures, reads
 from dashboard.surveys.viewer import MISSING, Viewer
@@ -65,6 +65,24 @@ def choose(viewer: Viewer) -> Selection:
                               wave.status)
     return Selection(waves, wave, department_id, results, department_id is not None
                      and results.organisation_participation is not None)
+
+
+def show_hidden_group(viewer: Viewer, chosen: Selection) -> None:
+    """A group whose results are hidden: one card that says why and what is still known
+    (its participation, when that may be shown), instead of empty tables and charts."""
+    results = chosen.results
+    with st.container(border=True, key="results_hidden_group"):
+        st.markdown(f"**:material/visibility_off: "
+                    f"{escape_markdown(viewer.group(results.department))}**")
+        st.markdown(t(f"surveys.results.hidden_group.{results.hidden}", k=chosen.k))
+        if results.reported_under:
+            st.caption(t("surveys.results.reported_under",
+                         department=escape_markdown(viewer.group(results.reported_under))))
+        st.caption(t("surveys.results.hidden_group_next"))
+        if not results.participation.hidden:
+            st.caption(t("surveys.results.participation_value",
+                         respondents=results.participation.respondents,
+                         invited=results.participation.invited))
 
 
 def _participation(where, viewer: Viewer, chosen: Selection, label: str,
@@ -156,12 +174,12 @@ def show_drivers(viewer: Viewer, chosen: Selection) -> None:
     if not drivers:
         return
     st.subheader(t("surveys.results.drivers"))
-    st.dataframe(pd.DataFrame([{
+    tables.show([{
         t("surveys.results.col.driver"): viewer.driver(driver.driver),
         **_likert_columns(viewer, chosen, driver.summary, driver.score, driver.org_score),
         t("surveys.results.col.band"): _band(driver.summary),
         t("surveys.results.col.status"): chosen.hidden_text(driver.hidden),
-    } for driver in drivers]), hide_index=True, width="stretch")
+    } for driver in drivers], viewer.lang, optional=[t("surveys.results.col.status")])
     st.caption(t("surveys.results.formula_likert"))
     st.caption(t("surveys.results.formula_driver"))
     if chosen.compared and any(d.score is not None for d in drivers):
@@ -185,7 +203,7 @@ def show_items(viewer: Viewer, chosen: Selection) -> None:
         t("surveys.results.col.status"): chosen.hidden_text(result.hidden),
     } for result in items if result.item.kind == "likert5"]
     if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        tables.show(rows, lang, optional=[t("surveys.results.col.status")])
     for result in items:
         if result.item.kind != "choice":
             continue
@@ -198,15 +216,32 @@ def show_items(viewer: Viewer, chosen: Selection) -> None:
                       share=format_percent(share, lang)))
 
 
-def show_trend(viewer: Viewer, chosen: Selection) -> None:
-    st.subheader(t("surveys.results.trend"))
+def show_trend(viewer: Viewer, chosen: Selection, only_if_shown: bool = False) -> None:
+    """Driver scores across closed waves; `only_if_shown`: nothing at all (not even the
+    heading) when no wave has a score to show for the group."""
     survey_id = chosen.wave.survey_id
     latest = max(w.wave_id for w in chosen.waves.values() if w.survey_id == survey_id)
     points = read_or_explain(reads.trend, viewer.actor, survey_id, chosen.department_id, latest)
-    if not [p for p in points if p.measure != "enps"]:
+    shown = [p for p in points if p.measure != "enps" and p.value is not None]
+    if only_if_shown and not shown:
+        return
+    st.subheader(t("surveys.results.trend"))
+    if not shown:
         st.info(t("surveys.results.trend_empty"))
         return
+    if len({p.wave_id for p in shown}) < 2:  # one point per driver is not a trend yet
+        st.info(t("surveys.results.trend_one_wave"))
+        return
+    drivers = list(dict.fromkeys(p.measure for p in shown))
+    weakest = sorted((d for d in chosen.results.drivers
+                      if d.score is not None and d.driver in drivers), key=lambda d: d.score)
+    default = weakest[0].driver if weakest else None
+    names = {d: viewer.driver(d) for d in drivers}
+    highlight = st.selectbox(
+        t("surveys.results.trend_highlight"), [None, *drivers],
+        index=[None, *drivers].index(default), key=f"trend_highlight_{chosen.department_id}",
+        format_func=lambda d: names[d] if d else t("surveys.results.trend_all"))
     st.plotly_chart(figures.trend(viewer.actor, survey_id, chosen.department_id, latest,
-                                  viewer.lang), **CHART)
+                                  viewer.lang, highlight), **CHART)
     if any(p.hidden for p in points):
         st.caption(t("surveys.results.trend_hidden"))

@@ -37,7 +37,13 @@ from data_access.surveys.answering import (
     wave_form,
 )
 from data_access.surveys.bank import BANK, DRIVERS, ENPS_DRIVER, BankItem
-from data_access.surveys.closing import SubmissionColumns, close_wave_now, store_results
+from data_access.surveys.closing import (
+    CloseImpact,
+    SubmissionColumns,
+    close_impact,
+    close_wave_now,
+    store_results,
+)
 from data_access.surveys.comments import CommentsResult, wave_comments
 from data_access.surveys.design import (
     INTRO_MAX,
@@ -98,7 +104,8 @@ __all__ = [
     "HeatCell", "HeatRow", "HiddenReason", "ItemResult", "Kind", "LikertSummary", "OpenWave",
     "Participation", "SubmissionColumns", "SuppressionReason", "SurveyDraft", "SurveyOverview",
     "TrendPoint", "WaveForm", "WaveOption",
-    "add_bank_item", "audience_view", "band", "bank", "check_answers", "close_wave_now",
+    "add_bank_item", "audience_view", "band", "bank", "check_answers", "close_impact",
+    "close_wave_now", "CloseImpact",
     "create_action_item", "create_survey", "default_department", "export_rows", "group_results",
     "has_answered", "heatmap", "open_due_waves", "open_waves_for", "owner_choices",
     "pending_count", "repeat_until_instant", "result_departments", "result_waves", "sealing",

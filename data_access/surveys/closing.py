@@ -13,15 +13,16 @@ from datetime import datetime
 
 import numpy as np
 from cryptography.exceptions import InvalidTag
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from data_access import audit, departments
 from data_access.errors import InvalidInput, get_or_not_found
-from data_access.models import utcnow
+from data_access.models import User, utcnow
 from data_access.models.surveys import (
     SurveyAnswer,
     SurveyComment,
+    SurveyParticipation,
     SurveyResultCount,
     SurveyResultGroup,
     SurveyResultItem,
@@ -29,7 +30,7 @@ from data_access.models.surveys import (
     SurveyWave,
     SurveyWaveDepartment,
 )
-from data_access.permissions import Actor, require_active
+from data_access.permissions import Actor, require_active, roles_with
 from data_access.surveys import sealing
 from data_access.surveys.answering import FormItem, _form_items, _random_ids
 from data_access.surveys.rules import (
@@ -303,3 +304,38 @@ def close_wave_now(session: Session, actor: Actor, wave_id: int,
     _close_wave(session, wave_id, now or utcnow())
     audit.record(session, actor, "survey.close_wave", "survey_wave", wave_id)
 
+
+
+@dataclass(frozen=True)
+class CloseImpact:
+    """What closing an open wave now does, said before it is done: the answers it
+    freezes (of how many invited) and how many people can then read the results."""
+
+    respondents: int
+    invited: int
+    readers: int
+
+
+def close_impact(session: Session, actor: Actor, wave_id: int) -> CloseImpact:
+    require_active(session, actor, "design_surveys")
+    wave = get_or_not_found(session, SurveyWave, wave_id)
+    if wave.status != "open":
+        raise InvalidInput("surveys.errors.closed")
+    audience = list(session.scalars(select(SurveyWaveDepartment.department_id)
+                                    .where(SurveyWaveDepartment.wave_id == wave_id)))
+    invited = session.scalar(select(func.coalesce(func.sum(SurveyWaveDepartment.invited), 0))
+                             .where(SurveyWaveDepartment.wave_id == wave_id)) or 0
+    respondents = session.scalar(select(func.count()).select_from(SurveyParticipation)
+                                 .where(SurveyParticipation.wave_id == wave_id)) or 0
+    # Who reads results (results' scope rule, audience_view): everyone allowed all
+    # results, and each reader limited to a subtree that meets the audience, that is
+    # whose department is an audience department or one of its ancestors.
+    parents = departments.parent_map(session)
+    above = {d for dept in audience for d in departments.ancestors(parents, dept)}
+    every = roles_with("view_all_results")
+    limited = roles_with("view_survey_results") - every
+    readers = session.scalar(select(func.count()).select_from(User).where(
+        User.active.is_(True),
+        or_(User.role.in_(sorted(every)),
+            and_(User.role.in_(sorted(limited)), User.department_id.in_(sorted(above))))))
+    return CloseImpact(int(respondents), int(invited), int(readers or 0))

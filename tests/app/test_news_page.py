@@ -83,6 +83,9 @@ def test_pr_sees_compose_manage_and_reach(open_app, app_env):
     at.session_state["news_view"] = "manage"
     at.run()
     assert not at.exception and at.dataframe
+    # Persian: the title (the identifying column) is the rightmost, read first
+    columns = list(at.dataframe[-1].value.columns)
+    assert columns[-1] == "عنوان" and columns[0] == "آخرین تغییر"
     at.session_state["news_view"] = "reach"
     at.session_state["news_reach_choice"] = item_id(app_env, URGENT)
     at.run()

@@ -41,6 +41,10 @@ def _texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def _hidden_group_card(at: AppTest) -> bool:
+    return any(m.value.startswith("**:material/visibility_off:") for m in at.markdown)
+
+
 def test_employee_cannot_open_results(open_app, app_env):
     at = open_app("employee")
     with pytest.raises(ValueError):
@@ -136,7 +140,9 @@ def test_manager_sees_only_their_subtree(open_app):
         subtree = departments.subtree_ids(session, manager.department_id)
     assert set(group.options) and allowed <= subtree
     assert "کل سازمان" not in group.options  # no whole-organisation group for a manager
-    assert at.dataframe  # drivers, items, ... for their department
+    # drivers, items, ... for their department, or (too few answers there) the one
+    # card that says so
+    assert at.dataframe or _hidden_group_card(at)
 
 
 @pytest.fixture
@@ -196,7 +202,7 @@ def test_manager_is_not_offered_a_wave_for_another_department(open_app,
     waves = at.selectbox(key="results_wave")
     assert waves.value != wave_for_another_department
     assert waves.options and not any(title in option for option in waves.options)
-    assert at.dataframe  # the manager's own results still show
+    assert at.dataframe or _hidden_group_card(at)  # the manager's own results still show
 
 
 def test_pr_sees_the_whole_organisation_and_exports(open_app):
@@ -285,3 +291,93 @@ def test_clearing_every_cache_clears_the_survey_figures(open_app, monkeypatch):
     cache.clear_all()
     open_app("pr", RESULTS)
     assert len(built) == first + 1
+
+
+def test_a_hidden_group_is_one_card_not_tables_of_dashes(open_app):
+    """The demo manager's department has fewer answers than k: its results were tables
+    of "—", an empty trend axis and an empty heatmap."""
+    at = open_app("manager", RESULTS)
+    assert not at.exception
+    wave = int(at.selectbox(key="results_wave").value)
+    with db.session_scope() as session:
+        manager = _actor("manager")
+        shown = surveys.group_results(session, manager, wave, manager.department_id)
+    assert shown.hidden == "below_k"
+    assert _hidden_group_card(at)
+    assert "این گروه کمتر از ۵ پاسخ‌دهنده دارد؛ نتایج آن نشان داده نمی‌شود." in [
+        m.value for m in at.markdown]
+    assert not at.dataframe and not at.tabs
+    assert not [m for m in at.markdown if "محورها" == m.value]
+
+
+def test_a_closed_wave_reads_as_sections_with_a_headline_first(open_app):
+    at = open_app("pr", RESULTS)
+    assert not at.exception
+    assert [tab.label for tab in at.tabs] == ["خلاصه", "محورها", "پرسش‌ها", "روند", "واحدها",
+                                             "نظرها", "اقدام‌ها"]
+    story = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert story and "نقطه قوت:" in story[0] and "نیازمند توجه:" in story[0]
+
+
+def test_the_heatmap_is_coloured_by_status_with_a_three_word_legend(open_app):
+    """It used one blue scale while the caption promised good/watch/concern colours."""
+    import json
+
+    at = open_app("pr", RESULTS)
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    heat = [trace for spec in specs for trace in spec["data"] if trace["type"] == "heatmap"]
+    assert len(heat) == 1
+    trace = heat[0]
+    assert trace["colorbar"]["ticktext"] == ["نگران‌کننده", "نیازمند توجه", "مطلوب"]
+    levels = {v for row in trace["z"] for v in row}
+    assert levels - {None} and levels <= {0, 1, 2, None}
+    # each coloured cell still says its score, in Persian digits
+    shown = [text for row in trace["text"] for text in row if text]
+    assert shown and all(text.strip("۰۱۲۳۴۵۶۷۸۹") == "" for text in shown)
+
+
+def _trend_traces(at: AppTest) -> list[dict]:
+    import json
+
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return next(spec["data"] for spec in specs
+                if spec["data"] and spec["data"][0]["type"] == "scatter"
+                and spec["data"][0].get("mode") == "lines+markers")
+
+
+def test_the_trend_highlights_one_driver_at_a_time_the_weakest_first(open_app):
+    """Six similar-coloured lines over many waves told nothing apart."""
+    at = open_app("pr", RESULTS)
+    picker = at.selectbox(key="trend_highlight_None")
+    with db.session_scope() as session:
+        shown = surveys.group_results(session, _actor("pr"), int(at.selectbox(
+            key="results_wave").value), None)
+    weakest = min((d for d in shown.drivers if d.score is not None), key=lambda d: d.score)
+    assert picker.value == weakest.driver
+    bold = [t for t in _trend_traces(at) if t["line"]["width"] == 4]
+    assert [t["name"] for t in bold] == [picker.format_func(weakest.driver)]
+    assert _trend_traces(at)[-1]["name"] == bold[0]["name"]  # drawn on top
+    assert {t["line"]["color"] for t in _trend_traces(at) if t not in bold} == {"#CBD5E1"}
+    assert picker.options[0] == "همه محورها با هم"
+    other = next(d.driver for d in shown.drivers if d.score is not None
+                 and d.driver != weakest.driver)
+    picker.set_value(other).run()
+    bold = [t["name"] for t in _trend_traces(at) if t["line"]["width"] == 4]
+    assert bold == [at.selectbox(key="trend_highlight_None").format_func(other)]
+
+
+def test_a_survey_with_one_closed_wave_says_the_trend_comes_later(
+        open_app, wave_for_another_department):
+    """One point per driver drew an empty-looking chart called a trend."""
+    at = open_app("pr", RESULTS)
+    assert at.selectbox(key="results_wave").value == wave_for_another_department
+    assert not at.exception
+    assert any(i.value.startswith("تا کنون فقط یک دوره از این نظرسنجی نتیجه دارد")
+               for i in at.info)
+
+
+def test_design_pickers_say_what_to_choose_in_persian(open_app):
+    """Streamlit's own placeholder read "Choose options" on a Persian page."""
+    at = open_app("pr", SURVEYS)
+    assert {m.placeholder for m in at.multiselect} == {"پرسش‌ها را انتخاب کنید",
+                                                       "واحدها را انتخاب کنید"}

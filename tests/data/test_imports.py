@@ -336,3 +336,30 @@ def test_only_admins_import(session, org, role):
     with pytest.raises(PermissionDenied):
         imports.apply(session, actor, checked)
     assert _snapshot(session) == before
+
+
+def test_department_names_match_whatever_the_spaces_joiners_and_letter_forms(session, org):
+    """«حمل و نقل و ترافیک» (spaces where the name has a ZWNJ) was refused."""
+    transport = make_department(session, "حمل\u200cونقل و ترافیک", org.root)
+    session.commit()
+    raw = _csv("a.one,یک,,حمل و نقل و ترافیک,,,",     # spaces for the joiner
+               "a.two,دو,,حملونقل و ترافیک,,,",        # nothing for it
+               "a.three,سه,,حمل\u200cونقل  و  ترافيك,,,",  # Arabic yeh and kaf, double spaces
+               "a.four,چهار,,روابط\u200cعمومی,,,")     # a joiner where the name has a space
+    checked = imports.preview(session, org.admin, raw)
+    assert checked.ok, checked.errors
+    assert [r.department_id for r in checked.rows] == [transport] * 3 + [org.pr_dept]
+
+
+def test_an_unknown_department_suggests_the_closest_name(session, org):
+    make_department(session, "حمل\u200cونقل و ترافیک", org.root)
+    session.commit()
+    checked = _assert_refused(session, org, _csv("a.one,یک,,حمل و نقل ترافیک,,,",
+                                                  "a.two,دو,,روابط عمومي شهر,,,",
+                                                  "a.three,سه,,انبار مرکزی,,,"))
+    by_line = {e.line: e for e in checked.errors}
+    assert (by_line[2].key, by_line[2].params) == (
+        "errors.department_unknown_suggest",
+        {"value": "حمل و نقل ترافیک", "suggestion": "حمل\u200cونقل و ترافیک"})
+    assert by_line[3].params["suggestion"] == "روابط عمومی"
+    assert by_line[4].key == "errors.department_unknown"  # nothing close: no guess

@@ -119,6 +119,7 @@ def test_manager_sees_hidden_cells_labelled_in_the_heatmap(page, live_app):
     unit = _wave_with_a_small_unit(live_app)
     login(page, live_app, "manager")
     goto(page, live_app, "survey-results")
+    page.get_by_role("tab", name="واحدها").click()  # the results are in sections
     heading = page.get_by_role("heading", name="واحدها × محورها")
     heading.wait_for()
     # Charts below the fold are drawn when they come into view (banners above push
@@ -139,6 +140,8 @@ def test_manager_sees_hidden_cells_labelled_in_the_heatmap(page, live_app):
 def test_results_page_in_english_for_pr(page, live_app):
     login(page, live_app, "pr", locale="en")
     goto(page, live_app, "survey-results")
+    page.get_by_role("tab", name="Departments").click()  # the results are in sections
     page.get_by_role("heading", name="Departments × drivers").wait_for()
+    page.get_by_role("tab", name="Drivers").click()
     assert page.get_by_text("Favorable = share of answers 4–5").count() == 1
     screenshot(page, "survey_results_pr_en")
