@@ -74,7 +74,7 @@ def cmd_demo_load_accounts(args: argparse.Namespace) -> int:
 def _department_id(session, value: str) -> int:
     preview = imports._department_lookup(session)
     errors: list = []
-    found = imports._resolve_department(value, *preview, 0, errors)
+    found = imports._resolve_department(value, preview, 0, errors)
     if found is None:
         raise DomainError(errors[0].key, "department", **errors[0].params)
     return found

@@ -18,7 +18,7 @@ from data_access.audit import AuditRow
 # news life-cycle steps and meeting transitions); a test checks it against the calls.
 # (Written as words in one string per area: they are codes, not locale keys.)
 ACTIONS = tuple("""
-    action_item.create action_item.status
+    action_item.announce action_item.create action_item.note action_item.status
     department.activate department.create department.deactivate department.move
     department.rename
     meeting.agenda_add meeting.agenda_remove meeting.approve meeting.attendance meeting.cancel
