@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from pathlib import Path
@@ -25,7 +26,7 @@ from dashboard.ui import (  # noqa: E402
     show_flash,
     t,
 )
-from data_access import db, settings, users  # noqa: E402
+from data_access import config, db, settings, users  # noqa: E402
 from data_access.models import utcnow  # noqa: E402
 from data_access.surveys import sealing  # noqa: E402
 
@@ -42,14 +43,20 @@ def _migrated(url: str) -> bool:
     return True
 
 
-def _keys_checked() -> str | None:
-    """The survey key settings (a few system calls, so every run): None, or what is wrong."""
+@functools.lru_cache(maxsize=8)
+def _keys_checked_for(survey_key: str | None, key_dir: str) -> str | None:
     try:
         sealing.check_configuration()
     except sealing.KeyConfigurationError as error:
         log.error("configuration error: %s", error)
         return str(error)
     return None
+
+
+def _keys_checked() -> str | None:
+    """The survey key settings, checked once per process and setting: None, or what is
+    wrong. Keyed by the settings themselves, so a changed environment is checked again."""
+    return _keys_checked_for(config.survey_key(), str(config.key_dir()))
 
 
 _migrated(db.database_url())

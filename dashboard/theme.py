@@ -6,7 +6,7 @@ import json
 
 import streamlit as st
 
-from dashboard.i18n import is_rtl, translate
+from dashboard.i18n import LOCALES, is_rtl, translate
 
 # Streamlit has no RTL mode: these rules flip the layout for Persian. They
 # contain no user text. #js-plotly-tester is where Plotly measures tick labels;
@@ -129,7 +129,8 @@ def scale_key(widget_key: str) -> str:
 
 def document_settings(locale: str) -> dict[str, str]:
     """What the document script applies: the page's language, direction and labels."""
-    return {"lang": locale, "dir": "rtl" if locale == "fa" else "ltr",
+    locale = locale if locale in LOCALES else "fa"  # only ever one of ours in the script
+    return {"lang": locale, "dir": "rtl" if is_rtl(locale) else "ltr",
             "skip": translate("a11y.skip_to_content", locale),
             "anchor": translate("a11y.link_to_heading", locale)}
 
@@ -139,6 +140,11 @@ def apply(locale: str) -> None:
     # One <style> element: st.html injects a style-only snippet without taking space.
     st.html(f"<style>{_RTL if is_rtl(locale) else _LTR}{_UPLOADER.format(label=label)}"
             f"{_SHARED}</style>")
-    settings = json.dumps(document_settings(locale), ensure_ascii=False).replace("</", "<\\/")
     with st.container(key=_SCRIPT_KEY):
-        st.html(_DOCUMENT_SCRIPT % settings, unsafe_allow_javascript=True)
+        st.html(_DOCUMENT_SCRIPT % script_data(locale), unsafe_allow_javascript=True)
+
+
+def script_data(locale: str) -> str:
+    """The document settings as a JavaScript literal: our own locale strings only, as
+    JSON with every "<" escaped, so nothing in them can close the script or open a tag."""
+    return json.dumps(document_settings(locale), ensure_ascii=False).replace("<", "\\u003c")

@@ -171,6 +171,16 @@ def read(query: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return query(session, *args, **kwargs)
 
 
+def quiet_count(count: Callable[[Actor], int], actor: Actor, what: str) -> int:
+    """A sidebar or home reminder's count; a failure is logged and counts 0, since a
+    reminder must never break the page it sits on."""
+    try:
+        return count(actor)
+    except Exception:  # noqa: BLE001 - logged with its context for the operator
+        log.exception("%s failed", what)
+        return 0
+
+
 def read_or_explain(query: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """`read`, for the read a page cannot do without: a DomainError (not found, not
     allowed, a bad value in the URL) is shown as a localised message and stops the

@@ -5,29 +5,17 @@ meetings are the reader's (a confidential one only to its own people)."""
 
 from __future__ import annotations
 
-import logging
-
 import streamlit as st
 
 from dashboard.formatting import format_datetime, format_number
 from dashboard.meetings import reads
 from dashboard.navigation import page_path
-from dashboard.ui import escape_markdown, locale, t
+from dashboard.ui import escape_markdown, locale, quiet_count, t
 from data_access.permissions import Actor
-
-log = logging.getLogger(__name__)
-
-
-def _awaiting(actor: Actor) -> int:
-    try:
-        return reads.awaiting_sign_off_count(actor)
-    except Exception:  # noqa: BLE001 - a reminder must never break a page
-        log.exception("meeting sign-off reminder failed")
-        return 0
 
 
 def sidebar_counter(actor: Actor) -> None:
-    count = _awaiting(actor)
+    count = quiet_count(reads.awaiting_sign_off_count, actor, "meeting sign-off reminder")
     if count:
         st.info(t("meetings.home.awaiting_count", count=format_number(count, locale())),
                 icon=":material/draw:")
@@ -45,20 +33,15 @@ def home_section(actor: Actor) -> None:
     if not notices and not upcoming:
         return
     st.subheader(t("meetings.home.title"), anchor=False)
-    awaiting = [n for n in notices if n.awaiting_sign_off]
-    approved = [n for n in notices if not n.awaiting_sign_off]
-    if awaiting:
-        with st.container(border=True, key="home_meetings_awaiting"):
-            st.markdown(f"**{t('meetings.home.awaiting')}**")
-            for notice in awaiting:
-                _link(notice.id, notice.title, ":material/draw:")
-                st.caption(t("meetings.home.approved_on",
-                             when=format_datetime(notice.approved_at, loc, "long")))
-    if approved:
-        with st.container(border=True, key="home_meetings_approved"):
-            st.markdown(f"**{t('meetings.home.approved')}**")
-            for notice in approved:
-                _link(notice.id, notice.title, ":material/verified:")
+    for kind, awaiting, icon in (("awaiting", True, ":material/draw:"),
+                                 ("approved", False, ":material/verified:")):
+        shown = [n for n in notices if n.awaiting_sign_off is awaiting]
+        if not shown:
+            continue
+        with st.container(border=True, key=f"home_meetings_{kind}"):
+            st.markdown(f"**{t(f'meetings.home.{kind}')}**")
+            for notice in shown:
+                _link(notice.id, notice.title, icon)
                 st.caption(t("meetings.home.approved_on",
                              when=format_datetime(notice.approved_at, loc, "long")))
     if upcoming:

@@ -10,7 +10,7 @@ import time
 import streamlit as st
 
 from dashboard.surveys import reads
-from dashboard.ui import t
+from dashboard.ui import quiet_count, t
 from data_access import jobs
 from data_access.db import database_url, get_engine
 from data_access.permissions import Actor
@@ -49,17 +49,9 @@ def _reminder_text(count: int) -> str:
     return t("surveys.reminder" if count == 1 else "surveys.reminder_many", count=count)
 
 
-def _pending(actor: Actor) -> int:
-    try:
-        return reads.pending_count(actor)
-    except Exception:  # noqa: BLE001 - a reminder must never break a page
-        log.exception("survey reminder failed")
-        return 0
-
-
 def sidebar_counter(actor: Actor) -> None:
     """A reminder while a wave is open and unanswered."""
-    count = _pending(actor)
+    count = quiet_count(reads.pending_count, actor, "survey reminder")
     if count:
         st.warning(_reminder_text(count), icon=":material/ballot:")
 
@@ -68,7 +60,7 @@ def home_section(actor: Actor) -> None:
     """The same reminder on the home page, with a way to the surveys."""
     from dashboard.navigation import page_path
 
-    count = _pending(actor)
+    count = quiet_count(reads.pending_count, actor, "survey reminder")
     if count:
         with st.container(border=True):
             st.markdown(f"**{_reminder_text(count)}**")

@@ -1,6 +1,8 @@
 """The theme's CSS is injected with st.html, which silently drops a snippet
 containing a CSS comment (the whole app then loses right-to-left)."""
 
+import json
+
 from dashboard import theme
 
 
@@ -33,3 +35,12 @@ def test_document_settings_follow_the_language():
 def test_scale_keys_match_the_phone_css():
     assert theme.scale_key("survey_answer_1_2").startswith(theme._SCALE_PREFIX)
     assert f'[class*="st-key-{theme._SCALE_PREFIX}"]' in theme._SHARED
+
+
+def test_the_document_script_data_can_never_close_its_script(monkeypatch):
+    from dashboard import theme
+
+    monkeypatch.setattr(theme, "translate", lambda key, locale: "</script><img src=x>")
+    data = theme.script_data("<b>")
+    assert "<" not in data and '"lang": "fa"' in data  # an unknown locale is never echoed
+    assert json.loads(data)["skip"] == "</script><img src=x>"  # still the same text in JS
