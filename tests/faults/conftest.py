@@ -32,6 +32,7 @@ from tests.conftest import IN_CI, PG_SERVER
 from tests.servers import is_free
 
 PASSWORD = "load-pass-1"
+ACCOUNTS = 9  # load employees in every demo database of these tests
 EMPLOYEES = parse_mix("employee=1")
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 PRIVATE_PG_PORT = 55432
@@ -48,13 +49,14 @@ def seed(url: str, accounts: int, seed_number: int = 6) -> None:
     engine.dispose()
 
 
-def shared_pg_database() -> tuple[str, callable]:
-    """A new database on the shared server: (url, drop)."""
+def shared_pg_database(template: str | None = None) -> tuple[str, callable]:
+    """A new database on the shared server, empty or a copy of `template`: (url, drop)."""
     name = f"peyvand_fault_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
+    copy = f' TEMPLATE "{template}"' if template else ""
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     except Exception as error:  # noqa: BLE001
         if IN_CI:
             pytest.fail(f"PostgreSQL is required in CI but unreachable: {error}")
@@ -68,6 +70,30 @@ def shared_pg_database() -> tuple[str, callable]:
         admin.dispose()
 
     return url, drop
+
+
+# Seeding the demo municipality takes seconds on a busy machine: once per test run for
+# each backend, then copied (a file copy; CREATE DATABASE ... TEMPLATE).
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("fault-template") / "demo.db"
+    seed(f"sqlite:///{path}", ACCOUNTS)  # engine disposed: the WAL is checkpointed
+    return path
+
+
+def demo_copy(template: Path, target: Path) -> str:
+    shutil.copyfile(template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture(scope="session")
+def pg_template(request) -> str:
+    """The name of a seeded database on the shared server, to copy with pg_demo."""
+    url, drop = shared_pg_database()
+    request.addfinalizer(drop)
+    seed(url, ACCOUNTS)
+    db.get_engine(url).dispose()  # a template must have no connections
+    return url.rsplit("/", 1)[1]
 
 
 def app_env(url: str, workdir: Path, cookie_key: str) -> dict[str, str]:
@@ -184,12 +210,22 @@ def private_cluster():
     if os.geteuid() == 0:
         as_postgres = ["runuser", "-u", "postgres", "--"]
         shutil.chown(datadir, "postgres", "postgres")
-    port = next(p for p in range(PRIVATE_PG_PORT, PRIVATE_PG_PORT + 20) if is_free(p))
     subprocess.run([*as_postgres, str(PG_BIN / "initdb"), "-D", str(datadir), "-U", "postgres",
                     "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
                    check=True, capture_output=True)
-    cluster = Cluster(datadir, port, as_postgres)
-    cluster.start()
+    # 55432 lies in the ephemeral range: a client socket may hold it for a moment.
+    for port in range(PRIVATE_PG_PORT, PRIVATE_PG_PORT + 20):
+        if not is_free(port):
+            continue
+        cluster = Cluster(datadir, port, as_postgres)
+        try:
+            cluster.start()
+            break
+        except subprocess.CalledProcessError:
+            continue
+    else:
+        shutil.rmtree(datadir, ignore_errors=True)
+        pytest.fail(f"no private PostgreSQL could start: {datadir}/server.log")
     yield cluster
     if cluster.running():
         cluster.stop("immediate")
@@ -237,8 +273,10 @@ async def sign_in(url: str, username: str, timeout: float = 60) -> load.Session:
     return session
 
 
-async def answer_survey(session: load.Session, wave_id: int) -> load.Outcome:
-    """Open the wave from the survey list, pick an answer for every question, submit."""
+async def answer_survey(session: load.Session, wave_id: int,
+                        before_submit=None) -> load.Outcome:
+    """Open the wave from the survey list, pick an answer for every question, submit
+    (calling `before_submit()` just before the submit goes out)."""
     await session.visit("surveys")
     await click(session, f"answer_{wave_id}")
     states = []
@@ -253,6 +291,8 @@ async def answer_survey(session: load.Session, wave_id: int) -> load.Outcome:
     if not states or submit is None:
         raise load.SessionError("no_survey_form", str(wave_id))
     states.append(WidgetState(id=submit, trigger_value=True))
+    if before_submit is not None:
+        before_submit()
     return await session.interact(states)
 
 

@@ -24,15 +24,15 @@ from data_access.users import to_actor
 from tests.faults.conftest import (
     EMPLOYEES,
     PASSWORD,
+    demo_copy,
     open_wave_id,
-    seed,
     shared_pg_database,
     survey_rows,
     table_fingerprints,
 )
 from tests.servers import ROOT
 
-ACCOUNTS = 6
+ACCOUNTS = 6  # of the demo's load accounts, these tests use the first 6
 ANSWERED = 4  # load accounts that answer the open wave before the backup
 
 
@@ -51,8 +51,7 @@ def answer(engine, username: str, wave_id: int) -> None:
 
 
 def live_database(url: str) -> int:
-    """Seeded, with answers to the open wave sealed under its key: the open wave's id."""
-    seed(url, ACCOUNTS, seed_number=8)
+    """The demo, with more answers to the open wave sealed under its key: its id."""
     engine = db.get_engine(url)
     wave_id = open_wave_id(engine)
     for username, _ in load_usernames(ANSWERED, EMPLOYEES):
@@ -89,8 +88,8 @@ def assert_same_installation(source, restored) -> None:
     assert results and results == closed_results(source)
 
 
-def test_sqlite_online_backup_restores_every_row(tmp_path):
-    url = f"sqlite:///{tmp_path / 'live.db'}"
+def test_sqlite_online_backup_restores_every_row(tmp_path, demo_file):
+    url = demo_copy(demo_file, tmp_path / "live.db")
     live_database(url)
     source = db.get_engine(url)
     with source.connect() as reader:  # the app is running: a connection is open
@@ -103,8 +102,9 @@ def test_sqlite_online_backup_restores_every_row(tmp_path):
 
 
 @pytest.mark.postgres
-def test_pg_dump_and_pg_restore_into_a_new_database_restore_every_row(tmp_path, request):
-    url, drop = shared_pg_database()
+def test_pg_dump_and_pg_restore_into_a_new_database_restore_every_row(tmp_path, request,
+                                                                    pg_template):
+    url, drop = shared_pg_database(template=pg_template)
     request.addfinalizer(drop)
     live_database(url)
     source = db.get_engine(url)
@@ -121,8 +121,8 @@ def test_pg_dump_and_pg_restore_into_a_new_database_restore_every_row(tmp_path, 
 
 
 def test_a_restore_without_the_key_directory_loses_the_open_wave_and_only_it(
-        tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'live.db'}"
+        tmp_path, monkeypatch, demo_file):
+    url = demo_copy(demo_file, tmp_path / "live.db")
     wave_id = live_database(url)
     source = db.get_engine(url)
     copy = backup_sh(url, tmp_path / "backups")
