@@ -96,7 +96,8 @@ class Proxy:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGQUIT)
+            # SIGTERM, a fast shutdown: SIGQUIT would wait for open websockets (1-day timeouts)
+            self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:

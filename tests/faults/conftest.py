@@ -189,12 +189,25 @@ class Cluster:
         return subprocess.run([*self.as_postgres, str(PG_BIN / "pg_ctl"), "-D",
                                str(self.datadir), "status"], capture_output=True).returncode == 0
 
-    def database(self, name: str) -> str:
+    def database(self, name: str, copy_of: str | None = None) -> str:
+        """A new database, empty or a copy of a database elsewhere (pg_dump | pg_restore)."""
         admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         admin.dispose()
-        return self.url.rsplit("/", 1)[0] + f"/{name}"
+        url = self.url.rsplit("/", 1)[0] + f"/{name}"
+        if copy_of:
+            dump = subprocess.run(["pg_dump", "--format=custom", libpq(copy_of)], check=True,
+                                  capture_output=True, timeout=300).stdout
+            subprocess.run(["pg_restore", "--no-owner", "--exit-on-error",
+                            f"--dbname={libpq(url)}"], input=dump, check=True,
+                           capture_output=True, timeout=300)
+        return url
+
+
+def libpq(url: str) -> str:
+    """A SQLAlchemy URL as pg_dump and pg_restore take it."""
+    return url.replace("postgresql+psycopg:", "postgresql:")
 
 
 @pytest.fixture(scope="module")

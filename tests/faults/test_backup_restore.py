@@ -25,6 +25,7 @@ from tests.faults.conftest import (
     EMPLOYEES,
     PASSWORD,
     demo_copy,
+    libpq,
     open_wave_id,
     shared_pg_database,
     survey_rows,
@@ -70,11 +71,12 @@ def backup_sh(url: str, into: Path) -> Path:
 
 
 def closed_results(engine) -> list:
-    """What PR sees for every closed wave (the results function's output)."""
+    """What PR sees for the three latest closed waves (the results function's output;
+    every row of every table is compared by checksum already)."""
     pr = actor(engine, "pr")
     with db.session_scope(engine) as session:
         waves = session.scalars(select(SurveyWave.id).where(SurveyWave.status == "closed")
-                                .order_by(SurveyWave.id)).all()
+                                .order_by(SurveyWave.id.desc()).limit(3)).all()
         return [surveys.group_results(session, pr, wave) for wave in waves]
 
 
@@ -113,9 +115,9 @@ def test_pg_dump_and_pg_restore_into_a_new_database_restore_every_row(tmp_path, 
         dump = backup_sh(url, tmp_path / "backups")
     restored_url, drop_restored = shared_pg_database()
     request.addfinalizer(drop_restored)
-    libpq = restored_url.replace("postgresql+psycopg:", "postgresql:")
-    done = subprocess.run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={libpq}",
-                           str(dump)], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(["pg_restore", "--no-owner", "--exit-on-error",
+                           f"--dbname={libpq(restored_url)}", str(dump)],
+                          capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert_same_installation(source, create_engine(restored_url))
 

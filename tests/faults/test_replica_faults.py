@@ -53,7 +53,8 @@ def installation(tmp_path_factory, pg_template):
     yield proxy, db.get_engine(url)
     proxy.stop()
     for replica in replicas:
-        replica.stop()
+        if replica.process.poll() is None:
+            replica.kill()  # nothing left to lose: the test is over
     drop()
 
 
