@@ -154,8 +154,10 @@ def sidebar(actor) -> None:
 
 def _route() -> None:
     """The signed-in user's navigation, or the sign-in page."""
+    global _themed
     actor = _resolve_actor()
     theme.apply(locale())
+    _themed = True
     if actor is None:
         if st.session_state.pop("_delete_cookie", False):
             authenticator.cookie_controller.delete_cookie()
@@ -185,6 +187,14 @@ def _route() -> None:
 # read-only or full shows its localised "try again" message (errors.database_*), never a
 # traceback. Session state is kept, so the first rerun after it returns carries on,
 # signed in, without restarting the app (PostgreSQL: the pool's pre-ping reconnects).
-with database_guard("page"):
+_themed = False  # this run's theme (app.py runs afresh on every rerun)
+
+
+def _theme_once() -> None:
+    if not _themed:
+        theme.apply(locale())
+
+
+with database_guard("page", before_message=_theme_once):
     authenticator = _start()
     _route()

@@ -213,15 +213,21 @@ def explain_database_trouble(error: BaseException, context: str) -> bool:
 
 
 @contextmanager
-def database_guard(context: str) -> Iterator[None]:
+def database_guard(context: str, before_message: Callable[[], None] | None = None
+                   ) -> Iterator[None]:
     """Around the router: a read or write the database refuses right now shows the one
     "try again in a moment" message instead of Streamlit's error page, and stops the run.
-    Session state is kept, so the next rerun after the database returns carries on."""
+    Session state is kept, so the next rerun after the database returns carries on.
+    `before_message` runs first (the router applies the language's theme, if it has not
+    yet in this run, so that the message reads right to left in Persian)."""
     try:
         yield
     except Exception as error:
-        if not explain_database_trouble(error, context):
+        if database_trouble(error) is None:
             raise
+        if before_message is not None:
+            before_message()
+        explain_database_trouble(error, context)
         st.stop()
 
 
