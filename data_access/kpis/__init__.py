@@ -1,0 +1,20 @@
+"""KPIs: built-in ones computed from the other features' data, custom ones
+defined by pr/admin and reported by departments, per Jalali month or quarter.
+
+Modules (see docs/architecture.md for the house style):
+- periods.py  — Jalali months and quarters (`Period`), keys like "1405-03", "1405-Q2"
+- rules.py    — status of a value against amber/red thresholds (pure)
+- catalogue.py, definitions.py, values.py, importing.py — custom KPIs (definitions,
+  values with history, CSV/XLSX import)
+- builtin.py  — the built-in KPIs: their defaults and computations
+- reading.py  — one way to read any KPI: series, cards, department comparison,
+  status matrix, in the actor's scope
+"""
+
+from data_access.kpis.periods import FREQUENCIES, Frequency, Period, periods_between
+from data_access.kpis.rules import DIRECTIONS, STATUSES, Direction, Status, check_thresholds, status
+
+__all__ = [
+    "DIRECTIONS", "FREQUENCIES", "STATUSES", "Direction", "Frequency", "Period", "Status",
+    "check_thresholds", "periods_between", "status",
+]
