@@ -35,7 +35,6 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "manage_all_meetings": frozenset({ADMIN}),  # every meeting, confidential ones too
     "manage_meeting_types": frozenset({ADMIN}),
     "view_kpis": frozenset({MANAGER, PR, ADMIN}),
-    "view_all_kpis": frozenset({PR, ADMIN}),  # every department's KPIs, not a subtree
     "define_kpis": frozenset({PR, ADMIN}),
     "enter_kpi_values": frozenset({MANAGER, PR, ADMIN}),
     # Custom KPIs (kpis/values.py): a manager sees and enters values of their own
