@@ -42,7 +42,8 @@ from data_access.models.news import (
 from data_access.news.reach import _local_day
 
 __all__ = [
-    "BUILTIN_ORDER", "DEFAULTS", "BuiltinDefaults", "Value", "compute", "ensure_builtins",
+    "BUILTIN_ORDER", "DEFAULTS", "BuiltinDefaults", "Value", "compute", "compute_many",
+    "ensure_builtins", "units_for",
 ]
 
 BUILTIN_ORDER: tuple[str, ...] = (
@@ -136,24 +137,43 @@ def units_for(session: Session, tops: Iterable[int],
 
 def compute(session: Session, code: str, units: Units, periods: Sequence[Period],
             now: datetime | None = None) -> Result:
-    """The built-in `code` for every unit and period (months or quarters).
+    """The built-in `code` for every unit and period (months or quarters)."""
+    return compute_many(session, [code], units, periods, now)[code]
+
+
+def compute_many(session: Session, codes: Sequence[str], units: Units,
+                 periods: Sequence[Period], now: datetime | None = None) -> dict[str, Result]:
+    """Built-ins for every unit and period (months or quarters); the survey KPIs
+    share one read of the waves.
 
     No permission check: reading.py checks the viewer and narrows the units.
     Periods that have not started yet have no value.
     """
-    if code not in DEFAULTS:
-        raise KeyError(code)
+    unknown = [code for code in codes if code not in DEFAULTS]
+    if unknown:
+        raise KeyError(unknown[0])
     now = now or clock.utcnow()
     today = clock.local_today(now)
     wanted = [p for p in periods if not p.is_future(today)]
-    result: Result = {(unit, p.key): NO_VALUE for unit in units for p in periods}
+    results: dict[str, Result] = {
+        code: {(unit, p.key): NO_VALUE for unit in units for p in periods} for code in codes}
     if not wanted or not units:
-        return result
-    if code in SURVEY_MEASURES:
-        for key, (value, suppressed) in survey_figures(session, code, units, wanted).items():
-            result[key] = Value(value, suppressed)
-        return result
+        return results
+    surveyed = [code for code in codes if code in SURVEY_MEASURES]
+    if surveyed:
+        for code, found in survey_figures(session, surveyed, units, wanted).items():
+            for key, (value, suppressed) in found.items():
+                results[code][key] = Value(value, suppressed)
     months = sorted({m for p in wanted for m in p.months() if not m.is_future(today)})
+    for code in codes:
+        if code not in SURVEY_MEASURES:
+            results[code].update(_counted(session, code, units, wanted, months, now, today))
+    return results
+
+
+def _counted(session: Session, code: str, units: Units, wanted: Sequence[Period],
+             months: Sequence[Period], now: datetime, today: date) -> Result:
+    result: Result = {}
     if code == "actions_overdue":
         per_month = _overdue(session, months, today)
         for unit, members in units.items():

@@ -37,14 +37,17 @@ NO_VALUE: Figure = (None, False)
 SUPPRESSED: Figure = (None, True)
 
 
-def survey_figures(session: Session, code: str, tops: Iterable[int],
-                   periods: Sequence[Period]) -> dict[tuple[int, str], Figure]:
-    """A survey KPI of each unit's department: the latest closed wave of the period
-    (a wave belongs to the month it closed in) whose audience holds the department
-    and that asks the measure, read from that wave's stored group of the department
-    exactly as the results page reads it. A department reported under another
-    (rolled up) or a hidden group is suppressed, as on the results page; a
-    department no wave of the period asked has no value."""
+def survey_figures(session: Session, codes: Iterable[str], tops: Iterable[int],
+                   periods: Sequence[Period]) -> dict[str, dict[tuple[int, str], Figure]]:
+    """Survey KPIs (`codes`) of each unit's department: the latest closed wave of the
+    period (a wave belongs to the month it closed in) whose audience holds the
+    department and that asks the measure, read from that wave's stored group of the
+    department exactly as the results page reads it. A department reported under
+    another (rolled up) or a hidden group is suppressed, as on the results page; a
+    department no wave of the period asked has no value. The waves, their items and
+    groups are read once for all the codes."""
+    codes = [c for c in codes if c in SURVEY_MEASURES]
+    result: dict[str, dict[tuple[int, str], Figure]] = {code: {} for code in codes}
     first = local_midnight(min(p.start for p in periods))
     last = local_midnight(max(p.end for p in periods))
     tops = sorted(tops)
@@ -54,41 +57,47 @@ def survey_figures(session: Session, code: str, tops: Iterable[int],
         .where(SurveyWave.status == "closed", SurveyWave.closes_at >= first,
                SurveyWave.closes_at < last,
                SurveyWaveDepartment.department_id.in_(tops))).all()
-    result: dict[tuple[int, str], Figure] = {}
-    if not waves:
+    if not waves or not codes:
         return result
     wave_ids = sorted({w.id for w in waves})
     items = _wave_items(session, wave_ids)
-    measure = SURVEY_MEASURES[code]
-    if measure is not None:
-        kind = "enps" if measure == ENPS_DRIVER else "likert5"
-        asks = {w for w, found in items.items()
-                if any(i.kind == kind and (kind == "enps" or i.driver == measure)
-                       for i, _ in found)}
-    else:
-        asks = set(wave_ids)
     closes = {w.id: w.closes_at for w in waves}
     month_of = {w: Period.containing(clock.to_local(at).date(), "month")
                 for w, at in closes.items()}
     in_audience: dict[int, set[int]] = {}
     for w in waves:
         in_audience.setdefault(w.department_id, set()).add(w.id)
-    chosen: dict[tuple[int, str], int] = {}
-    for unit in tops:
-        for period in periods:
-            candidates = [w for w in in_audience.get(unit, ()) if w in asks
-                          and month_of[w] in period.months()]
-            if candidates:
-                chosen[(unit, period.key)] = max(candidates, key=lambda w: (closes[w], w))
-    if not chosen:
+    chosen: dict[str, dict[tuple[int, str], int]] = {}
+    for code in codes:
+        asks = _asking(items, SURVEY_MEASURES[code])
+        chosen[code] = {}
+        for unit in tops:
+            for period in periods:
+                candidates = [w for w in in_audience.get(unit, ()) if w in asks
+                              and month_of[w] in period.months()]
+                if candidates:
+                    chosen[code][(unit, period.key)] = max(candidates,
+                                                           key=lambda w: (closes[w], w))
+    used = sorted({w for by_code in chosen.values() for w in by_code.values()})
+    if not used:
         return result
-    used = sorted(set(chosen.values()))
     groups = {(g.wave_id, g.department_id): g for g in _groups(session, used, tops)}
     cells = _group_cells(session, [g.id for g in groups.values()])
-    for (unit, key), wave_id in chosen.items():
-        group = groups.get((wave_id, unit))
-        result[(unit, key)] = _group_value(measure, group, cells, items[wave_id])
+    for code, by_unit in chosen.items():
+        for (unit, key), wave_id in by_unit.items():
+            result[code][(unit, key)] = _group_value(
+                SURVEY_MEASURES[code], groups.get((wave_id, unit)), cells, items[wave_id])
     return result
+
+
+def _asking(items, measure: str | None) -> set[int]:
+    """The waves that ask the measure (every wave for participation)."""
+    if measure is None:
+        return set(items)
+    kind = "enps" if measure == ENPS_DRIVER else "likert5"
+    return {w for w, found in items.items()
+            if any(i.kind == kind and (kind == "enps" or i.driver == measure)
+                   for i, _ in found)}
 
 
 def _group_value(measure: str | None, group, cells, items) -> Figure:

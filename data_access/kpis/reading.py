@@ -16,47 +16,22 @@ A quarterly KPI read by months shows its value at the quarter's last month.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 from data_access.departments import descendants, parent_map
 from data_access.errors import NotFound
 from data_access.kpis import builtin
+from data_access.kpis.catalogue import KpiInfo, reporting_ids, to_info
 from data_access.kpis.periods import Period, periods_between
 from data_access.kpis.rules import status
 from data_access.models import Department
-from data_access.models.kpis import KpiDefinition, KpiReportingDepartment, KpiValue
+from data_access.models.kpis import KpiDefinition, KpiValue
 from data_access.permissions import Actor, can, require_active
-
-try:  # the catalogue (kpi-custom) owns KpiInfo; until it lands, the same fields here
-    from data_access.kpis.catalogue import KpiInfo
-except ImportError:  # pragma: no cover - removed once catalogue.py is merged
-    @dataclass(frozen=True)
-    class KpiInfo:  # type: ignore[no-redef]
-        id: int
-        code: str
-        source: str
-        name_fa: str | None
-        name_en: str | None
-        description_fa: str | None
-        description_en: str | None
-        unit: str
-        decimals: int
-        direction: str
-        target: float | None
-        amber: float | None
-        red: float | None
-        frequency: str
-        aggregation: str
-        group: str
-        entered_by: str
-        active: bool
-        reporting_department_ids: tuple[int, ...]
-        version: int
 
 __all__ = [
     "Card", "DepartmentValue", "KpiInfo", "MatrixCell", "Point", "cards", "compare_departments",
@@ -131,19 +106,10 @@ def scope_department(session: Session, actor: Actor, requested_id: int | None) -
 
 # --- Definitions ------------------------------------------------------------------------
 
-def _info(row: KpiDefinition, reporting: tuple[int, ...]) -> KpiInfo:
-    return KpiInfo(
-        id=row.id, code=row.code, source=row.source, name_fa=row.name_fa, name_en=row.name_en,
-        description_fa=row.description_fa, description_en=row.description_en, unit=row.unit,
-        decimals=row.decimals, direction=row.direction, target=row.target, amber=row.amber,
-        red=row.red, frequency=row.frequency, aggregation=row.aggregation, group=row.group,
-        entered_by=row.entered_by, active=row.active, reporting_department_ids=reporting,
-        version=row.version)
-
-
 def _definitions(session: Session, *, code: str | None = None, group: str | None = None
                  ) -> list[KpiInfo]:
-    """Active definitions (or the one `code`), built-ins first in BUILTIN_ORDER."""
+    """Active definitions (or the one `code`, active or not), built-ins first in
+    BUILTIN_ORDER, then custom KPIs by id (as catalogue.list_kpis orders them)."""
     query = select(KpiDefinition)
     if code is not None:
         query = query.where(KpiDefinition.code == code)
@@ -152,16 +118,10 @@ def _definitions(session: Session, *, code: str | None = None, group: str | None
     if group is not None:
         query = query.where(KpiDefinition.group == group)
     rows = list(session.scalars(query))
-    reporting: dict[int, list[int]] = {}
-    custom = [r.id for r in rows if r.source == "custom"]
-    if custom:
-        for kpi_id, dept in session.execute(
-                select(KpiReportingDepartment.kpi_id, KpiReportingDepartment.department_id)
-                .where(KpiReportingDepartment.kpi_id.in_(custom))).tuples():
-            reporting.setdefault(kpi_id, []).append(dept)
     order = {c: i for i, c in enumerate(builtin.BUILTIN_ORDER)}
-    rows.sort(key=lambda r: (r.source != "builtin", order.get(r.code, 99), r.id))
-    return [_info(r, tuple(sorted(reporting.get(r.id, ())))) for r in rows]
+    rows.sort(key=lambda r: (r.source != "builtin", order.get(r.code, len(order)), r.id))
+    reporting = reporting_ids(session, [r.id for r in rows if r.source == "custom"])
+    return [to_info(r, reporting.get(r.id, ())) for r in rows]
 
 
 def _kpi(session: Session, code: str) -> KpiInfo:
@@ -176,64 +136,71 @@ def _kpi(session: Session, code: str) -> KpiInfo:
 Values = dict[tuple[int, str], builtin.Value]
 
 
-def _values(session: Session, kpi: KpiInfo, units: dict[int, frozenset[int]],
-            periods: Sequence[Period], now: datetime | None = None) -> Values:
-    """The KPI for every unit (a department's subtree) and period."""
-    if kpi.source == "builtin":
-        return builtin.compute(session, kpi.code, units, periods, now=now)
-    return _custom(session, kpi, units, periods)
+def _values(session: Session, kpis: Sequence[KpiInfo], units: dict[int, frozenset[int]],
+            periods: Sequence[Period], now: datetime | None = None) -> dict[str, Values]:
+    """Every KPI for every unit (a department's subtree; units are disjoint) and period:
+    built-ins through builtin.compute_many, custom KPIs in one grouped read."""
+    found = builtin.compute_many(session, [k.code for k in kpis if k.source == "builtin"],
+                                 units, periods, now)
+    custom = [k for k in kpis if k.source != "builtin"]
+    if custom:
+        found.update(_custom(session, custom, units, periods))
+    return found
 
 
-def _aggregate(values: list[float], aggregation: str) -> float | None:
+def _sources(kpi: KpiInfo, period: Period) -> tuple[Period, ...]:
+    """The reported periods a period's value is made from: itself, a quarter's months
+    for a monthly KPI, and for a quarterly KPI read by months its quarter at the
+    quarter's last month (nothing at the other two)."""
+    if period.kind == kpi.frequency:
+        return (period,)
+    if kpi.frequency == "month":
+        return period.months()
+    return (period.quarter(),) if period.number % 3 == 0 else ()
+
+
+def _aggregate(values: Sequence[float], aggregation: str) -> float | None:
     if not values:
         return None
     if aggregation == "sum":
         return float(sum(values))
+    if aggregation == "last":
+        return values[-1]
     return sum(values) / len(values)
 
 
-def _reported(session: Session, kpi_id: int, department_ids: Iterable[int],
-              keys: Sequence[str]) -> list[tuple[int, str, float]]:
-    """(department, period key, value) of one KPI; a direct read of kpi_values (the
-    same rows `values.reported_values` returns)."""
-    departments = sorted(set(department_ids))
-    rows: list[tuple[int, str, float]] = []
-    for start in range(0, len(departments), 900):
-        rows += session.execute(
-            select(KpiValue.department_id, KpiValue.period, KpiValue.value)
-            .where(KpiValue.kpi_id == kpi_id, KpiValue.period.in_(sorted(set(keys))),
-                   KpiValue.department_id.in_(departments[start:start + 900]))).tuples().all()
-    return rows
-
-
-def _custom(session: Session, kpi: KpiInfo, units: dict[int, frozenset[int]],
-            periods: Sequence[Period]) -> Values:
-    own = {p: (p,) if p.kind == kpi.frequency else
-           (p.months() if kpi.frequency == "month" else ()) for p in periods}
-    if kpi.frequency == "quarter":  # read by months: the quarter's value at its last month
-        for p in periods:
-            if p.kind == "month" and p.number % 3 == 0:
-                own[p] = (p.quarter(),)
-    keys = [q.key for sources in own.values() for q in sources]
-    members = set().union(*units.values()) if units else set()
-    by_key: dict[tuple[str, int], float] = {}
-    for dept, key, value in _reported(session, kpi.id, members, keys):
-        by_key[(key, dept)] = value
-    result: Values = {}
-    for unit, depts in units.items():
-        for period in periods:
-            per_source = []
-            for source in own[period]:
-                found = [by_key[(source.key, d)] for d in depts if (source.key, d) in by_key]
-                per_source.append(_aggregate(found, kpi.aggregation))
-            present = [v for v in per_source if v is not None]
-            if not present:
-                value = None
-            elif kpi.aggregation == "last":
-                value = present[-1]
-            else:
-                value = _aggregate(present, kpi.aggregation)
-            result[(unit, period.key)] = builtin.Value(value)
+def _custom(session: Session, kpis: Sequence[KpiInfo], units: dict[int, frozenset[int]],
+            periods: Sequence[Period]) -> dict[str, Values]:
+    """Custom KPIs: summed and counted per KPI, period and unit in SQL (a CASE maps each
+    department to its unit), then made into each unit's value by the KPI's
+    aggregation (sum: the sum; mean and last: the mean over the departments), and a
+    quarter from its months by the aggregation over the months with a value."""
+    keys = sorted({s.key for kpi in kpis for p in periods for s in _sources(kpi, p)})
+    members = sorted(set().union(*units.values())) if units else []
+    totals: dict[tuple[int, str, int], tuple[float, int]] = {}
+    if keys and members:
+        unit_of = case(*[(KpiValue.department_id.in_(sorted(depts)), literal(unit))
+                         for unit, depts in units.items()], else_=None).label("unit")
+        for kpi_id, key, unit, total, count in session.execute(
+                select(KpiValue.kpi_id, KpiValue.period, unit_of, func.sum(KpiValue.value),
+                       func.count(KpiValue.value))
+                .where(KpiValue.kpi_id.in_([k.id for k in kpis]), KpiValue.period.in_(keys),
+                       KpiValue.department_id.in_(members))
+                .group_by(KpiValue.kpi_id, KpiValue.period, unit_of)).tuples():
+            totals[(kpi_id, key, unit)] = (float(total), int(count))
+    result: dict[str, Values] = {}
+    for kpi in kpis:
+        values: Values = {}
+        for unit in units:
+            for period in periods:
+                per_source = []
+                for source in _sources(kpi, period):
+                    total, count = totals.get((kpi.id, source.key, unit), (0.0, 0))
+                    if count:
+                        per_source.append(total if kpi.aggregation == "sum" else total / count)
+                values[(unit, period.key)] = builtin.Value(
+                    _aggregate(per_source, kpi.aggregation))
+        result[kpi.code] = values
     return result
 
 
@@ -252,7 +219,7 @@ def series(session: Session, actor: Actor, code: str, department_id: int | None,
     kpi = _kpi(session, code)
     periods = list(periods_between(first, last))
     units = {department: frozenset(descendants(parents, [department]))}
-    values = _values(session, kpi, units, periods)
+    values = _values(session, [kpi], units, periods)[kpi.code]
     return [Point(p, values[(department, p.key)].value, values[(department, p.key)].suppressed)
             for p in periods]
 
@@ -265,8 +232,10 @@ def cards(session: Session, actor: Actor, department_id: int | None, period: Per
     units = {department: frozenset(descendants(parents, [department]))}
     periods = list(periods_between(period.shift(-max(spark, 2) + 1), period))
     found = []
-    for kpi in _definitions(session, group=group):
-        values = _values(session, kpi, units, periods)
+    definitions = _definitions(session, group=group)
+    every = _values(session, definitions, units, periods)
+    for kpi in definitions:
+        values = every[kpi.code]
         points = [Point(p, values[(department, p.key)].value,
                         values[(department, p.key)].suppressed) for p in periods]
         current, previous = values[(department, period.key)], \
@@ -296,7 +265,7 @@ def compare_departments(session: Session, actor: Actor, code: str, parent_id: in
     (by the KPI's direction); suppressed and empty ones last."""
     kpi = _kpi(session, code)
     children, units = _children(session, actor, parent_id)
-    values = _values(session, kpi, units, [period])
+    values = _values(session, [kpi], units, [period])[kpi.code]
     rows = [DepartmentValue(d, name, name_en, values[(d, period.key)].value,
                             values[(d, period.key)].suppressed,
                             _status(kpi, values[(d, period.key)]))
@@ -311,8 +280,10 @@ def status_matrix(session: Session, actor: Actor, parent_id: int | None, period:
     """Department (each child subtree of the parent) x active KPI, for one period."""
     children, units = _children(session, actor, parent_id)
     cells = []
-    for kpi in _definitions(session, group=group):
-        values = _values(session, kpi, units, [period])
+    definitions = _definitions(session, group=group)
+    every = _values(session, definitions, units, [period])
+    for kpi in definitions:
+        values = every[kpi.code]
         cells += [MatrixCell(d, kpi.code, values[(d, period.key)].value,
                              _status(kpi, values[(d, period.key)]),
                              values[(d, period.key)].suppressed) for d, _, _ in children]
