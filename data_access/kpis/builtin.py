@@ -171,36 +171,49 @@ def compute_many(session: Session, codes: Sequence[str], units: Units,
     return results
 
 
+def _by_unit(rows: Mapping[tuple[int, str], object], units: Units) -> dict[tuple[int, str], list]:
+    """Per-department rows {(department, month key): x} regrouped as {(unit, month
+    key): [x, ...]}, in one pass over the rows (not units x departments x months)."""
+    units_of: dict[int, list[int]] = {}
+    for unit, members in units.items():
+        for d in members:
+            units_of.setdefault(d, []).append(unit)
+    grouped: dict[tuple[int, str], list] = {}
+    for (dept, key), x in rows.items():
+        for unit in units_of.get(dept, ()):
+            grouped.setdefault((unit, key), []).append(x)
+    return grouped
+
+
 def _counted(session: Session, code: str, units: Units, wanted: Sequence[Period],
              months: Sequence[Period], now: datetime, today: date) -> Result:
     result: Result = {}
+    month_keys = {p: [m.key for m in p.months() if m in months] for p in wanted}
     if code == "actions_overdue":
-        per_month = _overdue(session, months, today)
-        for unit, members in units.items():
+        grouped = _by_unit(_overdue(session, months, today), units)
+        for unit in units:
             for period in wanted:
-                last = max(m for m in period.months() if m in months)
-                total = sum(per_month.get((d, last.key), 0) for d in members)
-                result[(unit, period.key)] = Value(float(total))
+                last = month_keys[period][-1]  # the period's end (or today)
+                result[(unit, period.key)] = Value(float(sum(grouped.get((unit, last), ()))))
         return result
     if code == "ack_median_hours":
-        histogram = _ack_histogram(session, months, now)
-        for unit, members in units.items():
+        grouped = _by_unit(_ack_histogram(session, months, now), units)
+        for unit in units:
             for period in wanted:
                 pooled: dict[int, int] = {}
-                for month in period.months():
-                    for d in members:
-                        for tenths, n in histogram.get((d, month.key), {}).items():
+                for key in month_keys[period]:
+                    for histogram in grouped.get((unit, key), ()):
+                        for tenths, n in histogram.items():
                             pooled[tenths] = pooled.get(tenths, 0) + n
                 median = _median(pooled)
                 result[(unit, period.key)] = Value(None if median is None else median / 10)
         return result
-    counts = _COUNTERS[code](session, months, now, today)
-    for unit, members in units.items():
+    grouped = _by_unit(_COUNTERS[code](session, months, now, today), units)
+    for unit in units:
         for period in wanted:
             numerator = denominator = 0
-            for month in period.months():
-                for d in members:
-                    num, den = counts.get((d, month.key), (0, 0))
+            for key in month_keys[period]:
+                for num, den in grouped.get((unit, key), ()):
                     numerator += num
                     denominator += den
             if code == "meetings_held":
