@@ -263,8 +263,10 @@ def _news_rate(session: Session, months: Sequence[Period], now: datetime, acks: 
     """Per department and month: (readers or acknowledgers, audience members) summed
     over the items released that month whose audience includes the department.
 
-    Reads come from the per-department counters (AnnouncementReach); audiences are
-    today's active members (so a rate is capped at 100%).
+    Readers come from the per-department counters (AnnouncementReach, which count
+    a reader only if the item was addressed to them), summed in SQL per department
+    and month; audiences are today's active members, per distinct audience (so a
+    rate is capped at 100%).
     """
     a = Announcement
     month = _month_of_instant(a.publish_at, months).label("month")
@@ -278,56 +280,31 @@ def _news_rate(session: Session, months: Sequence[Period], now: datetime, acks: 
     heads = dict(session.execute(select(User.department_id, func.count())
                                  .where(User.active.is_(True))
                                  .group_by(User.department_id)).tuples().all())
-    parents = parent_map(session)
     counted = AnnouncementReach.acknowledgements if acks else AnnouncementReach.reads
     result: dict[tuple[int, str], list[int]] = {}
-
-    def add(dept: int, key: str, num: int, den: int) -> None:
-        totals = result.setdefault((dept, key), [0, 0])
-        totals[0] += num
-        totals[1] += den
-
-    # Items for everyone: one grouped read of the counters, audiences from headcounts.
-    everyone_items: dict[str, int] = {}
-    for row in items:
-        if row.audience_all:
-            everyone_items[row.month] = everyone_items.get(row.month, 0) + 1
-    if everyone_items:
-        for dept, key, total in session.execute(
-                select(AnnouncementReach.department_id, month, func.sum(counted))
-                .join(a, a.id == AnnouncementReach.announcement_id)
-                .where(*released, a.audience_all.is_(True))
-                .group_by(AnnouncementReach.department_id, month)).tuples():
-            add(dept, key, int(total or 0), 0)
-        for key, count in everyone_items.items():
-            for dept, size in heads.items():
-                add(dept, key, 0, size * count)
-    # Targeted items: their audience subtrees, and their counters per department.
-    targeted = {row.id: row.month for row in items if not row.audience_all}
-    if targeted:
-        targets: dict[int, list[int]] = {}
+    for dept, key, total in session.execute(
+            select(AnnouncementReach.department_id, month, func.sum(counted))
+            .join(a, a.id == AnnouncementReach.announcement_id).where(*released)
+            .group_by(AnnouncementReach.department_id, month)).tuples():
+        result[(dept, key)] = [int(total or 0), 0]
+    # Audiences: items of the same audience and month are counted together.
+    targets: dict[int, list[int]] = {}
+    if any(not row.audience_all for row in items):
         for item_id, dept in session.execute(
                 select(AnnouncementAudience.announcement_id, AnnouncementAudience.department_id)
                 .join(a, a.id == AnnouncementAudience.announcement_id)
                 .where(*released, a.audience_all.is_(False))).tuples():
             targets.setdefault(item_id, []).append(dept)
-        audience_cache: dict[tuple[int, ...], set[int]] = {}
-        audience_of: dict[int, set[int]] = {}
-        for item_id in targeted:
-            key = tuple(sorted(targets.get(item_id, ())))
-            if key not in audience_cache:
-                audience_cache[key] = descendants(parents, key) if key else set()
-            audience_of[item_id] = audience_cache[key]
-            for dept in audience_of[item_id]:
-                if heads.get(dept):
-                    add(dept, targeted[item_id], 0, heads[dept])
-        for item_id, dept, total in session.execute(
-                select(AnnouncementReach.announcement_id, AnnouncementReach.department_id,
-                       counted)
-                .join(a, a.id == AnnouncementReach.announcement_id)
-                .where(*released, a.audience_all.is_(False))).tuples():
-            if dept in audience_of.get(item_id, ()) and heads.get(dept):
-                add(dept, targeted[item_id], int(total or 0), 0)
+    same: dict[tuple[tuple[int, ...] | None, str], int] = {}
+    for row in items:
+        audience = None if row.audience_all else tuple(sorted(targets.get(row.id, ())))
+        same[(audience, row.month)] = same.get((audience, row.month), 0) + 1
+    parents = parent_map(session)
+    for (audience, key), count in same.items():
+        reached = heads if audience is None else descendants(parents, audience)
+        for dept in reached:
+            if heads.get(dept):
+                result.setdefault((dept, key), [0, 0])[1] += heads[dept] * count
     # Readers counted in a department that has no active members left add nothing.
     return {key: (min(num, den), den) for key, (num, den) in result.items() if den}
 
