@@ -300,11 +300,17 @@ def _news_rate(session: Session, months: Sequence[Period], now: datetime, acks: 
         audience = None if row.audience_all else tuple(sorted(targets.get(row.id, ())))
         same[(audience, row.month)] = same.get((audience, row.month), 0) + 1
     parents = parent_map(session)
+    reached: dict[tuple[int, ...], list[int]] = {}  # each audience's members, once
     for (audience, key), count in same.items():
-        reached = heads if audience is None else descendants(parents, audience)
-        for dept in reached:
-            if heads.get(dept):
-                result.setdefault((dept, key), [0, 0])[1] += heads[dept] * count
+        if audience is None:
+            members = list(heads)
+        elif audience in reached:
+            members = reached[audience]
+        else:
+            members = reached[audience] = [d for d in descendants(parents, audience)
+                                           if heads.get(d)]
+        for dept in members:
+            result.setdefault((dept, key), [0, 0])[1] += heads[dept] * count
     # Readers counted in a department that has no active members left add nothing.
     return {key: (min(num, den), den) for key, (num, den) in result.items() if den}
 
