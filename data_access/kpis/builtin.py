@@ -188,16 +188,18 @@ def _by_unit(rows: Mapping[tuple[int, str], object], units: Units) -> dict[tuple
 def _counted(session: Session, code: str, units: Units, wanted: Sequence[Period],
              months: Sequence[Period], now: datetime, today: date) -> Result:
     result: Result = {}
+    # Only the units' departments are counted (a manager's subtree, not the city).
+    within = sorted(set().union(*units.values()))
     month_keys = {p: [m.key for m in p.months() if m in months] for p in wanted}
     if code == "actions_overdue":
-        grouped = _by_unit(_overdue(session, months, today), units)
+        grouped = _by_unit(_overdue(session, months, today, within), units)
         for unit in units:
             for period in wanted:
                 last = month_keys[period][-1]  # the period's end (or today)
                 result[(unit, period.key)] = Value(float(sum(grouped.get((unit, last), ()))))
         return result
     if code == "ack_median_hours":
-        grouped = _by_unit(_ack_histogram(session, months, now), units)
+        grouped = _by_unit(_ack_histogram(session, months, now, within), units)
         for unit in units:
             for period in wanted:
                 pooled: dict[int, int] = {}
@@ -208,7 +210,7 @@ def _counted(session: Session, code: str, units: Units, wanted: Sequence[Period]
                 median = _median(pooled)
                 result[(unit, period.key)] = Value(None if median is None else median / 10)
         return result
-    grouped = _by_unit(_COUNTERS[code](session, months, now, today), units)
+    grouped = _by_unit(_COUNTERS[code](session, months, now, today, within), units)
     for unit in units:
         for period in wanted:
             numerator = denominator = 0
@@ -258,8 +260,8 @@ def _pairs(rows) -> dict[tuple[int, str], tuple[int, int]]:
 
 # --- News -------------------------------------------------------------------------------
 
-def _news_rate(session: Session, months: Sequence[Period], now: datetime, acks: bool
-               ) -> dict[tuple[int, str], tuple[int, int]]:
+def _news_rate(session: Session, months: Sequence[Period], now: datetime, acks: bool,
+               within: Sequence[int]) -> dict[tuple[int, str], tuple[int, int]]:
     """Per department and month: (readers or acknowledgers, audience members) summed
     over the items released that month whose audience includes the department.
 
@@ -278,13 +280,14 @@ def _news_rate(session: Session, months: Sequence[Period], now: datetime, acks: 
     if not items:
         return {}
     heads = dict(session.execute(select(User.department_id, func.count())
-                                 .where(User.active.is_(True))
+                                 .where(User.active.is_(True), User.department_id.in_(within))
                                  .group_by(User.department_id)).tuples().all())
     counted = AnnouncementReach.acknowledgements if acks else AnnouncementReach.reads
     result: dict[tuple[int, str], list[int]] = {}
     for dept, key, total in session.execute(
             select(AnnouncementReach.department_id, month, func.sum(counted))
-            .join(a, a.id == AnnouncementReach.announcement_id).where(*released)
+            .join(a, a.id == AnnouncementReach.announcement_id)
+            .where(*released, AnnouncementReach.department_id.in_(within))
             .group_by(AnnouncementReach.department_id, month)).tuples():
         result[(dept, key)] = [int(total or 0), 0]
     # Audiences: items of the same audience and month are counted together.
@@ -315,16 +318,18 @@ def _news_rate(session: Session, months: Sequence[Period], now: datetime, acks: 
     return {key: (min(num, den), den) for key, (num, den) in result.items() if den}
 
 
-def _read_rate(session: Session, months: Sequence[Period], now: datetime, today: date):
-    return _news_rate(session, months, now, acks=False)
+def _read_rate(session: Session, months: Sequence[Period], now: datetime, today: date,
+               within: Sequence[int]):
+    return _news_rate(session, months, now, False, within)
 
 
-def _ack_rate(session: Session, months: Sequence[Period], now: datetime, today: date):
-    return _news_rate(session, months, now, acks=True)
+def _ack_rate(session: Session, months: Sequence[Period], now: datetime, today: date,
+              within: Sequence[int]):
+    return _news_rate(session, months, now, True, within)
 
 
-def _ack_histogram(session: Session, months: Sequence[Period], now: datetime
-                   ) -> dict[tuple[int, str], dict[int, int]]:
+def _ack_histogram(session: Session, months: Sequence[Period], now: datetime,
+                   within: Sequence[int]) -> dict[tuple[int, str], dict[int, int]]:
     """Per reader's department and month of the notice: how many acknowledgements of
     urgent notices came after how many tenths of an hour (a histogram, so the median
     of any subtree and quarter is exact to the tenth without reading receipts)."""
@@ -337,7 +342,7 @@ def _ack_histogram(session: Session, months: Sequence[Period], now: datetime
         .select_from(r).join(a, a.id == r.announcement_id).join(User, User.id == r.user_id)
         .where(a.status.in_(("live", "archived")), a.priority == "urgent",
                a.publish_at <= now, _instant_range(a.publish_at, months),
-               r.acknowledged_at.isnot(None))
+               r.acknowledged_at.isnot(None), User.department_id.in_(within))
         .group_by(User.department_id, month, tenths)).tuples()
     histogram: dict[tuple[int, str], dict[int, int]] = {}
     for dept, key, bucket, count in rows:
@@ -370,7 +375,8 @@ def _median(histogram: Mapping[int, int]) -> float | None:
 
 # --- Action items -----------------------------------------------------------------------
 
-def _actions_on_time(session: Session, months: Sequence[Period], now: datetime, today: date):
+def _actions_on_time(session: Session, months: Sequence[Period], now: datetime, today: date,
+                     within: Sequence[int]):
     """Per owner's department and month of the due date: (done by the due day, items
     due that month that are done or already past their due day). Cancelled items
     count for neither; an item due later this month is not late yet."""
@@ -382,12 +388,13 @@ def _actions_on_time(session: Session, months: Sequence[Period], now: datetime, 
         select(User.department_id, month, func.sum(case((on_time, 1), else_=0)), func.count())
         .select_from(i).join(User, User.id == i.owner_id)
         .where(i.status != "cancelled", i.due_on >= months[0].start, i.due_on < months[-1].end,
+               User.department_id.in_(within),
                or_(i.due_on < today, i.status == "done"))
         .group_by(User.department_id, month)).tuples()
     return _pairs(rows)
 
 
-def _overdue(session: Session, months: Sequence[Period], today: date
+def _overdue(session: Session, months: Sequence[Period], today: date, within: Sequence[int]
              ) -> dict[tuple[int, str], int]:
     """Per owner's department: overdue items at the end of each month (today for the
     running month): created by then, due before that day, not done by then, not
@@ -402,7 +409,8 @@ def _overdue(session: Session, months: Sequence[Period], today: date
         columns.append(func.sum(case((overdue, 1), else_=0)))
     rows = session.execute(
         select(User.department_id, *columns).select_from(i).join(User, User.id == i.owner_id)
-        .where(i.status != "cancelled", i.due_on < min(months[-1].end, today))
+        .where(i.status != "cancelled", i.due_on < min(months[-1].end, today),
+               User.department_id.in_(within))
         .group_by(User.department_id)).tuples()
     found: dict[tuple[int, str], int] = {}
     for dept, *counts in rows:
@@ -417,17 +425,20 @@ def _overdue(session: Session, months: Sequence[Period], today: date
 _HELD = ("held", "approved")
 
 
-def _meetings_held(session: Session, months: Sequence[Period], now: datetime, today: date):
+def _meetings_held(session: Session, months: Sequence[Period], now: datetime, today: date,
+                   within: Sequence[int]):
     m = Meeting
     month = _month_of_instant(m.starts_at, months).label("month")
     rows = session.execute(
         select(m.department_id, month, func.count(), literal(0))
-        .where(m.status.in_(_HELD), m.starts_at <= now, _instant_range(m.starts_at, months))
+        .where(m.status.in_(_HELD), m.starts_at <= now, _instant_range(m.starts_at, months),
+               m.department_id.in_(within))
         .group_by(m.department_id, month)).tuples()
     return _pairs(rows)
 
 
-def _minutes_approved(session: Session, months: Sequence[Period], now: datetime, today: date):
+def _minutes_approved(session: Session, months: Sequence[Period], now: datetime, today: date,
+                      within: Sequence[int]):
     """Per meeting department and month: (meetings whose minutes were approved within
     7 days of the start, meetings held that month that are approved or whose 7 days
     have passed)."""
@@ -439,13 +450,14 @@ def _minutes_approved(session: Session, months: Sequence[Period], now: datetime,
     rows = session.execute(
         select(m.department_id, month, func.sum(case((in_time, 1), else_=0)), func.count())
         .where(m.status.in_(_HELD), _instant_range(m.starts_at, months),
+               m.department_id.in_(within),
                or_(m.approved_at.isnot(None), m.starts_at <= now - MINUTES_DEADLINE))
         .group_by(m.department_id, month)).tuples()
     return _pairs(rows)
 
 
 def _decisions_implemented(session: Session, months: Sequence[Period], now: datetime,
-                           today: date):
+                           today: date, within: Sequence[int]):
     """Per responsible department (else the meeting's) and month of the meeting:
     (decisions implemented, decisions not superseded)."""
     m, d = Meeting, Decision
@@ -456,7 +468,7 @@ def _decisions_implemented(session: Session, months: Sequence[Period], now: date
                func.count())
         .select_from(d).join(m, m.id == d.meeting_id)
         .where(m.status.in_(_HELD), m.starts_at <= now, _instant_range(m.starts_at, months),
-               d.status != "superseded")
+               d.status != "superseded", dept.in_(within))
         .group_by(dept, month)).tuples()
     return _pairs(rows)
 
