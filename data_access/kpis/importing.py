@@ -109,10 +109,18 @@ def _xlsx_cells(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     except (zipfile.BadZipFile, Exception) as error:  # openpyxl has many kinds  # noqa: BLE001
         raise _FileError(0, "kpis.import.malformed") from error
 
+    def shown(cell) -> Any:
+        # A cell formatted as a percentage shows 85% and holds 0.85: take what it shows.
+        value = cell.value
+        if isinstance(value, int | float) and not isinstance(value, bool) \
+                and "%" in (getattr(cell, "number_format", "") or ""):
+            return round(value * 100, 10)
+        return value
+
     def rows() -> Iterator[tuple[int, list[Any]]]:
         try:
-            for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield line, list(values)
+            for line, cells in enumerate(sheet.iter_rows(), start=1):
+                yield line, [shown(cell) for cell in cells]
         except Exception as error:  # a corrupt sheet inside a valid archive  # noqa: BLE001
             raise _FileError(0, "kpis.import.malformed") from error
         finally:
