@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from data_access import audit
-from data_access.errors import InvalidInput
+from data_access.errors import Conflict, InvalidInput
 from data_access.imports import RowError, _department_lookup, _resolve_department
 from data_access.kpis.periods import Period
 from data_access.kpis.values import Scope, check_period, parse_number
@@ -38,6 +39,7 @@ from data_access.models.kpis import (
 )
 from data_access.permissions import Actor, require_active
 from data_access.text import name_match_key, search_key
+from data_access.versioning import CHANGED_ELSEWHERE
 
 __all__ = ["COLUMNS", "ImportPreview", "ImportRow", "import_commit", "import_preview"]
 
@@ -375,10 +377,13 @@ def import_commit(session: Session, actor: Actor, data: bytes, filename: str,
                             "period": row.period, "old_value": old[0] if old else None,
                             "new_value": row.value, "changed_by": user, "changed_at": now,
                             "via": "import"})
-        if new:
-            session.execute(insert(KpiValue), new)
-        if changed:
-            session.execute(correct, changed)
+        try:
+            if new:
+                session.execute(insert(KpiValue), new)
+            if changed:
+                session.execute(correct, changed)
+        except IntegrityError:  # someone entered one of these values since: try again
+            raise Conflict(CHANGED_ELSEWHERE) from None
         if history:
             session.execute(insert(KpiValueChange), history)
         created, corrected, done = created + len(new), corrected + len(changed), done + len(chunk)

@@ -214,3 +214,19 @@ def test_semicolon_separated_csv_and_progress_per_chunk(session, org, kpi, monke
     assert kpis.import_commit(session, org.pr, data, "s.csv",
                               progress=lambda d, t: calls.append((d, t))) == 5
     assert calls == [(2, 5), (4, 5), (5, 5)]
+
+
+def test_a_value_entered_by_someone_else_during_the_import_is_a_conflict(session, org, kpi,
+                                                                         monkeypatch):
+    from data_access.errors import Conflict
+    from data_access.kpis import importing
+    kpis.enter_value(session, org.manager, kpi.code, org.traffic, LAST.key, 50)
+    session.commit()
+    # As if the value arrived after the import read the stored values.
+    monkeypatch.setattr(importing, "_current_values", lambda session, keys: {})
+    data = _csv("kpi,department,period,value", f"{kpi.code},ترافیک,{LAST.key},70")
+    with pytest.raises(Conflict) as caught:
+        kpis.import_commit(session, org.pr, data, "race.csv")
+    assert caught.value.key == "errors.edited_by_someone_else"
+    session.rollback()
+    assert _values(session) == {(org.traffic, LAST.key): 50.0}
