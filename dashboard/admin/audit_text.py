@@ -10,7 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from dashboard.formatting import MISSING, format_date, format_datetime, format_number
+from dashboard.formatting import (
+    MISSING,
+    format_date,
+    format_datetime,
+    format_number,
+    localize_digits,
+)
 from dashboard.i18n import catalog, translate
 from data_access.audit import AuditRow
 
@@ -21,6 +27,7 @@ ACTIONS = tuple("""
     action_item.announce action_item.create action_item.note action_item.status
     department.activate department.create department.deactivate department.move
     department.rename
+    kpi.define kpi.update kpi_value.enter kpi_value.import kpi_value.remove
     meeting.agenda_add meeting.agenda_remove meeting.approve meeting.attendance meeting.cancel
     meeting.decision meeting.decision_status meeting.hold meeting.next_in_series meeting.reopen
     meeting.schedule meeting.sign_off meeting.update
@@ -37,14 +44,16 @@ ACTIONS = tuple("""
 # Every entity type data_access records (the `entity` of each audit.record call).
 ENTITIES = ("user", "department", "announcement", "announcement_comment", "news_category",
             "survey", "survey_wave", "survey_bank_item", "action_item", "meeting", "decision",
-            "meeting_type")
-DEPARTMENT_FIELDS = {"department_id", "parent_id", "old_parent", "new_parent", "audience"}
+            "meeting_type", "kpi", "kpi_value")
+DEPARTMENT_FIELDS = {"department_id", "parent_id", "old_parent", "new_parent", "audience",
+                     "reporting_department_ids"}
 # Fields whose values are codes with their own translation, by the key pattern.
 CODED = {"role": "roles.{}", "locale": "locale.{}", "priority": "news.priority.{}",
          "stage": "news.stage.{}", "stage_before": "news.stage.{}", "status": "news.stage.{}",
          "cadence": "surveys.cadence.{}", "driver": "surveys.driver.{}",
          "choice": "meetings.sign_off.{}", "source": "audit.value.source.{}",
-         "scope": "audit.value.scope.{}", "cover": "audit.value.cover.{}"}
+         "scope": "audit.value.scope.{}", "cover": "audit.value.cover.{}",
+         "unit": "kpis.unit.{}"}
 # What "old"/"new" hold, by the action that recorded them.
 OLD_NEW = {"action_item.status": "surveys.actions.status.{}",
            "meeting.decision_status": "meetings.decision_status.{}",
@@ -94,7 +103,10 @@ class _Values:
         if field in DEPARTMENT_FIELDS and isinstance(value, int):
             return self.department(value)
         if isinstance(value, int | float):
-            return format_number(value, lang)
+            # A KPI value keeps its decimals (72.5 is not 72); counts stay whole.
+            decimals = 0 if float(value).is_integer() else \
+                min(4, len(repr(float(value)).split(".")[-1].rstrip("0")))
+            return format_number(value, lang, decimals)
         if isinstance(value, list | tuple):
             return "، ".join(self.one(field, v) for v in value) if lang == "fa" else \
                 ", ".join(self.one(field, v) for v in value)
@@ -105,6 +117,8 @@ class _Values:
             return self.coded(OLD_NEW[self.action], text)
         if field in CODED:
             return self.coded(CODED[field], text)
+        if field == "period":  # a Jalali period key, "1405-03"
+            return localize_digits(text, lang)
         if _INSTANT.fullmatch(text[:16]):
             try:
                 return format_datetime(datetime.fromisoformat(text), lang)
