@@ -19,6 +19,9 @@ from dashboard.auth import build_authenticator, sign_out  # noqa: E402
 from dashboard.navigation import pages_for  # noqa: E402
 from dashboard.ui import (  # noqa: E402
     apologise,
+    database_guard,
+    database_trouble,
+    explain_database_trouble,
     language_picker,
     locale,
     read,
@@ -59,18 +62,23 @@ def _keys_checked() -> str | None:
     return _keys_checked_for(config.survey_key(), str(config.key_dir()))
 
 
-_migrated(db.database_url())
-if _keys_checked() is not None:  # every page would fail: say so plainly, once
-    st.error(t("errors.misconfigured"))
-    st.stop()
-authenticator = build_authenticator()
-try:
-    authenticator.login(location="unrendered")  # a valid cookie signs the user back in
-except LoginError:
-    st.session_state["authentication_status"] = None
-except Exception:  # e.g. the database is unreachable: say so, do not show internals
-    st.session_state["authentication_status"] = None
-    apologise("cookie sign-in")
+def _start():
+    """Migrations, the key settings and the cookie sign-in: the authenticator of this run."""
+    _migrated(db.database_url())
+    if _keys_checked() is not None:  # every page would fail: say so plainly, once
+        st.error(t("errors.misconfigured"))
+        st.stop()
+    authenticator = build_authenticator()
+    try:
+        authenticator.login(location="unrendered")  # a valid cookie signs the user back in
+    except LoginError:
+        st.session_state["authentication_status"] = None
+    except Exception as error:  # do not show internals
+        if database_trouble(error):
+            raise  # the guard says "try again"; the cookie is tried again on the next run
+        st.session_state["authentication_status"] = None
+        apologise("cookie sign-in")
+    return authenticator
 
 
 def _resolve_actor():
@@ -108,9 +116,10 @@ def login_page() -> None:
         })
     except LoginError:
         st.session_state["authentication_status"] = False
-    except Exception:
+    except Exception as error:
         st.session_state["authentication_status"] = None
-        apologise("sign-in")
+        if not explain_database_trouble(error, "sign-in"):
+            apologise("sign-in")
     status = st.session_state.get("authentication_status")
     if status:
         st.session_state["_signed_in_at"] = utcnow()
@@ -143,28 +152,49 @@ def sidebar(actor) -> None:
             st.rerun()
 
 
-actor = _resolve_actor()
-theme.apply(locale())
-if actor is None:
-    if st.session_state.pop("_delete_cookie", False):
-        authenticator.cookie_controller.delete_cookie()
-    st.navigation([st.Page(login_page, title=t("login.title"), url_path="login",
-                           default=True)], position="hidden").run()
-else:
-    sections: dict[str, list] = {}
-    for spec in pages_for(actor.role):
-        sections.setdefault(t(spec.section), []).append(
-            st.Page(spec.path, title=t(spec.title_key), icon=spec.icon, url_path=spec.url or None,
-                    default=spec.url == ""))
-    navigation = st.navigation(sections)
-    if st.session_state.pop("_set_cookie", False):
-        # Set here, in the first signed-in run, so that the cookie component is not
-        # discarded by the rerun that follows the sign-in form.
-        authenticator.cookie_controller.set_cookie()
-    for tick in features.hooks("clock_tick"):  # once per run, before anything reads
-        tick()
-    sidebar(actor)
-    for banner in features.hooks("banner", actor):
-        banner(actor)
-    show_flash()
-    navigation.run()
+def _route() -> None:
+    """The signed-in user's navigation, or the sign-in page."""
+    global _themed
+    actor = _resolve_actor()
+    theme.apply(locale())
+    _themed = True
+    if actor is None:
+        if st.session_state.pop("_delete_cookie", False):
+            authenticator.cookie_controller.delete_cookie()
+        st.navigation([st.Page(login_page, title=t("login.title"), url_path="login",
+                               default=True)], position="hidden").run()
+    else:
+        sections: dict[str, list] = {}
+        for spec in pages_for(actor.role):
+            sections.setdefault(t(spec.section), []).append(
+                st.Page(spec.path, title=t(spec.title_key), icon=spec.icon,
+                        url_path=spec.url or None, default=spec.url == ""))
+        navigation = st.navigation(sections)
+        if st.session_state.pop("_set_cookie", False):
+            # Set here, in the first signed-in run, so that the cookie component is not
+            # discarded by the rerun that follows the sign-in form.
+            authenticator.cookie_controller.set_cookie()
+        for tick in features.hooks("clock_tick"):  # once per run, before anything reads
+            tick()
+        sidebar(actor)
+        for banner in features.hooks("banner", actor):
+            banner(actor)
+        show_flash()
+        navigation.run()
+
+
+# Every run is inside the one database guard: a database that is down, restarting,
+# read-only or full shows its localised "try again" message (errors.database_*), never a
+# traceback. Session state is kept, so the first rerun after it returns carries on,
+# signed in, without restarting the app (PostgreSQL: the pool's pre-ping reconnects).
+_themed = False  # this run's theme (app.py runs afresh on every rerun)
+
+
+def _theme_once() -> None:
+    if not _themed:
+        theme.apply(locale())
+
+
+with database_guard("page", before_message=_theme_once):
+    authenticator = _start()
+    _route()

@@ -54,6 +54,20 @@ def nginx_config(prefix: Path, site: str) -> str:
             f"    access_log {prefix / 'access.log'};\n{temp}\n{site}\n}}\n")
 
 
+def nginx_prefix(port: int, replica_ports: list[int], show_replica: bool) -> tuple[Path, Path]:
+    """A fresh temporary nginx prefix holding its nginx.conf: (prefix, conf). Start it with
+    `nginx -c CONF -p PREFIX -g 'daemon off;'`; remove the prefix when done."""
+    prefix = Path(tempfile.mkdtemp(prefix="peyvand-nginx-"))
+    prefix.chmod(0o755)
+    for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (prefix / name).mkdir()
+        if os.geteuid() == 0:
+            shutil.chown(prefix / name, "nobody", "nogroup")
+    conf = prefix / "nginx.conf"
+    conf.write_text(nginx_config(prefix, site_config(port, replica_ports, show_replica)))
+    return prefix, conf
+
+
 def wait_healthy(url: str, process: subprocess.Popen | None = None,
                  seconds: float = 120) -> None:
     """Wait until a Streamlit server answers /_stcore/health (the tests use it too)."""
@@ -82,14 +96,7 @@ def serve(replicas: int, port: int, first_port: int, nginx: str = "nginx",
 
     db.upgrade()  # once, before the replicas start (they would race each other)
     ports = [first_port + index for index in range(replicas)]
-    prefix = Path(tempfile.mkdtemp(prefix="peyvand-nginx-"))
-    prefix.chmod(0o755)
-    for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (prefix / name).mkdir()
-        if os.geteuid() == 0:
-            shutil.chown(prefix / name, "nobody", "nogroup")
-    conf = prefix / "nginx.conf"
-    conf.write_text(nginx_config(prefix, site_config(port, ports, show_replica)))
+    prefix, conf = nginx_prefix(port, ports, show_replica)
     processes: list[subprocess.Popen] = []
     stopping = False
 

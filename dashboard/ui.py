@@ -6,11 +6,13 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import streamlit as st
+from sqlalchemy import exc as sa_exc
 
 from dashboard.i18n import default_locale, translate
 from data_access.db import session_scope
@@ -153,9 +155,80 @@ def run_write(action: Callable[..., T], *args: Any, **kwargs: Any) -> Outcome[T]
             return Outcome(True, action(session, current_actor(), *args, **kwargs))
     except DomainError as error:
         st.error(error_text(error))
-    except Exception:
-        apologise(getattr(action, "__name__", str(action)))
+    except Exception as error:
+        if not explain_database_trouble(error, getattr(action, "__name__", str(action))):
+            apologise(getattr(action, "__name__", str(action)))
     return Outcome(False)
+
+
+# SQLite's refusals that mean "the storage cannot take a write": its result codes.
+_SQLITE_STORAGE = {"SQLITE_READONLY", "SQLITE_FULL"}
+_SQLITE_STORAGE_TEXT = ("readonly database", "disk is full", "disk i/o error")
+# ... and those worth trying again in a moment (another writer, a file not there yet).
+_SQLITE_BUSY_TEXT = ("database is locked", "database table is locked",
+                     "unable to open database file")
+_PG_DISK_FULL = "53100"
+
+
+def database_trouble(error: BaseException) -> str | None:
+    """The locale key for a database this process cannot use right now, or None.
+
+    `errors.database_unavailable`: the server is down, restarting or unreachable, the pool
+    is exhausted, or SQLite is locked (worth trying again in a moment);
+    `errors.database_read_only`: the storage refuses writes (a read-only or full disk).
+    Anything else (a bug, a constraint) is None: the caller handles it as before.
+    """
+    if isinstance(error, sa_exc.TimeoutError | sa_exc.DisconnectionError):
+        return "errors.database_unavailable"
+    if not isinstance(error, sa_exc.DBAPIError):
+        return None
+    original = error.orig
+    text = str(original).lower()
+    if type(original).__module__.startswith("sqlite3"):
+        if (getattr(original, "sqlite_errorname", "") in _SQLITE_STORAGE
+                or any(part in text for part in _SQLITE_STORAGE_TEXT)):
+            return "errors.database_read_only"
+        if any(part in text for part in _SQLITE_BUSY_TEXT):
+            return "errors.database_unavailable"
+        return None
+    if getattr(original, "sqlstate", None) == _PG_DISK_FULL:
+        return "errors.database_read_only"
+    if error.connection_invalidated or isinstance(
+            error, sa_exc.OperationalError | sa_exc.InterfaceError):
+        return "errors.database_unavailable"
+    return None
+
+
+def explain_database_trouble(error: BaseException, context: str) -> bool:
+    """Show the localised message for a database that cannot be used right now and
+    log it (without a traceback: the operator needs the cause, not the stack); False
+    for any other error."""
+    key = database_trouble(error)
+    if key is None:
+        return False
+    log.warning("%s: database unusable (%s): %s", context, key,
+                str(getattr(error, "orig", error)).splitlines()[0][:300])
+    st.error(t(key), icon=":material/cloud_off:")
+    return True
+
+
+@contextmanager
+def database_guard(context: str, before_message: Callable[[], None] | None = None
+                   ) -> Iterator[None]:
+    """Around the router: a read or write the database refuses right now shows the one
+    "try again in a moment" message instead of Streamlit's error page, and stops the run.
+    Session state is kept, so the next rerun after the database returns carries on.
+    `before_message` runs first (the router applies the language's theme, if it has not
+    yet in this run, so that the message reads right to left in Persian)."""
+    try:
+        yield
+    except Exception as error:
+        if database_trouble(error) is None:
+            raise
+        if before_message is not None:
+            before_message()
+        explain_database_trouble(error, context)
+        st.stop()
 
 
 def apologise(context: str) -> None:

@@ -19,27 +19,11 @@ from data_access import db
 from data_access.demo import create_load_accounts, parse_mix, seed_demo
 from tests.conftest import IN_CI
 from tests.load.conftest import ROOT, free_port, wait_healthy
+from tests.servers import consecutive_free_ports
 
 PASSWORD = "load-pass-1"
 MIX = parse_mix("employee=0.5,manager=0.3,pr=0.2")
 REPLICAS = 3
-
-
-def _consecutive_free_ports(count: int) -> int:
-    for _ in range(50):
-        first = free_port()
-        if first + count < 65535 and all(_is_free(first + i) for i in range(count)):
-            return first
-    raise RuntimeError("no free run of ports")
-
-
-def _is_free(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +40,7 @@ def replicas(tmp_path_factory):
         seed_demo(session, "S", seed=6)
         create_load_accounts(session, 3, PASSWORD, MIX)
     engine.dispose()
-    port, first = free_port(), _consecutive_free_ports(REPLICAS)
+    port, first = free_port(), consecutive_free_ports(REPLICAS)
     env = {**os.environ, "DATABASE_URL": url, "INTRANET_DATA_DIR": str(workdir),
            "INTRANET_KEY_DIR": str(workdir / "keys"),
            "INTRANET_COOKIE_KEY": os.urandom(32).hex(), "INTRANET_BCRYPT_ROUNDS": "4"}
