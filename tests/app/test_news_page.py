@@ -9,7 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from dashboard.cache import clear_all
-from dashboard.formatting import jalali_month_name
+from dashboard.formatting import (
+    format_datetime,
+    format_number,
+    jalali_month_name,
+    localize_digits,
+)
 from dashboard.ui import escape_markdown
 from data_access import db, departments, news
 from data_access.clock import display_zone
@@ -281,7 +286,16 @@ def test_scheduling_with_the_jalali_date_time_inputs(open_app, app_env):
         at.selectbox(key=f"news_f11_publish__{part}").set_value(value)
     at.button(key="news_schedule").click().run()
     assert not at.exception
-    assert f"«{escape_markdown(title)}» برای انتشار زمان‌بندی شد." in [s.value for s in at.success]
+    with db.session_scope(db.get_engine(app_env)) as session:
+        publish_at = session.scalars(select(Announcement.publish_at).where(
+            Announcement.title == title)).one()
+        everyone = news.audience_headcount(session, actor(app_env, "pr"), [])
+    # when (Jalali, local time) and for whom (the audience and how many people)
+    when = format_datetime(publish_at, "fa", "long")
+    assert when.startswith(f"۱۵ فروردین {localize_digits(str(next_year), 'fa')}")
+    assert (f"«{escape_markdown(title)}» برای انتشار در {when} (به وقت محلی) زمان‌بندی شد؛ "
+            f"مخاطبان: همه کارکنان، {format_number(everyone, 'fa')} نفر.") in [
+        s.value for s in at.success]
     with db.session_scope(db.get_engine(app_env)) as session:
         item = session.scalars(select(Announcement).where(Announcement.title == title)).one()
         local = jdatetime.datetime.fromgregorian(
@@ -391,3 +405,40 @@ def test_manage_offers_what_the_stage_allows(open_app, app_env):
         with db.session_scope(db.get_engine(app_env)) as session:
             item = session.get(Announcement, draft.id)
             news.archive(session, actor(app_env, "pr"), item.id, item.version)
+
+
+def test_publish_with_a_future_time_schedules_and_says_for_whom(open_app, app_env):
+    """"Publish" silently ignored a filled-in publish time; the audience column said only
+    «واحدهای منتخب»."""
+    at = open_news(open_app, "pr", view="compose", news_form_nonce=12)
+    title = f"انتشار آینده {uuid.uuid4().hex[:6]}"
+    at.text_input(key="news_f12_title").input(title)
+    at.text_area(key="news_f12_body").input("متن")
+    with db.session_scope(db.get_engine(app_env)) as session:
+        chosen = list(session.scalars(select(Department.id).where(Department.name.in_(
+            ["فضای سبز", "امور مالی", "حمل‌ونقل و ترافیک"])).order_by(Department.id)))
+        reached = news.audience_headcount(session, actor(app_env, "pr"), chosen)
+    at.multiselect(key="news_f12_audience").set_value(chosen)
+    next_year = jdatetime.date.today().year + 1
+    for part, value in (("d", 2), ("m", 3), ("y", next_year), ("hh", 8), ("mm", 0)):
+        at.selectbox(key=f"news_f12_publish__{part}").set_value(value)
+    at.button(key="news_publish").click().run()
+    assert not at.exception
+    with db.session_scope(db.get_engine(app_env)) as session:
+        item = session.scalars(select(Announcement).where(Announcement.title == title)).one()
+        assert news.stage_of(item.status, item.publish_at, item.expires_at, utcnow()) == \
+            "scheduled"
+    message = next(s.value for s in at.success if escape_markdown(title) in s.value)
+    assert "زمان‌بندی شد" in message and f"{format_number(reached, 'fa')} نفر" in message
+    assert "و ۱ واحد دیگر" in message  # three departments: two names and one more
+    manage = open_news(open_app, "pr", view="manage", news_manage_stage="scheduled",
+                       news_manage_search=title)
+    table = manage.dataframe[0].value
+    audience = table["مخاطبان"].tolist()[0]
+    assert audience.endswith("و ۱ واحد دیگر") and "واحدهای منتخب" not in audience
+    # the one row found is the one acted on: no second dropdown to pick it again
+    assert not [s for s in manage.selectbox if s.label == "خبر موردنظر"]
+    assert {"news_m_edit", "news_m_archive"} <= {b.key for b in manage.button}
+    with db.session_scope(db.get_engine(app_env)) as session:
+        item = session.scalars(select(Announcement).where(Announcement.title == title)).one()
+        news.archive(session, actor(app_env, "pr"), item.id, item.version)
