@@ -26,6 +26,12 @@ def _transition(action, item: news.ManagedItem, message: str, *args: object) -> 
         flash(t(message, title=escape_markdown(item.title)))
 
 
+def _set_category_active(category_id: int, active: bool) -> None:
+    """The button's callback: the table above is drawn after it (one run, not two)."""
+    if run_write(news.set_category_active, category_id, active).ok:
+        reads.invalidate_all()
+
+
 def show_categories() -> None:
     with st.expander(t("news.categories.title"), icon=":material/category:"):
         rows = reads.categories(True)
@@ -49,11 +55,9 @@ def show_categories() -> None:
             chosen = st.selectbox(t("news.categories.choose"), [c.id for c in added],
                                   format_func=reads.category_label, key="news_category_pick")
             category = next(c for c in added if c.id == chosen)
-            if st.button(t("news.categories.deactivate") if category.active
-                         else t("news.categories.activate"), key="news_category_toggle"):
-                if run_write(news.set_category_active, category.id, not category.active).ok:
-                    reads.invalidate_all()
-                    st.rerun()
+            st.button(t("news.categories.deactivate") if category.active
+                      else t("news.categories.activate"), key="news_category_toggle",
+                      on_click=_set_category_active, args=(category.id, not category.active))
 
 
 def _show_table(v: Viewer, rows: list[news.ManagedItem]) -> news.ManagedItem | None:

@@ -54,3 +54,19 @@ def test_closing_a_wave_is_one_run_and_the_table_shows_it(open_app, own_copy, ru
     with db.session_scope(db.get_engine(own_copy)) as session:
         assert session.get(SurveyWave, wave_id).status == "closed"
     assert not [b for b in at.button if b.key == f"survey_close_{wave_id}"]  # drawn closed
+
+
+def test_a_comment_is_sent_in_one_run_and_listed(open_app, app_env, runs):
+    from tests.app.test_news_page import WELCOME, item_id, new_reader
+
+    item = item_id(app_env, WELCOME)
+    at = open_app(new_reader(app_env), "news.py")
+    at.query_params["item"] = str(item)
+    at.run()
+    at.text_area(key=f"news_comment_text_{item}").input("یک نظر در یک اجرا")
+    runs.clear()
+    next(b for b in at.button if b.label == "ارسال نظر").click().run()
+    assert not at.exception
+    assert len(runs) == 1  # was 2
+    assert "یک نظر در یک اجرا" in [t.value for t in at.text]
+    assert "نظر شما ثبت شد." in [s.value for s in at.success]
