@@ -60,12 +60,12 @@ def _dismiss(item_id: int) -> None:
 def _notice(notice) -> None:
     """One notice on one line: the title (a link to the item, its excerpt on hover), then
     "I have read it" when it asks for that, and close."""
+    # No wrapping: on a phone the title gives way (clipped) so the line stays one line.
     with st.container(border=True, key=f"urgent_banner_{notice.id}", horizontal=True,
-                      vertical_alignment="center", gap="small"):
-        st.badge(t("news.priority.urgent"), icon=":material/campaign:", color="red")
+                      vertical_alignment="center", gap="small", wrap=False):
         st.page_link(NEWS_PAGE, label=escape_markdown(notice.title),
-                     query_params={"item": notice.id}, help=escape_markdown(notice.excerpt),
-                     width="stretch")
+                     icon=":material/campaign:", query_params={"item": notice.id},
+                     help=escape_markdown(notice.excerpt), width="stretch")
         if notice.ack_required:
             st.button(t("news.banner.ack"), key=f"banner_ack_{notice.id}", type="primary",
                       icon=":material/task_alt:", on_click=_acknowledge, args=(notice.id,),
