@@ -119,10 +119,11 @@ def test_urgent_notice_reaches_its_audience_and_is_acknowledged(browser, live_ap
         settle(page)
         if several.count():  # the demo's own urgent notice too: one bar, opened on a tap
             several.first.click()
-        banner.get_by_text(title).wait_for()
+        link = banner.get_by_role("link", name=title)
+        link.wait_for()
         assert banner.bounding_box()["height"] < 90  # one line, not a ~360 px block
         _snap(page, "news_banner_employee_fa")
-        banner.get_by_text(title).click()
+        link.click()
         page.get_by_role("heading", name=title).wait_for()
         page.locator('[data-testid="stImage"] img').first.wait_for()
         assert page.get_by_text("مطالعه این اطلاعیه باید تأیید شود.").is_visible()
