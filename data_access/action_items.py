@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, case, func, or_, select, true
+from sqlalchemy import ColumnElement, case, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from data_access import audit, clock, departments
@@ -20,7 +20,7 @@ from data_access.models import Department, User, utcnow
 from data_access.models.action_items import CLOSED, SOURCES, STATUSES, ActionItem
 from data_access.models.meetings import Meeting, MeetingAttendee
 from data_access.paging import Page, clamp, offset, paginate
-from data_access.permissions import CAPABILITIES, Actor, can, require_active
+from data_access.permissions import Actor, can, require_active
 from data_access.text import clean_block, clean_line, search_key
 from data_access.versioning import flush_or_conflict, load_for_write
 
@@ -32,7 +32,7 @@ __all__ = [
     "for_announcement", "check_due_on", "create",
     "is_overdue", "latest_due_on", "may_own", "owned_by", "owner_choices", "set_status",
     "still_open", "team",
-    "team_views",
+    "TeamPlan", "team_plans", "team_views",
 ]
 
 TITLE_MAX, DESCRIPTION_MAX, NOTE_MAX = 200, 2000, 2000
@@ -40,8 +40,6 @@ TITLE_MAX, DESCRIPTION_MAX, NOTE_MAX = 200, 2000, 2000
 # outside what the Jalali calendar code formats.
 DUE_MAX_YEARS = 5
 OWNERS_PAGE_SIZE = 50
-# Who may own an item: whoever may create them (a capability, not a list of roles).
-OWNER_CAPABILITY = "create_action_items"
 
 
 # --- Rules (pure) ---------------------------------------------------------------------
@@ -194,37 +192,44 @@ def _department_scope(session: Session, actor: Actor) -> set[int] | None:
 
 
 def _owners(session: Session, actor: Actor, department_id: int | None) -> ColumnElement[bool]:
-    """SQL: who may own an item for a department (None: the actor's whole scope):
-    active people who may lead items there, and the actor."""
+    """SQL: who may own an item for a department: any active person (an employee too:
+    the one closest to a problem often fixes it). Only whoever may create items asks,
+    and a leader limited to a subtree only for a department inside it."""
     require_active(session, actor, "create_action_items")
     scope = _department_scope(session, actor)
-    if scope is not None:
-        # A leader limited to a subtree chooses among people of that subtree only.
-        if department_id is not None and department_id not in scope:
-            raise PermissionDenied()
-        department_id = actor.department_id if department_id is None else department_id
-    leaders = User.role.in_(sorted(CAPABILITIES[OWNER_CAPABILITY]))
-    if department_id is not None:
-        leaders = leaders & User.department_id.in_(
-            sorted(departments.subtree_ids(session, department_id)))
-    return User.active.is_(True) & or_(leaders, User.id == actor.id)
+    if scope is not None and department_id is not None and department_id not in scope:
+        raise PermissionDenied()
+    return User.active.is_(True)
+
+
+def _near(session: Session, actor: Actor, department_id: int | None) -> ColumnElement[bool]:
+    """SQL: the people of the department's subtree (None: the actor's own, or for those
+    who see everything, no one in particular): listed first among the owners."""
+    if department_id is None:
+        if _department_scope(session, actor) is None:
+            return false()
+        department_id = actor.department_id
+    return User.department_id.in_(sorted(departments.subtree_ids(session, department_id)))
 
 
 def owner_choices(session: Session, actor: Actor, department_id: int | None = None,
                   search: str = "", page: int = 1,
                   size: int = OWNERS_PAGE_SIZE) -> Page[OwnerChoice]:
-    """People who may own an item for a department, the actor first, then by name;
-    one page at a time (a large department has thousands), optionally those whose
-    name matches `search`."""
+    """People who may own an item for a department: the actor first, then the
+    department's own people, then everyone else active, by name; one page at a time
+    (a municipality has tens of thousands), optionally those whose name matches
+    `search`."""
     condition = _owners(session, actor, department_id)
     key = search_key(search or "")
     if key:
         condition = condition & User.name_key.contains(key, autoescape=True)
     total = session.scalar(select(func.count()).select_from(User).where(condition)) or 0
     page = clamp(page, total, size)
+    near = _near(session, actor, department_id)
     rows = session.execute(
         select(User.id, User.display_name).where(condition)
-        .order_by(case((User.id == actor.id, 0), else_=1), User.display_name, User.id)
+        .order_by(case((User.id == actor.id, 0), (near, 1), else_=2), User.display_name,
+                  User.id)
         .offset(offset(page, size)).limit(size)).tuples().all()
     return paginate([OwnerChoice(*row) for row in rows], total, page, size)
 
@@ -351,6 +356,56 @@ def team(session: Session, actor: Actor, view: str, *, status: str | None = None
                             done_at=row[11]) for row in rows]
     return paginate(items, total, page, size)
 
+
+
+# --- Our plans: what came of the surveys, for everyone ----------------------------------
+
+@dataclass(frozen=True)
+class TeamPlan:
+    """An item made from survey results for the viewer's department, a department above
+    it or the whole organisation: what is being done about what they said."""
+
+    id: int
+    title: str
+    description: str | None
+    owner: str
+    department_fa: str | None  # None: the whole audience of the survey
+    department_en: str | None
+    source_driver: str | None
+    due_on: date
+    status: str
+    completion_note: str | None
+    announcement_id: int | None
+    overdue: bool
+
+
+def team_plans(session: Session, actor: Actor, page: int = 1, size: int = TEAM_PAGE_SIZE,
+               now: datetime | None = None) -> Page[TeamPlan]:
+    """Survey-made items for the actor's own groups (their department, every department
+    above it, the whole organisation), unfinished first, soonest due first, one page at
+    a time. Such an item exists only for a group whose results were shown, so it tells
+    nothing the results did not."""
+    require_active(session, actor)
+    today = clock.local_today(now)
+    groups = departments.chain(session, actor.department_id)
+    condition = (ActionItem.source == "survey") & or_(
+        ActionItem.source_department_id.is_(None),
+        ActionItem.source_department_id.in_(groups))
+    total = session.scalar(select(func.count()).select_from(ActionItem).where(condition)) or 0
+    page = clamp(page, total, size)
+    rows = session.execute(
+        select(ActionItem.id, ActionItem.title, ActionItem.description, User.display_name,
+               Department.name, Department.name_en, ActionItem.source_driver,
+               ActionItem.due_on, ActionItem.status, ActionItem.completion_note,
+               ActionItem.announcement_id)
+        .join(User, User.id == ActionItem.owner_id)
+        .outerjoin(Department, Department.id == ActionItem.source_department_id)
+        .where(condition)
+        .order_by(case((ActionItem.status.in_(CLOSED), 1), else_=0), ActionItem.due_on,
+                  ActionItem.id)
+        .offset(offset(page, size)).limit(size)).tuples().all()
+    items = [TeamPlan(*row, overdue=is_overdue(row[8], row[7], today)) for row in rows]
+    return paginate(items, total, page, size)
 
 
 # --- "You said, we did": announcing a done survey item --------------------------------

@@ -39,6 +39,7 @@ with tabs["overview"]:
         closed.show_exports(viewer, chosen)
 with tabs["drivers"]:
     results.show_drivers(viewer, chosen)
+    actions.act_on_drivers(viewer, chosen)  # "act on this", prefilled with the driver
 with tabs["items"]:
     results.show_items(viewer, chosen)
 with tabs["trend"]:

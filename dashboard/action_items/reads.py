@@ -39,3 +39,12 @@ def team(actor: Actor, view: str, status: str | None, overdue_only: bool, search
          ) -> Page[action_items.TeamActionItem]:
     return _team(viewer_key(actor), generation(GROUP), view, status, overdue_only, search,
                  sort, descending, page, size)
+
+
+@cached(GROUP, ttl=60)
+def _plans(key: ViewerKey, generation: int, page: int) -> Page[action_items.TeamPlan]:
+    return read(action_items.team_plans, actor_of(key), page=page)
+
+
+def plans(actor: Actor, page: int = 1) -> Page[action_items.TeamPlan]:
+    return _plans(viewer_key(actor), generation(GROUP), page)

@@ -8,15 +8,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import exports
+from dashboard import exports, tables
 from dashboard.action_items import reads
 from dashboard.action_items.viewer import Viewer
 from dashboard.formatting import format_date
 from dashboard.pager import page_number, pager
 from dashboard.ui import t
 from data_access import action_items
-
-OVERDUE_BACKGROUND = "background-color: rgba(220, 38, 38, 0.12)"
 
 
 def _frame(v: Viewer, rows: list[action_items.TeamActionItem]) -> pd.DataFrame:
@@ -26,20 +24,14 @@ def _frame(v: Viewer, rows: list[action_items.TeamActionItem]) -> pd.DataFrame:
 
     return pd.DataFrame({
         t("actions.col.title"): [r.title for r in rows],
+        t("actions.col.overdue"): [t("actions.overdue") if r.overdue else "" for r in rows],
         t("actions.col.owner"): [r.owner for r in rows],
         t("actions.col.due_on"): [format_date(r.due_on, v.loc) for r in rows],
         t("actions.col.status"): [t(f"surveys.actions.status.{r.status}") for r in rows],
-        t("actions.col.overdue"): [t("actions.overdue") if r.overdue else "" for r in rows],
         t("actions.col.department"): [department(r) for r in rows],
         t("actions.col.source"): [r.meeting_title or t(f"actions.source.{r.source}")
                                   for r in rows],
     })
-
-
-def _highlight(frame: pd.DataFrame, overdue: list[bool]):
-    """Overdue rows tinted red (the column says so too, for those who cannot see it)."""
-    return frame.style.apply(
-        lambda row: [OVERDUE_BACKGROUND if overdue[row.name] else ""] * len(row), axis=1)
 
 
 def show_team(v: Viewer, view: str) -> None:
@@ -62,9 +54,9 @@ def show_team(v: Viewer, view: str) -> None:
     if not page.items:
         st.info(t("actions.team_empty"))
         return
-    rows = list(page.items)
-    st.dataframe(_highlight(_frame(v, rows), [r.overdue for r in rows]), hide_index=True,
-                 key=f"{k}_table")
+    # Overdue in words, in its own column (left out when no row on the page is overdue).
+    tables.show(_frame(v, list(page.items)), v.loc, key=f"{k}_table",
+                optional=[t("actions.col.overdue")])
     pager(page, f"{k}_page")
 
     def everything() -> pd.DataFrame:

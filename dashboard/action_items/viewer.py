@@ -23,4 +23,4 @@ class Viewer:
 
     @property
     def views(self) -> list[str]:
-        return ["mine", *self.team_views] + (["announce"] if self.may_announce else [])
+        return ["mine", "plans", *self.team_views] + (["announce"] if self.may_announce else [])

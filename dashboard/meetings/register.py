@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import exports
+from dashboard import exports, tables
 from dashboard.formatting import format_date
 from dashboard.jalali_input import jalali_date_input
 from dashboard.meetings import reads
@@ -61,7 +61,7 @@ def show_register(v: Viewer) -> None:
     if not page.items:
         st.info(t("meetings.register.empty"))
         return
-    st.dataframe(_frame(v, list(page.items), names), hide_index=True, key="mt_reg_table")
+    tables.show(_frame(v, list(page.items), names), v.loc, key="mt_reg_table")
     for row in page.items:
         st.button(t("meetings.register.open", number=number_text(row.number, v.loc),
                     title=escape_markdown(row.meeting_title)),

@@ -11,18 +11,20 @@ from datetime import date, datetime
 
 import streamlit as st
 
+from dashboard.formatting import format_datetime
 from dashboard.jalali_input import jalali_date_input, jalali_datetime_input
 from dashboard.news import reads
-from dashboard.news.viewer import Viewer, department_labels, open_item, start_edit
+from dashboard.news.viewer import Viewer, audience_text, department_labels, open_item, start_edit
 from dashboard.ui import date_messages, escape_markdown, flash, read, run_write, safe_markdown, t
 from data_access import news
+from data_access.clock import utcnow
 from data_access.errors import NotFound
 
 # button -> (the data_access call, the message shown once it is saved)
 SAVES = {
     "draft": (news.save_draft, "news.compose.saved"),
     "publish": (news.publish, "news.compose.published"),
-    "schedule": (news.schedule, "news.compose.scheduled"),
+    "schedule": (news.schedule, "news.compose.scheduled_for"),  # says when and for whom
     "save": (news.publish, "news.compose.saved"),  # a released item stays released
 }
 
@@ -84,17 +86,19 @@ def _text_fields(detail: news.ItemDetail | None, key: _Keys) -> tuple[str, int, 
     category_id = st.selectbox(
         t("news.field.category"), category_ids, format_func=reads.category_label,
         index=category_ids.index(detail.category_id) if detail else 0, key=key("category"))
-    write_col, preview_col = st.columns(2)
-    body = write_col.text_area(t("news.field.body"), value=detail.body if detail else "",
+    # Streamlit's text area sends its text on blur (it has no live mode, unlike
+    # st.text_input(live=...)): a Write / Preview pair of tabs makes the tap on "Preview"
+    # that blur, so the preview is drawn from what was just typed whenever it is looked at.
+    write_tab, preview_tab = st.tabs([t("news.compose.write"), t("news.compose.preview")],
+                                     key="news_body_tabs")
+    body = write_tab.text_area(t("news.field.body"), value=detail.body if detail else "",
                                height=380, max_chars=news.BODY_MAX, key=key("body"),
                                help=t("news.field.body_help"))
-    with preview_col:
-        st.markdown(f"**{t('news.compose.preview')}**")
-        with st.container(border=True, height=380, key="news_preview"):
-            if body.strip():
-                st.markdown(safe_markdown(body))
-            else:
-                st.caption(t("news.compose.preview_empty"))
+    with preview_tab, st.container(border=True, key="news_preview"):
+        if body.strip():
+            st.markdown(safe_markdown(body))
+        else:
+            st.caption(t("news.compose.preview_empty"))
     return title, category_id, body
 
 
@@ -198,20 +202,37 @@ def _clicked(stage: news.Stage | None) -> str | None:
     return clicked
 
 
-def _save(clicked: str, data: news.AnnouncementInput, publish_at: datetime | None,
+def _saved_message(v: Viewer, clicked: str, data: news.AnnouncementInput,
+                   publish_at: datetime | None) -> str:
+    """What the person is told: for a scheduled item, when (Jalali, local time) and for
+    whom (the departments, and how many people that is)."""
+    title = escape_markdown(data.title)
+    if clicked != "schedule":
+        return t(SAVES[clicked][1], title=title)
+    return t("news.compose.scheduled_for", title=title,
+             when=format_datetime(publish_at, v.loc, "long"),
+             audience=escape_markdown(audience_text(v, data.audience)),
+             count=read(news.audience_headcount, v.actor, data.audience))
+
+
+def _save(v: Viewer, clicked: str, data: news.AnnouncementInput, publish_at: datetime | None,
           detail: news.ItemDetail | None, key: _Keys) -> None:
     """Write, then reload the composer on the saved version. Called below the buttons, so
     that an error message spans the page."""
-    action, done = SAVES[clicked]
+    if clicked == "publish" and publish_at is not None and publish_at > utcnow():
+        clicked = "schedule"  # a filled-in future time is what "publish" means then
+    action, _ = SAVES[clicked]
     times = (publish_at,) if clicked == "schedule" else ()
     outcome = run_write(action, data, *times, item_id=detail.id if detail else None,
                         expected_version=st.session_state.get("news_edit_version"))
     if outcome.ok:
         saved: news.Saved = outcome.value
         reads.invalidate_all()
-        flash(t(done, title=escape_markdown(data.title)))
+        flash(_saved_message(v, clicked, data, publish_at))
         st.session_state.update(news_edit_id=saved.id, news_edit_version=saved.version,
                                 news_form_nonce=key.nonce + 1)
+        # The form is drawn above with the old keys: a rerun draws it afresh on the saved
+        # version (and the flash at the top).
         st.rerun()
 
 
@@ -229,4 +250,4 @@ def show_compose(v: Viewer) -> None:
                                   expires_at=expires_at, event_date=event_date, **reach, **files)
     clicked = _clicked(detail.stage if detail else None)
     if clicked is not None:
-        _save(clicked, data, publish_at, detail, key)
+        _save(v, clicked, data, publish_at, detail, key)

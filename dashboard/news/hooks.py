@@ -12,7 +12,7 @@ from dashboard.formatting import format_datetime, format_number
 from dashboard.navigation import PAGES
 from dashboard.news import reads
 from dashboard.news.viewer import badges
-from dashboard.ui import escape_markdown, locale, run_write, t
+from dashboard.ui import escape_markdown, flash, locale, run_write, t
 from data_access import news
 from data_access.permissions import Actor
 
@@ -45,8 +45,11 @@ def refresh_badge(actor: Actor) -> None:
 
 
 def _acknowledge(item_id: int) -> None:
+    """From the banner, the same feedback as on the item's page; the banner is gone in
+    this very run (the callback runs before the page is drawn)."""
     if run_write(news.acknowledge, item_id).ok:
         reads.invalidate_mine()
+        flash(t("news.ack.thanks"))
 
 
 def _dismiss(item_id: int) -> None:
@@ -54,22 +57,36 @@ def _dismiss(item_id: int) -> None:
         reads.invalidate_mine()
 
 
+def _notice(notice) -> None:
+    """One notice on one line: the title (a link to the item, its excerpt on hover), then
+    "I have read it" when it asks for that, and close."""
+    # No wrapping: on a phone the title gives way (clipped) so the line stays one line.
+    with st.container(border=True, key=f"urgent_banner_{notice.id}", horizontal=True,
+                      vertical_alignment="center", gap="small", wrap=False):
+        st.page_link(NEWS_PAGE, label=escape_markdown(notice.title),
+                     icon=":material/campaign:", query_params={"item": notice.id},
+                     help=escape_markdown(notice.excerpt), width="stretch")
+        if notice.ack_required:
+            st.button(t("news.banner.ack"), key=f"banner_ack_{notice.id}", type="primary",
+                      icon=":material/task_alt:", on_click=_acknowledge, args=(notice.id,),
+                      help=t("news.ack.button"))
+        st.button(t("news.banner.dismiss"), key=f"banner_dismiss_{notice.id}",
+                  type="tertiary", icon=":material/close:", on_click=_dismiss,
+                  args=(notice.id,),
+                  help=t("news.banner.dismiss_help") if notice.ack_required else None)
+
+
 def urgent_banner(actor: Actor) -> None:
-    """Urgent notices at the top of every page until acknowledged or dismissed."""
-    for notice in reads.attention(actor).urgent:
-        with st.container(border=True, key=f"urgent_banner_{notice.id}"):
-            st.error(escape_markdown(notice.title), icon=":material/campaign:")
-            st.caption(escape_markdown(notice.excerpt))
-            with st.container(horizontal=True, gap="small"):
-                st.page_link(NEWS_PAGE, label=t("news.banner.open"),
-                             icon=":material/open_in_new:", query_params={"item": notice.id})
-                if notice.ack_required:
-                    st.button(t("news.ack.button"), key=f"banner_ack_{notice.id}",
-                              type="primary", icon=":material/task_alt:",
-                              on_click=_acknowledge, args=(notice.id,))
-                st.button(t("news.banner.dismiss"), key=f"banner_dismiss_{notice.id}",
-                          icon=":material/close:", on_click=_dismiss, args=(notice.id,),
-                          help=t("news.banner.dismiss_help") if notice.ack_required else None)
+    """Urgent notices at the top of every page until acknowledged or dismissed: one line
+    each; several fold into one bar that says how many and opens to list them."""
+    notices = reads.attention(actor).urgent
+    if len(notices) == 1:
+        _notice(notices[0])
+    elif notices:
+        with st.expander(t("news.banner.several", count=len(notices)),
+                         icon=":material/campaign:", key="urgent_banners"):
+            for notice in notices:
+                _notice(notice)
 
 
 def home_section(actor: Actor) -> None:

@@ -62,12 +62,19 @@ def show_comments(v: Viewer, detail: news.ItemDetail) -> None:
         st.caption(t("news.comments.closed"))
     elif news.allowed("comment", detail.stage):
         with st.form(f"news_comment_form_{detail.id}", clear_on_submit=True):
-            body = st.text_area(t("news.comments.new"), max_chars=news.COMMENT_MAX, height=100)
-            if st.form_submit_button(t("news.comments.send"), icon=":material/send:"):
-                if run_write(news.add_comment, detail.id, body).ok:
-                    reads.invalidate_mine()
-                    flash(t("news.comments.added"))
-                    st.rerun()
+            st.text_area(t("news.comments.new"), max_chars=news.COMMENT_MAX, height=100,
+                         key=f"news_comment_text_{detail.id}")
+            # Sent in the button's callback, before the page is drawn: the comment is in
+            # the list above in the click's own run.
+            st.form_submit_button(t("news.comments.send"), icon=":material/send:",
+                                  on_click=_add_comment, args=(detail.id,))
+
+
+def _add_comment(item_id: int) -> None:
+    body = st.session_state.get(f"news_comment_text_{item_id}", "")
+    if run_write(news.add_comment, item_id, body).ok:
+        reads.invalidate_mine()
+        flash(t("news.comments.added"))
 
 
 def _reported_item(v: Viewer, item_id: int) -> None:

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import tables
 from dashboard.formatting import format_datetime
 from dashboard.news import reads
-from dashboard.news.viewer import Viewer, go_to, number, open_item, start_edit
+from dashboard.news.viewer import Viewer, audience_text, go_to, number, open_item, start_edit
 from dashboard.ui import escape_markdown, flash, locale, read, run_write, t
 from data_access import news
 from data_access.permissions import can
@@ -24,6 +24,12 @@ def _transition(action, item: news.ManagedItem, message: str, *args: object) -> 
     if run_write(action, item.id, item.version, *args).ok:
         reads.invalidate_all()
         flash(t(message, title=escape_markdown(item.title)))
+
+
+def _set_category_active(category_id: int, active: bool) -> None:
+    """The button's callback: the table above is drawn after it (one run, not two)."""
+    if run_write(news.set_category_active, category_id, active).ok:
+        reads.invalidate_all()
 
 
 def show_categories() -> None:
@@ -49,28 +55,33 @@ def show_categories() -> None:
             chosen = st.selectbox(t("news.categories.choose"), [c.id for c in added],
                                   format_func=reads.category_label, key="news_category_pick")
             category = next(c for c in added if c.id == chosen)
-            if st.button(t("news.categories.deactivate") if category.active
-                         else t("news.categories.activate"), key="news_category_toggle"):
-                if run_write(news.set_category_active, category.id, not category.active).ok:
-                    reads.invalidate_all()
-                    st.rerun()
+            st.button(t("news.categories.deactivate") if category.active
+                      else t("news.categories.activate"), key="news_category_toggle",
+                      on_click=_set_category_active, args=(category.id, not category.active))
 
 
-def _show_table(v: Viewer, rows: list[news.ManagedItem]) -> None:
-    tables.show([{
+def _show_table(v: Viewer, rows: list[news.ManagedItem]) -> news.ManagedItem | None:
+    """The page's items; the row picked in it, if any (its actions show below)."""
+    # The key follows the rows: when the list changes (an item archived, another page),
+    # a pick made on the old list does not land on another item.
+    key = "news_manage_table_" + "_".join(str(r.id) for r in rows)
+    picked = tables.show([{
         t("news.field.title"): r.title,
         t("news.field.category"): reads.category_label(r.category_id),
         t("news.field.priority"): t(f"news.priority.{r.priority}"),
-        t("news.field.audience"): t("news.field.everyone") if r.audience_all
-        else t("news.manage.targeted"),
+        t("news.field.audience"): audience_text(v, () if r.audience_all else r.audience),
         t("news.manage.publish_at"): format_datetime(r.publish_at, v.loc),
         t("news.manage.expires"): format_datetime(r.expires_at, v.loc),
         t("news.manage.updated"): f"{format_datetime(r.updated_at, v.loc)} · {r.updated_by}",
-    } for r in rows], v.loc)
+    } for r in rows], v.loc, key=key, selectable=True)
+    if picked is None and len(rows) == 1:  # a search that found one item: that one
+        picked = 0
+    return None if picked is None else rows[picked]
 
 
 def _show_actions(v: Viewer, item: news.ManagedItem) -> None:
-    """The buttons for what the item's stage allows (news.allowed)."""
+    """The buttons for what the item's stage allows (news.allowed), under its title."""
+    st.markdown(f"**{escape_markdown(item.title)}**")
     with st.container(horizontal=True, gap="small", key="news_manage_actions"):
         st.button(t("news.manage.open"), key="news_m_open", on_click=open_item,
                   args=(item.id,), icon=":material/article:")
@@ -117,13 +128,13 @@ def show_manage(v: Viewer) -> None:
     if not listed.items:
         st.info(t("news.manage.empty"))
     else:
-        _show_table(v, listed.items)
+        picked = _show_table(v, list(listed.items))
         if listed.pages > 1:
             st.number_input(t("news.manage.page_of", pages=listed.pages), min_value=1,
                             max_value=listed.pages, key="news_manage_page")
-        titles = {r.id: r.title for r in listed.items}
-        chosen_id = st.selectbox(t("news.manage.choose"), list(titles),
-                                 format_func=titles.get, key="news_manage_choice")
-        _show_actions(v, next(r for r in listed.items if r.id == chosen_id))
+        if picked is None:
+            st.caption(t("news.manage.pick_row"))
+        else:
+            _show_actions(v, picked)
     if can(v.actor, "administer"):
         show_categories()

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard.cache import ViewerKey, viewer_key
-from dashboard.formatting import format_number, format_percent
+from dashboard.formatting import MISSING, format_number, format_percent
+from dashboard.i18n import is_rtl
 from dashboard.news.reads import category_label
 from dashboard.ui import department_tree, escape_markdown, locale, t
 from data_access.permissions import Actor, can
@@ -111,3 +112,17 @@ def department_labels(v: Viewer) -> dict[int, str]:
     names = {node.id: node.label(v.loc) for node in nodes}
     return {node.id: names[node.id] if node.depth <= 1 or node.parent_id not in names
             else f"{names[node.id]} — {names[node.parent_id]}" for node in nodes}
+
+
+AUDIENCE_NAMES_SHOWN = 2
+
+
+def audience_text(v: Viewer, audience: tuple[int, ...] | list[int]) -> str:
+    """Everyone, or the chosen departments' names: the first few and how many more."""
+    if not audience:
+        return t("news.field.everyone")
+    names = {node.id: node.label(v.loc) for node in department_tree()}
+    shown = [names.get(d, MISSING) for d in audience[:AUDIENCE_NAMES_SHOWN]]
+    joined = ("، " if is_rtl(v.loc) else ", ").join(shown)
+    more = len(audience) - len(shown)
+    return t("news.manage.audience_more", names=joined, count=more) if more else joined

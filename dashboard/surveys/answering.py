@@ -49,6 +49,15 @@ def _process_submission(viewer: Viewer, form: surveys.WaveForm) -> None:
     st.rerun()  # the sidebar reminder was drawn before this submission
 
 
+def _open_wave(wave_id: int | None) -> None:
+    """To a wave's form (None: back to the list of open waves)."""
+    if wave_id is None:
+        st.session_state.pop("survey_wave", None)
+    else:
+        st.session_state["survey_wave"] = wave_id
+        st.session_state.pop("survey_problems", None)
+
+
 def _anonymity_notice(form: surveys.WaveForm) -> None:
     with st.container(border=True):
         st.markdown(f"**{t('surveys.notice_title')}**")
@@ -91,9 +100,10 @@ def _answer_form(viewer: Viewer, wave_id: int) -> None:
     form = read_or_explain(read, surveys.wave_form, viewer.actor, wave_id)
     if st.session_state.get(f"survey_submit_{wave_id}"):
         _process_submission(viewer, form)
-    if st.button(t("surveys.back_to_list"), icon=":material/arrow_back:"):
-        st.session_state.pop("survey_wave", None)
-        st.rerun()
+    # Callbacks, not "if clicked: ...; st.rerun()": the click's own run already shows the
+    # other screen (one run, not two).
+    st.button(t("surveys.back_to_list"), icon=":material/arrow_back:", on_click=_open_wave,
+              args=(None,), key="survey_back")
     st.subheader(escape_markdown(form.wave.title(viewer.lang)), anchor=False)
     st.caption(t("surveys.closes_on", when=viewer.when(form.wave.closes_at)))
     if wave_id in st.session_state.get("survey_refused", set()):
@@ -133,8 +143,5 @@ def _wave_list(viewer: Viewer, waves: list[surveys.OpenWave]) -> None:
                 right.badge(t("surveys.answered"), icon=":material/check:", color="green")
             else:
                 right.badge(t("surveys.not_answered"), icon=":material/schedule:", color="orange")
-                if right.button(t("surveys.answer_now"), key=f"answer_{wave.wave_id}",
-                                type="primary"):
-                    st.session_state["survey_wave"] = wave.wave_id
-                    st.session_state.pop("survey_problems", None)
-                    st.rerun()
+                right.button(t("surveys.answer_now"), key=f"answer_{wave.wave_id}",
+                             type="primary", on_click=_open_wave, args=(wave.wave_id,))

@@ -14,8 +14,8 @@ from dashboard.surveys import reads
 from dashboard.surveys.viewer import MISSING, Viewer
 from dashboard.ui import (
     date_messages,
-    done,
     escape_markdown,
+    flash,
     read,
     read_or_explain,
     run_write,
@@ -55,6 +55,14 @@ def show_overview(viewer: Viewer) -> None:
         _close_now(viewer, row)
 
 
+def _write_then_say(write, target: int, message: str) -> None:
+    """A confirmed button's write, run as its callback: before the page is drawn, so the
+    table above shows the change in the click's own run (no second run)."""
+    if run_write(write, target).ok:
+        reads.after_design()
+        flash(t(message))
+
+
 def _stop(viewer: Viewer, row: surveys.SurveyOverview) -> None:
     """Stopping recurrence cannot be undone: the popover says what stops and what stays."""
     if row.stopped or row.cadence == "none":
@@ -67,10 +75,9 @@ def _stop(viewer: Viewer, row: surveys.SurveyOverview) -> None:
         if row.open_wave:
             st.caption(t("surveys.stop_open_stays", until=viewer.when(row.open_wave.closes_at)))
         st.caption(t("surveys.irreversible"))
-        if st.button(t("surveys.stop_confirm"), type="primary", key=f"survey_stop_{row.id}"):
-            if run_write(surveys.stop_survey, row.id).ok:
-                reads.after_design()
-                done(t("surveys.stopped_done"))
+        st.button(t("surveys.stop_confirm"), type="primary", key=f"survey_stop_{row.id}",
+                  on_click=_write_then_say, args=(surveys.stop_survey, row.id,
+                                                  "surveys.stopped_done"))
 
 
 def _close_now(viewer: Viewer, row: surveys.SurveyOverview) -> None:
@@ -88,11 +95,9 @@ def _close_now(viewer: Viewer, row: surveys.SurveyOverview) -> None:
         if impact.respondents < row.min_group_size:
             st.warning(t("surveys.close_few_answers", k=row.min_group_size))
         st.caption(t("surveys.irreversible"))
-        if st.button(t("surveys.close_confirm", readers=impact.readers), type="primary",
-                     key=f"survey_close_{wave_id}"):
-            if run_write(surveys.close_wave_now, wave_id).ok:
-                reads.after_design()
-                done(t("surveys.closed_done"))
+        st.button(t("surveys.close_confirm", readers=impact.readers), type="primary",
+                  key=f"survey_close_{wave_id}", on_click=_write_then_say,
+                  args=(surveys.close_wave_now, wave_id, "surveys.closed_done"))
 
 
 def _custom_items(viewer: Viewer, table: pd.DataFrame) -> list[surveys.CustomItem]:

@@ -130,13 +130,16 @@ def comments(actor: Actor, wave_id: int, department_id: int | None) -> surveys.C
 # --- action items from results -----------------------------------------------------------
 
 @cached(ACTIONS, ttl=300, max_entries=500)
-def _owner_choices(key: ViewerKey, generation: int,
-                   department_id: int | None) -> list[tuple[int, str]]:
-    return list(read(surveys.owner_choices, actor_of(key), department_id).items)
+def _owner_choices(key: ViewerKey, generation: int, department_id: int | None,
+                   search: str) -> list[tuple[int, str]]:
+    return list(read(surveys.owner_choices, actor_of(key), department_id, search).items)
 
 
-def owner_choices(actor: Actor, department_id: int | None) -> list[tuple[int, str]]:
-    return _owner_choices(viewer_key(actor), generation(ACTIONS), department_id)
+def owner_choices(actor: Actor, department_id: int | None,
+                  search: str = "") -> list[tuple[int, str]]:
+    """The first page of people who may own an item (anyone active, the department's own
+    people first); `search` finds anyone else by name."""
+    return _owner_choices(viewer_key(actor), generation(ACTIONS), department_id, search)
 
 
 @cached(ACTIONS, ttl=60)

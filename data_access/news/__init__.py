@@ -44,7 +44,12 @@ from data_access.news.files import (
     check_attachment,
     check_image,
 )
-from data_access.news.managing import ManagedItem, manage_list, stage_counts
+from data_access.news.managing import (
+    ManagedItem,
+    audience_headcount,
+    manage_list,
+    stage_counts,
+)
 from data_access.news.publishing import (
     BODY_MAX,
     TITLE_MAX,
@@ -113,7 +118,7 @@ __all__ = [
     # comments, events, managing
     "COMMENT_MAX", "CommentView", "add_comment", "comments", "set_comment_hidden",
     "EventItem", "EventMonth", "upcoming_events",
-    "ManagedItem", "manage_list", "stage_counts",
+    "ManagedItem", "audience_headcount", "manage_list", "stage_counts",
     # reach
     "Activity", "CategoryReadRate", "DepartmentReach", "ItemReach", "MonthCount",
     "PendingPerson", "ReachChoice", "activity", "item_reach", "pending_acknowledgements",

@@ -13,11 +13,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from data_access import departments
 from data_access.clock import utcnow
 from data_access.models import User
-from data_access.models.news import (
-    Announcement,
-)
+from data_access.models.news import Announcement, AnnouncementAudience
 from data_access.news.rules import STAGES, Stage, stage_at
 from data_access.news.visibility import live, matching
 from data_access.paging import Page, clamp, offset, paginate
@@ -51,6 +50,7 @@ class ManagedItem:
     updated_at: datetime
     updated_by: str
     version: int
+    audience: tuple[int, ...] = ()  # the chosen departments (empty: everyone)
 
 
 def stage_counts(session: Session, actor: Actor, now: datetime | None = None
@@ -84,8 +84,28 @@ def manage_list(session: Session, actor: Actor, stage: Stage, *, search: str | N
         .join(User, User.id == a.updated_by).where(*conditions)
         .order_by(a.updated_at.desc(), a.id.desc())
         .limit(page_size).offset(offset(page, page_size))).all()
+    chosen: dict[int, list[int]] = {}
+    for item_id, department_id in session.execute(
+            select(AnnouncementAudience.announcement_id, AnnouncementAudience.department_id)
+            .where(AnnouncementAudience.announcement_id.in_([row.id for row in rows]))
+            .order_by(AnnouncementAudience.department_id)).tuples():
+        chosen.setdefault(item_id, []).append(department_id)
     items = [ManagedItem(row.id, row.title, row.category_id, row.priority, row.pinned,
                          row.ack_required, row.audience_all, stage_at(row, now),
                          row.publish_at, row.expires_at, row.updated_at, row.display_name,
-                         row.version) for row in rows]
+                         row.version, tuple(chosen.get(row.id, ()))) for row in rows]
     return paginate(items, total, page, page_size)
+
+
+def audience_headcount(session: Session, actor: Actor, audience: tuple[int, ...] | list[int]
+                       ) -> int:
+    """How many active people an item addressed to `audience` reaches: everyone for an
+    empty audience, else the members of the chosen departments and everything below
+    them (what a schedule confirmation states)."""
+    require_active(session, actor, "publish_news")
+    condition = User.active.is_(True)
+    if audience:
+        parents = departments.parent_map(session)
+        reached = departments.descendants(parents, audience)
+        condition = condition & User.department_id.in_(sorted(reached))
+    return session.scalar(select(func.count()).select_from(User).where(condition)) or 0

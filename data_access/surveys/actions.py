@@ -48,7 +48,8 @@ def create_action_item(session: Session, actor: Actor, wave_id: int, driver: str
         raise InvalidInput("surveys.errors.driver_unknown", field="driver")
     if result.hidden:
         raise InvalidInput("surveys.errors.result_hidden", field="driver")
-    # A leader limited to a subtree assigns within it; PR and admins anyone active.
+    # Anyone active may own it (action_items.may_own); a leader limited to a subtree
+    # asks only for a group inside it.
     if owner_id is not None and view.departments is not None \
             and not action_items.may_own(session, actor, owner_id, department_id):
         raise InvalidInput("surveys.errors.owner_invalid", field="owner")

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from dashboard.formatting import format_date
@@ -123,7 +124,8 @@ def test_a_manager_follows_up_the_subtree_and_an_employee_has_only_their_own(ope
     item_id = _give("employee", "تعمیر چراغ تقاطع ولیعصر", local_today() - timedelta(days=3))
     try:
         employee = open_app("employee", "action_items.py")
-        assert "actions_view" not in [b.key for b in employee.get("button_group")]
+        views = next(b for b in employee.get("button_group") if b.key == "actions_view")
+        assert list(views.options) == ["اقدام‌های من", "برنامه‌های ما پس از نظرسنجی"]
         manager = _team(open_app("manager", "action_items.py"), "managed")
         table = _team_table(manager)
         assert "تعمیر چراغ تقاطع ولیعصر" in table and "کارمند نمونه" in table
@@ -236,3 +238,64 @@ def test_the_owner_cancels_an_item_and_says_why(open_app):
         assert session.scalar(select(ActionItem.completion_note).where(
             ActionItem.id == item_id)) == "تابلو را شهرداری منطقه نصب کرد."
     assert "تابلو را شهرداری منطقه نصب کرد." in [t.value for t in at.text]
+
+
+# --- Our plans: "you said, we do" for everyone --------------------------------------------
+
+def _plan(department_of: str | None, title: str) -> int:
+    """A survey-made item for `department_of`'s department (None: the whole organisation),
+    owned by the demo manager."""
+    with db.session_scope() as session:
+        owner = users.active_actor(session, "manager")
+        admin = users.active_actor(session, "admin")
+        department = (users.active_actor(session, department_of).department_id
+                      if department_of else None)
+        item = ActionItem(title=title, owner_id=owner.id, due_on=local_today(), status="open",
+                          source="survey", source_driver="recognition",
+                          source_department_id=department, created_by=admin.id,
+                          created_at=utcnow(), updated_at=utcnow())
+        session.add(item)
+        session.flush()
+        return item.id
+
+
+@pytest.mark.parametrize(("username", "locale", "empty"), [
+    ("employee", None, "هنوز اقدامی از نتایج نظرسنجی"),
+    ("employee", "en", "No action from survey results"),
+    ("manager", None, "هنوز اقدامی از نتایج نظرسنجی"),
+    ("pr", "en", "No action from survey results"),
+    ("admin", "en", "No action from survey results"),
+])
+def test_everyone_sees_the_plans_made_for_their_groups(open_app, username, locale, empty):
+    """Employees could never own an item, so /action-items was always empty for them; now
+    every role sees what is being done about what their groups said."""
+    own = _plan(username, f"برنامه واحد {username}")
+    whole = _plan(None, "برنامه کل سازمان برای قدردانی")
+    try:
+        at = _team(open_app(username, "action_items.py", locale=locale), "plans")
+        texts = [t.value for t in at.text]
+        assert f"برنامه واحد {username}" in texts and "برنامه کل سازمان برای قدردانی" in texts
+        owner = "مسئول" if locale is None else "Owner"
+        assert any(owner in c.value and ("قدردانی" in c.value or "Recognition" in c.value)
+                   for c in at.caption)
+        assert not any(empty in i.value for i in at.info)
+    finally:
+        with db.session_scope() as session:
+            for item_id in (own, whole):
+                session.delete(session.get(ActionItem, item_id))
+
+
+def test_an_employee_does_not_see_another_branchs_plans(open_app):
+    with db.session_scope() as session:
+        from data_access.models import Department
+        employee = users.active_actor(session, "employee")
+        pr = users.active_actor(session, "pr")
+        assert employee.department_id != pr.department_id
+        assert session.get(Department, pr.department_id) is not None
+    other = _plan("pr", "برنامه واحد روابط عمومی فقط")
+    try:
+        at = _team(open_app("employee", "action_items.py"), "plans")
+        assert "برنامه واحد روابط عمومی فقط" not in [t.value for t in at.text]
+    finally:
+        with db.session_scope() as session:
+            session.delete(session.get(ActionItem, other))

@@ -9,7 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from dashboard.cache import clear_all
-from dashboard.formatting import jalali_month_name
+from dashboard.formatting import (
+    format_datetime,
+    format_number,
+    jalali_month_name,
+    localize_digits,
+)
 from dashboard.ui import escape_markdown
 from data_access import db, departments, news
 from data_access.clock import display_zone
@@ -122,19 +127,51 @@ def test_manager_sees_reach_for_their_subtree_only(open_app, app_env):
     assert not [t for t in at.text_input if t.label == "عنوان"]
 
 
+def banners(at) -> list[str]:
+    """The titles in the urgent banner: one line per notice, the title a link to it."""
+    shown = {b.key.removeprefix("banner_dismiss_") for b in at.button
+             if b.key and b.key.startswith("banner_dismiss_")}
+    return [p.label for p in at.get("page_link")
+            if p.proto.query_string.removeprefix("item=") in shown]
+
+
 def test_urgent_banner_on_the_home_page_until_acknowledged(open_app, app_env):
     username = new_reader(app_env)
     at = open_app(username)
     assert not at.exception
-    assert escape_markdown(URGENT) in [e.value for e in at.error]
+    assert escape_markdown(URGENT) in banners(at)
     assert "خوانده‌نشده در ماه اخیر" in [m.label for m in at.metric]
-    ack = next(b for b in at.button if b.label == "این اطلاعیه را خواندم")
+    ack = next(b for b in at.button if b.label == "خواندم")
     ack.click().run()
-    assert escape_markdown(URGENT) not in [e.value for e in at.error]
+    assert not at.exception
+    assert escape_markdown(URGENT) not in banners(at)  # gone in the very run of the click
+    # the same words as acknowledging on the item's own page
+    assert [s.value for s in at.success] == ["تأیید مطالعه ثبت شد. سپاسگزاریم."]
     with db.session_scope(db.get_engine(app_env)) as session:
         receipt = session.scalars(select(AnnouncementReceipt).join(
             User, User.id == AnnouncementReceipt.user_id).where(User.username == username)).one()
         assert receipt.acknowledged_at is not None
+
+
+def test_several_urgent_notices_fold_into_one_bar_with_a_count(open_app, app_env):
+    """Two notices took ~360 px each on desktop and the whole first phone screen."""
+    pr = actor(app_env, "pr")
+    title = f"هشدار دوم {uuid.uuid4().hex[:6]}"
+    with db.session_scope(db.get_engine(app_env)) as session:
+        second = news.publish(session, pr, news.AnnouncementInput(
+            title=title, body="متن", category_id=news.category_id(session, "urgent"),
+            priority="urgent")).id
+    try:
+        for locale, label in ((None, "۲ اطلاعیه فوری؛ برای دیدن بزنید"),
+                              ("en", "2 urgent notices; open to see them")):
+            at = open_app(new_reader(app_env), locale=locale)
+            assert not at.exception
+            assert [e.label for e in at.expander if e.label.startswith(label[:2])] == [label]
+            assert set(banners(at)) == {escape_markdown(URGENT), escape_markdown(title)}
+            assert not at.error  # no tall red boxes any more
+    finally:
+        with db.session_scope(db.get_engine(app_env)) as session:
+            session.get(Announcement, second).expires_at = utcnow()
 
 
 def test_an_employee_outside_the_audience_gets_no_banner(open_app, app_env):
@@ -142,13 +179,17 @@ def test_an_employee_outside_the_audience_gets_no_banner(open_app, app_env):
     title = f"هشدار ویژه فضای سبز {uuid.uuid4().hex[:6]}"
     with db.session_scope(db.get_engine(app_env)) as session:
         green = session.scalar(select(Department.id).where(Department.name == "فضای سبز"))
-        news.publish(session, pr, news.AnnouncementInput(
+        published = news.publish(session, pr, news.AnnouncementInput(
             title=title, body="متن", category_id=news.category_id(session, "urgent"),
-            priority="urgent", audience=[green]))
-    inside = open_app(new_reader(app_env, "فضای سبز"))
-    outside = open_app(new_reader(app_env, "امور مالی"))
-    assert escape_markdown(title) in [e.value for e in inside.error]
-    assert escape_markdown(title) not in [e.value for e in outside.error]
+            priority="urgent", audience=[green])).id
+    try:
+        inside = open_app(new_reader(app_env, "فضای سبز"))
+        outside = open_app(new_reader(app_env, "امور مالی"))
+        assert escape_markdown(title) in banners(inside)
+        assert escape_markdown(title) not in banners(outside)
+    finally:  # other tests count the banners of the shared database
+        with db.session_scope(db.get_engine(app_env)) as session:
+            session.get(Announcement, published).expires_at = utcnow()
 
 
 def test_opening_an_item_marks_it_read_and_updates_the_badge(open_app, app_env):
@@ -245,7 +286,16 @@ def test_scheduling_with_the_jalali_date_time_inputs(open_app, app_env):
         at.selectbox(key=f"news_f11_publish__{part}").set_value(value)
     at.button(key="news_schedule").click().run()
     assert not at.exception
-    assert f"«{escape_markdown(title)}» برای انتشار زمان‌بندی شد." in [s.value for s in at.success]
+    with db.session_scope(db.get_engine(app_env)) as session:
+        publish_at = session.scalars(select(Announcement.publish_at).where(
+            Announcement.title == title)).one()
+        everyone = news.audience_headcount(session, actor(app_env, "pr"), [])
+    # when (Jalali, local time) and for whom (the audience and how many people)
+    when = format_datetime(publish_at, "fa", "long")
+    assert when.startswith(f"۱۵ فروردین {localize_digits(str(next_year), 'fa')}")
+    assert (f"«{escape_markdown(title)}» برای انتشار در {when} (به وقت محلی) زمان‌بندی شد؛ "
+            f"مخاطبان: همه کارکنان، {format_number(everyone, 'fa')} نفر.") in [
+        s.value for s in at.success]
     with db.session_scope(db.get_engine(app_env)) as session:
         item = session.scalars(select(Announcement).where(Announcement.title == title)).one()
         local = jdatetime.datetime.fromgregorian(
@@ -355,3 +405,40 @@ def test_manage_offers_what_the_stage_allows(open_app, app_env):
         with db.session_scope(db.get_engine(app_env)) as session:
             item = session.get(Announcement, draft.id)
             news.archive(session, actor(app_env, "pr"), item.id, item.version)
+
+
+def test_publish_with_a_future_time_schedules_and_says_for_whom(open_app, app_env):
+    """"Publish" silently ignored a filled-in publish time; the audience column said only
+    «واحدهای منتخب»."""
+    at = open_news(open_app, "pr", view="compose", news_form_nonce=12)
+    title = f"انتشار آینده {uuid.uuid4().hex[:6]}"
+    at.text_input(key="news_f12_title").input(title)
+    at.text_area(key="news_f12_body").input("متن")
+    with db.session_scope(db.get_engine(app_env)) as session:
+        chosen = list(session.scalars(select(Department.id).where(Department.name.in_(
+            ["فضای سبز", "امور مالی", "حمل‌ونقل و ترافیک"])).order_by(Department.id)))
+        reached = news.audience_headcount(session, actor(app_env, "pr"), chosen)
+    at.multiselect(key="news_f12_audience").set_value(chosen)
+    next_year = jdatetime.date.today().year + 1
+    for part, value in (("d", 2), ("m", 3), ("y", next_year), ("hh", 8), ("mm", 0)):
+        at.selectbox(key=f"news_f12_publish__{part}").set_value(value)
+    at.button(key="news_publish").click().run()
+    assert not at.exception
+    with db.session_scope(db.get_engine(app_env)) as session:
+        item = session.scalars(select(Announcement).where(Announcement.title == title)).one()
+        assert news.stage_of(item.status, item.publish_at, item.expires_at, utcnow()) == \
+            "scheduled"
+    message = next(s.value for s in at.success if escape_markdown(title) in s.value)
+    assert "زمان‌بندی شد" in message and f"{format_number(reached, 'fa')} نفر" in message
+    assert "و ۱ واحد دیگر" in message  # three departments: two names and one more
+    manage = open_news(open_app, "pr", view="manage", news_manage_stage="scheduled",
+                       news_manage_search=title)
+    table = manage.dataframe[0].value
+    audience = table["مخاطبان"].tolist()[0]
+    assert audience.endswith("و ۱ واحد دیگر") and "واحدهای منتخب" not in audience
+    # the one row found is the one acted on: no second dropdown to pick it again
+    assert not [s for s in manage.selectbox if s.label == "خبر موردنظر"]
+    assert {"news_m_edit", "news_m_archive"} <= {b.key for b in manage.button}
+    with db.session_scope(db.get_engine(app_env)) as session:
+        item = session.scalars(select(Announcement).where(Announcement.title == title)).one()
+        news.archive(session, actor(app_env, "pr"), item.id, item.version)

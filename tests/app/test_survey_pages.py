@@ -381,3 +381,77 @@ def test_design_pickers_say_what_to_choose_in_persian(open_app):
     at = open_app("pr", SURVEYS)
     assert {m.placeholder for m in at.multiselect} == {"پرسش‌ها را انتخاب کنید",
                                                        "واحدها را انتخاب کنید"}
+
+
+# --- "Act on this": an action from a driver, where the driver is ------------------------
+
+def _cleanup_actions(title_part: str) -> None:
+    from data_access.models.action_items import ActionItem
+    with db.session_scope() as session:
+        for item in session.scalars(select(ActionItem).where(
+                ActionItem.title.contains(title_part))):
+            session.delete(item)
+
+
+def _table_text(at: AppTest) -> str:
+    return "\n".join(frame.value.to_csv(index=False) for frame in at.dataframe)
+
+
+@pytest.mark.parametrize(("locale", "button", "prefill", "done"), [
+    (None, "اقدام برای «قدردانی»", "بهبود «قدردانی»", "ثبت شد و در بخش اقدام‌ها آمد"),
+    ("en", "Act on “Recognition”", "Improve “Recognition”", "is listed under Actions"),
+])
+def test_act_on_a_driver_opens_the_form_prefilled_and_the_list_shows_it(
+        open_app, locale, button, prefill, done):
+    from data_access.models.action_items import ActionItem
+    at = open_app("pr", RESULTS, locale=locale)
+    wave = int(at.selectbox(key="results_wave").value)
+    act = at.button(key="act_on_recognition")
+    assert act.label == button
+    act.click().run()
+    assert not at.exception
+    form = f"action_drivers_{wave}_None_recognition"
+    assert at.selectbox(key=f"{form}_driver").value == "recognition"
+    assert at.text_input(key=f"{form}_title").value == prefill
+    assert [c for c in at.caption if c.value.startswith(("از نتایج", "From the results"))]
+    # any active colleague, found by name: an employee may own the item
+    at.text_input(key=f"{form}_owner_search").input("کارمند نمونه").run()
+    with db.session_scope() as session:
+        employee = users.active_actor(session, "employee")
+    owner = at.selectbox(key=f"{form}_owner")
+    assert owner.options[0] == "کارمند نمونه"
+    owner.set_value(employee.id)
+    title = f"{prefill} · {locale or 'fa'} آزمون"
+    at.text_input(key=f"{form}_title").input(title)
+    at.button(key=f"{form}_create").click().run()
+    try:
+        assert not at.exception
+        # the message where the button was, the form gone, the list updated in this run
+        assert any(done in s.value and title in s.value.replace("\\", "") for s in at.success)
+        assert not [b for b in at.button if b.key == f"{form}_create"]
+        assert title in _table_text(at)
+        with db.session_scope() as session:
+            item = session.scalars(select(ActionItem).where(ActionItem.title == title)).one()
+            assert (item.source_driver, item.owner_id, item.source_wave_id) == (
+                "recognition", employee.id, wave)
+    finally:
+        _cleanup_actions("آزمون")
+
+
+def test_the_actions_form_lists_a_new_item_in_the_same_run(open_app):
+    """After creating an action item the list above said none existed until a reload."""
+    at = open_app("pr", RESULTS)
+    wave = int(at.selectbox(key="results_wave").value)
+    form = f"action_actions_{wave}_None"
+    at.text_input(key=f"{form}_title").input("اقدام آزمون فهرست")
+    for part, value in (("d", 1), ("m", 1), ("y", max(at.selectbox(key=f"{form}_due__y").options,
+                                                      key=int))):
+        box = at.selectbox(key=f"{form}_due__{part}")
+        box.set_value(int(value))
+    at.button(key=f"{form}_create").click().run()
+    try:
+        assert not at.exception
+        assert "اقدام آزمون فهرست" in _table_text(at)
+        assert any("ثبت شد" in s.value for s in at.success)
+    finally:
+        _cleanup_actions("اقدام آزمون فهرست")

@@ -162,28 +162,46 @@ def _many_leaders(session, department_id: int, count: int, role: str = "manager"
                                                      User.role == role)))
 
 
-def test_owner_choices_page_through_every_leader_beyond_500(session, org):
+def test_owner_choices_page_through_everyone_active_beyond_500(session, org):
     big = make_department(session, "واحد بزرگ", org.traffic)
     leaders = _many_leaders(session, big, 520)
     staff = _many_leaders(session, big, 3, role="employee")
     session.commit()
+    everyone = session.scalar(select(func.count()).select_from(User)
+                              .where(User.active.is_(True)))
     first = action_items.owner_choices(session, org.pr, big)
-    assert (first.total, first.pages, first.page, len(first.items)) == (521, 11, 1, 50)
-    assert first.items[0] == (org.pr.id, "pr")  # the actor first, then by name
+    assert (first.total, first.page, len(first.items)) == (everyone, 1, 50)
+    assert first.items[0] == (org.pr.id, "pr")  # the actor first, then the department's
     seen = []
     for number in range(1, first.pages + 1):
         seen += [choice.id for choice in action_items.owner_choices(
             session, org.pr, big, page=number).items]
-    assert len(seen) == len(set(seen)) == 521
-    assert leaders <= set(seen) and not staff & set(seen)
+    assert len(seen) == len(set(seen)) == everyone
+    # the department's own people (employees too) before anyone outside it
+    assert set(seen[1:524]) == leaders | staff
+    assert org.outsider.id in seen[524:]
     # Beyond the last page: the last page, not an empty one.
-    assert action_items.owner_choices(session, org.pr, big, page=99).page == 11
+    assert action_items.owner_choices(session, org.pr, big, page=99).page == first.pages
     # A manager above the department sees the same people; search narrows them.
-    assert action_items.owner_choices(session, org.manager, big).total == 521
+    assert action_items.owner_choices(session, org.manager, big).total == everyone
     found = action_items.owner_choices(session, org.manager, big, search="MANAGER 051")
     assert sorted(c.name for c in found.items) == [f"manager {i:04d}" for i in range(510, 520)]
     assert action_items.may_own(session, org.manager, max(leaders), big)
-    assert not action_items.may_own(session, org.manager, min(staff), big)
+    assert action_items.may_own(session, org.manager, min(staff), big)  # an employee too
+    assert action_items.may_own(session, org.manager, org.outsider.id, big)
+
+
+def test_an_employee_may_own_but_not_assign_and_no_one_gives_to_the_inactive(session, org):
+    assert action_items.may_own(session, org.manager, org.employee.id, org.traffic)
+    users.set_active(session, org.admin, org.outsider.id, False)
+    session.commit()
+    assert not action_items.may_own(session, org.manager, org.outsider.id, org.traffic)
+    assert org.outsider.id not in {c.id for c in action_items.owner_choices(
+        session, org.pr, None, size=500).items}
+    with pytest.raises(PermissionDenied):  # assigning stays with those who may create items
+        action_items.owner_choices(session, org.employee, None)
+    with pytest.raises(PermissionDenied):  # and a manager for their own subtree only
+        action_items.owner_choices(session, org.manager, org.pr_dept)
 
 
 # --- Team views: a leader's subtree, an organiser's meetings -----------------------------
@@ -396,3 +414,39 @@ def test_a_cancelled_item_is_closed_never_overdue_and_keeps_its_note(session, or
     assert too_long.value.key == "errors.too_long"
     session.rollback()
     assert session.get(ActionItem, item_id).completion_note == "به سال بعد موکول شد"
+
+
+# --- Our plans: survey-made items for everyone's own groups ---------------------------
+
+def _survey_item(session, org, title, department_id, status="open", due=date(2027, 1, 1),
+                 source="survey"):
+    item = ActionItem(title=title, owner_id=org.manager.id, due_on=due, status=status,
+                      source=source, source_department_id=department_id,
+                      created_by=org.pr.id, created_at=utcnow(), updated_at=utcnow())
+    session.add(item)
+    session.flush()
+    return item.id
+
+
+def test_an_employee_sees_the_plans_of_their_groups_only(session, org):
+    _survey_item(session, org, "own department", org.traffic_control)
+    _survey_item(session, org, "the department above", org.traffic, due=date(2026, 12, 1))
+    _survey_item(session, org, "whole organisation", None, status="done", due=date(2026, 1, 1))
+    _survey_item(session, org, "another branch", org.pr_dept)
+    _survey_item(session, org, "a meeting's", org.traffic_control, source="meeting")
+    session.commit()
+    plans = action_items.team_plans(session, org.employee)
+    # unfinished first, soonest due first; the done one last
+    assert [p.title for p in plans.items] == ["the department above", "own department",
+                                              "whole organisation"]
+    assert plans.items[0].owner == "manager"
+    assert plans.items[-1].department_fa is None and plans.items[-1].status == "done"
+    outsider = action_items.team_plans(session, org.outsider)
+    assert [p.title for p in outsider.items] == ["another branch", "whole organisation"]
+    paged = action_items.team_plans(session, org.employee, page=2, size=2)
+    assert (paged.total, paged.page, [p.title for p in paged.items]) == (
+        3, 2, ["whole organisation"])
+    users.set_active(session, org.admin, org.employee.id, False)
+    session.commit()
+    with pytest.raises(PermissionDenied):
+        action_items.team_plans(session, org.employee)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from data_access import news, users
 from data_access.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from data_access.models import AuditEntry
+from data_access.models import AuditEntry, User
 from data_access.models.news import (
     Announcement,
     AnnouncementComment,
@@ -738,3 +738,23 @@ def test_markup_is_stored_as_typed(session, org, cats):
     assert (detail.title, detail.body) == (payload, payload)
     assert news.excerpt("# عنوان\n\n- یک\n- **دو** [پیوند](http://x) ![](y.png)") == \
         "عنوان یک دو پیوند"
+
+
+def test_the_manage_list_names_each_items_departments(session, org, cats):
+    """The audience column said only «واحدهای منتخب»."""
+    both = publish(session, org.pr, cats, title="دو واحد",
+                   audience=[org.traffic_control, org.pr_dept])
+    everyone = publish(session, org.pr, cats, title="همه")
+    listed = {i.id: i for i in news.manage_list(session, org.pr, "published", now=NOW).items}
+    assert listed[both.id].audience == tuple(sorted([org.traffic_control, org.pr_dept]))
+    assert listed[everyone.id].audience == () and listed[everyone.id].audience_all
+
+
+def test_the_audience_headcount_counts_the_departments_below_too(session, org):
+    active = session.scalar(select(func.count()).select_from(User).where(User.active.is_(True)))
+    assert news.audience_headcount(session, org.pr, []) == active
+    # traffic: the manager in it and the employee in traffic control below it
+    assert news.audience_headcount(session, org.pr, [org.traffic]) == 2
+    assert news.audience_headcount(session, org.pr, [org.traffic_control]) == 1
+    with pytest.raises(PermissionDenied):
+        news.audience_headcount(session, org.employee, [])

@@ -567,13 +567,15 @@ def test_whole_audience_figures_only_when_the_audience_lies_in_the_subtree(sessi
     assert trend and all(p.wave_id == inside for p in trend)
 
 
-def test_owner_choices_only_within_the_managers_subtree(session, org):
+def test_owner_choices_for_the_managers_subtree_only_their_own_people_first(session, org):
     with pytest.raises(PermissionDenied):
         surveys.owner_choices(session, org.manager, org.pr_dept)
     assert org.manager.id in dict(surveys.owner_choices(session, org.manager,
                                                         org.traffic_control).items)
-    mine = dict(surveys.owner_choices(session, org.manager, None).items)  # their whole subtree
-    assert org.manager.id in mine and org.pr.id not in mine and org.admin.id not in mine
+    mine = list(dict(surveys.owner_choices(session, org.manager, None).items))
+    # anyone active, their own subtree's people first (an employee there too)
+    assert mine[0] == org.manager.id and mine[1] == org.employee.id
+    assert org.pr.id in mine and org.admin.id in mine
     assert org.pr.id in dict(surveys.owner_choices(session, org.pr, org.pr_dept).items)
 
 
@@ -666,7 +668,7 @@ def test_a_status_moved_by_someone_else_is_not_overwritten(session, org, closed_
      "actions.errors.due_too_far"),
     ("manager", {"title": " "}, InvalidInput, "errors.required"),
     ("manager", {"driver": "unknown"}, InvalidInput, "surveys.errors.driver_unknown"),
-    ("manager", {"owner": "outsider"}, InvalidInput, "surveys.errors.owner_invalid"),
+    ("manager", {"owner": "nobody"}, InvalidInput, "surveys.errors.owner_invalid"),
     ("employee", {}, PermissionDenied, None),
 ])
 def test_action_items_are_validated(session, org, closed_wave, who, changes, error, key):
@@ -677,7 +679,7 @@ def test_action_items_are_validated(session, org, closed_wave, who, changes, err
         if name == "department_id":
             value = getattr(org, value)
         if name == "owner":
-            value = getattr(org, value).id
+            value = 10**6 if value == "nobody" else getattr(org, value).id
         args[name] = value
     with pytest.raises(error) as caught:
         surveys.create_action_item(session, getattr(org, who), wave_id, args["driver"],
@@ -687,6 +689,16 @@ def test_action_items_are_validated(session, org, closed_wave, who, changes, err
         assert caught.value.key == key
     session.rollback()
     assert session.scalar(select(func.count()).select_from(ActionItem)) == 0
+
+
+def test_a_manager_gives_a_survey_item_to_an_employee_anywhere(session, org, closed_wave):
+    """Employees could never own an item, so their page was always empty."""
+    wave_id, _ = closed_wave
+    item_id = surveys.create_action_item(
+        session, org.manager, wave_id, "belonging", org.traffic, "اقدام", org.outsider.id,
+        T0.date() + timedelta(days=5), now=DURING)
+    assert session.get(ActionItem, item_id).owner_id == org.outsider.id
+    assert [i.id for i in action_items.owned_by(session, org.outsider)] == [item_id]
 
 
 # --- Schema -------------------------------------------------------------------------------

@@ -237,3 +237,36 @@ def test_a_persian_table_wider_than_the_phone_opens_at_its_first_column(phone, l
     assert width > shown  # wider than the phone: the case that matters
     assert seen_right >= width - 2
     _screenshot(phone, "admin_users_table")
+
+
+def test_urgent_notices_are_one_bar_then_one_line_each_on_a_phone(phone, live_app):
+    """Two urgent notices took the whole first phone screen; acknowledging from the
+    banner said nothing."""
+    from data_access import db, news, users
+
+    with db.session_scope(live_app.engine()) as session:
+        pr = users.active_actor(session, "pr")
+        second = news.publish(session, pr, news.AnnouncementInput(
+            title="قطعی آب ساختمان مرکزی", body="متن", ack_required=True,
+            category_id=news.category_id(session, "urgent"), priority="urgent")).id
+    _phone_login(phone, live_app, "employee")
+    _open(phone, live_app.url)
+    bar = phone.locator(".st-key-urgent_banners")
+    bar.wait_for()
+    assert bar.bounding_box()["height"] < 70  # one bar with the count, not two blocks
+    _screenshot(phone, "urgent_bar_closed")
+    bar.locator("summary").tap()
+    line = phone.locator(f".st-key-urgent_banner_{second}")
+    line.wait_for()
+    settle(phone, 400)
+    heights = phone.evaluate("""() => [
+      ...document.querySelectorAll('[class*="st-key-urgent_banner_"]')]
+      .map((el) => Math.round(el.getBoundingClientRect().height))""")
+    _screenshot(phone, "urgent_bar_open")
+    assert heights and max(heights) < 80, heights  # one line each (two would be 110+)
+    _assert_usable(phone, "urgent banners")
+    line.get_by_role("button", name="خواندم").tap()
+    phone.get_by_text("تأیید مطالعه ثبت شد. سپاسگزاریم.").wait_for()
+    settle(phone)
+    assert line.count() == 0
+    _screenshot(phone, "urgent_acknowledged")
