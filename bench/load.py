@@ -100,6 +100,7 @@ class Outcome:
     exceptions: list[str] = field(default_factory=list)
     error_alerts: list[str] = field(default_factory=list)
     alerts: list[str] = field(default_factory=list)
+    runs: int = 0  # script runs the interaction caused (reruns for the cookie component too)
     elements: dict[str, object] = field(default_factory=dict)  # widget id -> element
 
 
@@ -174,6 +175,7 @@ class Session:
             kind = msg.WhichOneof("type")
             if kind == "new_session":  # sent at the start of every script run
                 runs_started += 1
+                outcome.runs = runs_started
             elif kind == "delta":
                 reply = self._element(msg, outcome)
                 if reply is not None:
