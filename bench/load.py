@@ -340,6 +340,7 @@ class Report:
     elapsed: float = 0.0
     submitted: int = 0  # survey forms the harness saw recorded ("thank you")
     rush_ok: bool | None = None  # the rush's database check, when it ran
+    linger: float = 0.0
     database: list[str] = field(default_factory=list)  # the rush's check, as printed
 
     def add(self, name: str, seconds: float) -> None:
@@ -384,6 +385,9 @@ class Report:
             lines.append(f"server RSS: start {self.rss['start'] / 1024:.0f} MB, peak "
                          f"{self.rss['peak'] / 1024:.0f} MB, end {self.rss['end'] / 1024:.0f} MB "
                          f"(~{per / 1024:.1f} MB per signed-in session)")
+        if self.rss.get("after"):
+            lines.append(f"server RSS {self.linger:.0f} s after every session closed: "
+                         f"{self.rss['after'] / 1024:.0f} MB")
         return "\n".join(lines)
 
 
@@ -451,6 +455,8 @@ class Config:
     server_pid: int | None = None
     seed: int = 1
     rush: bool = False  # each user signs in, answers the open survey once and leaves
+    idle: bool = False  # each user signs in and then does nothing until the end
+    linger: float = 0.0  # after every session closed, keep reading the server's RSS (s)
     database_url: str | None = None  # the server's database, for the rush's check
     rounds: int = 0  # stop each user after this many rounds of pages (0: at the duration)
 
@@ -498,6 +504,8 @@ def check_target(config: Config) -> None:
         raise ValueError(f"--users must be between 1 and {MAX_USERS}")
     if not 0 < config.duration <= MAX_DURATION:
         raise ValueError(f"--duration must be between 0 and {MAX_DURATION:.0f} seconds")
+    if not 0 <= config.linger <= 600:
+        raise ValueError("--linger must be between 0 and 600 seconds")
     if config.think < 0 or config.ramp < 0 or config.ramp > config.duration:
         raise ValueError("--think and --ramp must be positive; the ramp fits in the duration")
 
@@ -526,6 +534,9 @@ async def _user(index: int, username: str, role: str, config: Config, report: Re
         await step("open_app", session.open_app())
         await step("sign_in", session.sign_in(username, config.password))
         report.signed_in += 1
+        if config.idle:  # an open tab nobody touches: signed in, then nothing until the end
+            await asyncio.sleep(max(0.0, stop_at - time.monotonic()))
+            return
         answered = False
         rounds_done = 0
         while True:
@@ -600,6 +611,11 @@ async def run(config: Config) -> Report:
     report.elapsed = time.monotonic() - started
     if pid and report.rss and rss_kb(pid):
         report.rss["end"] = rss_kb(pid)
+    if pid and report.rss and config.linger:
+        # Streamlit drops a closed tab's session after server.disconnectedSessionTTL.
+        await asyncio.sleep(config.linger)
+        report.rss["after"] = rss_kb(pid) or 0
+        report.linger = config.linger
     if config.rush:
         after = await asyncio.to_thread(survey_counts, config.database_url, names)
         report.database = rush_check(before, after, report)
@@ -645,6 +661,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rush", action="store_true", help="survey morning rush: each user "
                         "signs in (spread over --ramp), answers the open survey once and "
                         "leaves; then the database is checked")
+    parser.add_argument("--idle", action="store_true", help="each user signs in and then "
+                        "keeps the tab open without a click until the duration ends")
+    parser.add_argument("--linger", type=float, default=0.0, help="after the sessions "
+                        "closed, wait S seconds and read the server's RSS again")
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
                         help="the server's database, for --rush's check; default $DATABASE_URL")
     args = parser.parse_args(argv)
@@ -653,7 +673,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = Config(args.url, args.users, duration, args.think, parse_mix(args.mix),
                         args.password, ramp, args.timeout, args.server_pid, args.seed,
-                        args.rush, args.database_url)
+                        args.rush, args.database_url, idle=args.idle, linger=args.linger)
         if not config.password:
             raise ValueError("give --password (or PEYVAND_LOAD_PASSWORD)")
         if config.rush and not config.database_url:

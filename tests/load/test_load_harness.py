@@ -81,6 +81,15 @@ def test_a_survey_rush_stores_every_submission_once(demo_server, monkeypatch):
         f"submissions stored {RUSH_USERS}, participation rows {RUSH_USERS}, duplicates 0")
 
 
+def test_idle_sessions_sign_in_and_then_send_nothing(demo_server):
+    config = load.Config(demo_server.url, users=2, duration=4, think=0, mix=MIX,
+                         password=PASSWORD, timeout=60, idle=True, linger=1)
+    report = load.run_sync(config)
+    assert report.errors == {}, report.error_samples
+    assert (report.signed_in, report.interactions) == (2, 0)
+    assert report.rss["after"] > 0
+
+
 def test_the_rush_check_counts_a_lost_or_doubled_submission():
     report = load.Report(users=2, duration=1, submitted=2)
     before = {"pool": 10, "participation": 0, "participants": 0}
