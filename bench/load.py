@@ -673,7 +673,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = Config(args.url, args.users, duration, args.think, parse_mix(args.mix),
                         args.password, ramp, args.timeout, args.server_pid, args.seed,
-                        args.rush, args.database_url, idle=args.idle, linger=args.linger)
+                        rush=args.rush, database_url=args.database_url, idle=args.idle,
+                        linger=args.linger)
         if not config.password:
             raise ValueError("give --password (or PEYVAND_LOAD_PASSWORD)")
         if config.rush and not config.database_url:
