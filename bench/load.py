@@ -33,11 +33,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import websockets
+from sqlalchemy import distinct, func, select
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from data_access import db
 from data_access.demo import load_usernames, parse_mix
+from data_access.models import User
+from data_access.models.surveys import SurveyParticipation, SurveySubmissionPool, SurveyWave
 
 MAX_USERS = 500
 MAX_DURATION = 1800.0
@@ -45,13 +49,23 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
 COOKIE_COMPONENT = "extra_streamlit_components.CookieManager.cookie_manager"
 OPEN_ITEM = re.compile(r"-news_open_\d+$")
+ACK_BANNER = re.compile(r"-banner_ack_\d+$")
+ANSWER_WAVE = re.compile(r"-answer_(\d+)$")  # "answer now" on the list of open waves
+SURVEY_ANSWER = re.compile(r"-survey_answer_(\d+)_\d+$")
+SURVEY_SUBMIT = re.compile(r"-survey_submit_(\d+)$")
 LOCALES = Path(__file__).resolve().parent.parent / "dashboard" / "locales"
-# What each role does in one round, after signing in (url paths; "" is home).
+# What each role does in one round, after signing in (url paths; "" is home). "acknowledge"
+# clicks an urgent notice's button when one is waiting, "answer-survey" answers the open
+# wave once (both are skipped when there is nothing left to do).
 ROUNDS = {
-    "employee": ["", "announcements", "open-item", "surveys"],
-    "manager": ["", "announcements", "open-item", "surveys", "survey-results"],
-    "pr": ["", "announcements", "open-item", "surveys", "survey-results"],
+    "employee": ["", "acknowledge", "announcements", "open-item", "surveys", "answer-survey"],
+    "manager": ["", "acknowledge", "announcements", "open-item", "surveys", "answer-survey",
+                "survey-results"],
+    "pr": ["", "acknowledge", "announcements", "open-item", "surveys", "answer-survey",
+           "survey-results"],
 }
+# The survey "morning rush": sign in, open the surveys page, answer the open wave, leave.
+RUSH = ["surveys", "answer-survey"]
 
 
 def _app_error_patterns() -> re.Pattern:
@@ -67,6 +81,8 @@ def _app_error_patterns() -> re.Pattern:
 
 
 APP_ERROR = _app_error_patterns()
+SURVEY_THANKS = {json.loads(path.read_text("utf-8"))["surveys.thanks"]
+                 for path in LOCALES.glob("surveys.*.json")}
 
 
 class SessionError(Exception):
@@ -83,6 +99,8 @@ class Outcome:
 
     exceptions: list[str] = field(default_factory=list)
     error_alerts: list[str] = field(default_factory=list)
+    alerts: list[str] = field(default_factory=list)
+    runs: int = 0  # script runs the interaction caused (reruns for the cookie component too)
     elements: dict[str, object] = field(default_factory=dict)  # widget id -> element
 
 
@@ -157,6 +175,7 @@ class Session:
             kind = msg.WhichOneof("type")
             if kind == "new_session":  # sent at the start of every script run
                 runs_started += 1
+                outcome.runs = runs_started
             elif kind == "delta":
                 reply = self._element(msg, outcome)
                 if reply is not None:
@@ -202,8 +221,10 @@ class Session:
         kind = element.WhichOneof("type")
         if kind == "exception":
             outcome.exceptions.append(f"{element.exception.type}: {element.exception.message}")
-        elif kind == "alert" and APP_ERROR.match(element.alert.body):
-            outcome.error_alerts.append(element.alert.body)
+        elif kind == "alert":
+            outcome.alerts.append(element.alert.body)
+            if APP_ERROR.match(element.alert.body):
+                outcome.error_alerts.append(element.alert.body)
         elif kind == "component_instance":
             return self._component(element.component_instance)
         else:
@@ -250,6 +271,44 @@ class Session:
             raise SessionError("sign_in_refused", username)
         return outcome
 
+    def _widgets(self, pattern: re.Pattern) -> list[str]:
+        return [wid for wid in self.last.elements if pattern.search(wid)]
+
+    async def acknowledge(self) -> Outcome | None:
+        """Click the first urgent notice's "acknowledge" button; None if none is waiting."""
+        buttons = self._widgets(ACK_BANNER)
+        if not buttons:
+            return None
+        outcome = await self.interact([WidgetState(id=buttons[0], trigger_value=True)])
+        if buttons[0] in outcome.elements:
+            raise SessionError("not_acknowledged", buttons[0])
+        return outcome
+
+    async def answer_survey(self, rng: random.Random) -> Outcome | None:
+        """On /surveys: open the first wave not yet answered, fill every answer widget and
+        submit the form once. None if no wave is waiting for this person."""
+        buttons = self._widgets(ANSWER_WAVE)
+        if not buttons:
+            return None
+        await self.interact([WidgetState(id=buttons[0], trigger_value=True)])
+        submit = self._widgets(SURVEY_SUBMIT)
+        if len(submit) != 1:
+            raise SessionError("no_survey_form", self.query_string)
+        widgets = []
+        for wid in self._widgets(SURVEY_ANSWER):
+            element = self.last.elements[wid]
+            if hasattr(element, "options"):  # a radio: a scale or a choice, sent as the
+                # option's text, as the browser sends it
+                widgets.append(WidgetState(id=wid, string_value=rng.choice(element.options)))
+            else:  # the comment box
+                widgets.append(WidgetState(id=wid, string_value="نظر آزمون بار"))
+        if not widgets:
+            raise SessionError("no_survey_answers")
+        outcome = await self.interact(widgets + [WidgetState(id=submit[0], trigger_value=True)])
+        if not SURVEY_THANKS & set(outcome.alerts):
+            raise SessionError("survey_not_recorded", "; ".join(outcome.alerts)[:200])
+        return outcome
+
     async def visit(self, path: str) -> Outcome:
         if path == "open-item":
             buttons = [wid for wid in self.last.elements if OPEN_ITEM.search(wid)]
@@ -279,6 +338,10 @@ class Report:
     rss: dict[str, int] = field(default_factory=dict)  # kB: start, peak, end
     replicas: dict[str, int] = field(default_factory=dict)  # sessions per replica, if known
     elapsed: float = 0.0
+    submitted: int = 0  # survey forms the harness saw recorded ("thank you")
+    rush_ok: bool | None = None  # the rush's database check, when it ran
+    linger: float = 0.0
+    database: list[str] = field(default_factory=list)  # the rush's check, as printed
 
     def add(self, name: str, seconds: float) -> None:
         self.timings.setdefault(name, []).append(seconds)
@@ -299,7 +362,8 @@ class Report:
     def as_text(self) -> str:
         lines = [f"users {self.users}, signed in {self.signed_in}, elapsed {self.elapsed:.0f} s, "
                  f"interactions {self.interactions} "
-                 f"({self.interactions / max(self.elapsed, 1e-9):.2f}/s)",
+                 f"({self.interactions / max(self.elapsed, 1e-9):.2f}/s), "
+                 f"surveys submitted {self.submitted}",
                  f"{'interaction':<22}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}"
                  f"{'max ms':>10}"]
         rows = [(k, v) for k, v in self.timings.items()] + [("all pages", self.page_timings())]
@@ -312,6 +376,7 @@ class Report:
         lines.append(f"errors {total}" + (": " + ", ".join(
             f"{k} {v}" for k, v in sorted(self.errors.items())) if total else ""))
         lines += [f"  e.g. {sample}" for sample in self.error_samples[:5]]
+        lines += self.database
         if self.replicas:
             lines.append("sessions per replica: " + ", ".join(
                 f"{k} {v}" for k, v in sorted(self.replicas.items())))
@@ -320,6 +385,9 @@ class Report:
             lines.append(f"server RSS: start {self.rss['start'] / 1024:.0f} MB, peak "
                          f"{self.rss['peak'] / 1024:.0f} MB, end {self.rss['end'] / 1024:.0f} MB "
                          f"(~{per / 1024:.1f} MB per signed-in session)")
+        if self.rss.get("after"):
+            lines.append(f"server RSS {self.linger:.0f} s after every session closed: "
+                         f"{self.rss['after'] / 1024:.0f} MB")
         return "\n".join(lines)
 
 
@@ -386,6 +454,46 @@ class Config:
     timeout: float = 30.0
     server_pid: int | None = None
     seed: int = 1
+    rush: bool = False  # each user signs in, answers the open survey once and leaves
+    idle: bool = False  # each user signs in and then does nothing until the end
+    linger: float = 0.0  # after every session closed, keep reading the server's RSS (s)
+    database_url: str | None = None  # the server's database, for the rush's check
+    rounds: int = 0  # stop each user after this many rounds of pages (0: at the duration)
+
+
+# --- the rush's check, in the server's database -------------------------------------------------
+def survey_counts(database_url: str, usernames: list[str]) -> dict[str, int]:
+    """Rows of the open waves: sealed submissions (all), and these users' participation."""
+    engine = db.get_engine(database_url)
+    with db.session_scope(engine) as session:
+        waves = select(SurveyWave.id).where(SurveyWave.status == "open")
+        ids = select(User.id).where(User.username.in_(usernames))
+        mine = (SurveyParticipation.wave_id.in_(waves), SurveyParticipation.user_id.in_(ids))
+        return {
+            "pool": session.scalar(select(func.count()).select_from(SurveySubmissionPool)
+                                   .where(SurveySubmissionPool.wave_id.in_(waves))),
+            "participation": session.scalar(select(func.count()).select_from(
+                SurveyParticipation).where(*mine)),
+            "participants": session.scalar(select(func.count(distinct(
+                SurveyParticipation.user_id))).where(*mine)),
+        }
+
+
+def rush_check(before: dict[str, int], after: dict[str, int], report: Report) -> list[str]:
+    """Submissions stored = participation rows = users, 0 duplicates, 0 errors."""
+    stored = after["pool"] - before["pool"]
+    participation = after["participation"] - before["participation"]
+    duplicates = after["participation"] - after["participants"]
+    errors = sum(report.errors.values())
+    ok = (stored == participation == report.users == report.submitted and duplicates == 0
+          and errors == 0 and before["participation"] == 0)
+    lines = [f"rush check (database): users {report.users}, forms recorded {report.submitted}, "
+             f"submissions stored {stored}, participation rows {participation}, "
+             f"duplicates {duplicates}, errors {errors}: {'OK' if ok else 'NOT OK'}"]
+    if before["participation"]:
+        lines.append(f"  {before['participation']} of these accounts had already answered the "
+                     "open wave before the run: use a fresh database or new accounts")
+    return lines
 
 
 def check_target(config: Config) -> None:
@@ -396,6 +504,8 @@ def check_target(config: Config) -> None:
         raise ValueError(f"--users must be between 1 and {MAX_USERS}")
     if not 0 < config.duration <= MAX_DURATION:
         raise ValueError(f"--duration must be between 0 and {MAX_DURATION:.0f} seconds")
+    if not 0 <= config.linger <= 600:
+        raise ValueError("--linger must be between 0 and 600 seconds")
     if config.think < 0 or config.ramp < 0 or config.ramp > config.duration:
         raise ValueError("--think and --ramp must be positive; the ramp fits in the duration")
 
@@ -424,15 +534,36 @@ async def _user(index: int, username: str, role: str, config: Config, report: Re
         await step("open_app", session.open_app())
         await step("sign_in", session.sign_in(username, config.password))
         report.signed_in += 1
+        if config.idle:  # an open tab nobody touches: signed in, then nothing until the end
+            await asyncio.sleep(max(0.0, stop_at - time.monotonic()))
+            return
+        answered = False
+        rounds_done = 0
         while True:
-            for path in ROUNDS[role]:
+            for path in (RUSH if config.rush else ROUNDS[role]):
+                if path == "acknowledge" and not session._widgets(ACK_BANNER):
+                    continue  # nothing waiting: no click, no think time
+                if path == "answer-survey" and (answered or not session._widgets(ANSWER_WAVE)):
+                    if config.rush:
+                        raise SessionError("no_open_wave", "nothing to answer on /surveys")
+                    continue
                 # Think time: a person reads before the next click (0.5-1.5 x --think).
                 pause = config.think * rng.uniform(0.5, 1.5)
                 if time.monotonic() + pause >= stop_at:
                     return
                 await asyncio.sleep(pause)
-                await step(f"page:{path or 'home'}" if path != "open-item" else "open_item",
-                           session.visit(path))
+                if path == "acknowledge":
+                    await step("acknowledge", session.acknowledge())
+                elif path == "answer-survey":
+                    await step("answer_survey", session.answer_survey(rng))
+                    answered = True
+                    report.submitted += 1
+                else:
+                    await step(f"page:{path or 'home'}" if path != "open-item" else "open_item",
+                               session.visit(path))
+            rounds_done += 1
+            if config.rush or rounds_done == config.rounds:
+                return
     except SessionError as error:
         report.error(error.kind, f"{username}: {error}")
     finally:
@@ -452,6 +583,9 @@ async def run(config: Config) -> Report:
     started = time.monotonic()
     stop_at = started + config.duration
     accounts = load_usernames(config.users, config.mix)
+    if config.rush:
+        names = [name for name, _ in accounts]
+        before = await asyncio.to_thread(survey_counts, config.database_url, names)
     tasks = [asyncio.create_task(_user(i, name, role, config, report, stop_at))
              for i, (name, role) in enumerate(accounts)]
 
@@ -477,6 +611,15 @@ async def run(config: Config) -> Report:
     report.elapsed = time.monotonic() - started
     if pid and report.rss and rss_kb(pid):
         report.rss["end"] = rss_kb(pid)
+    if pid and report.rss and config.linger:
+        # Streamlit drops a closed tab's session after server.disconnectedSessionTTL.
+        await asyncio.sleep(config.linger)
+        report.rss["after"] = rss_kb(pid) or 0
+        report.linger = config.linger
+    if config.rush:
+        after = await asyncio.to_thread(survey_counts, config.database_url, names)
+        report.database = rush_check(before, after, report)
+        report.rush_ok = report.database[0].endswith(": OK")
     return report
 
 
@@ -502,10 +645,12 @@ def main(argv: list[str] | None = None) -> int:
         "\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="http://127.0.0.1:8501")
     parser.add_argument("--users", type=int, default=10)
-    parser.add_argument("--duration", type=float, default=60.0, help="seconds (run stops then)")
+    parser.add_argument("--duration", type=float, help="seconds (run stops then); default 60, "
+                        "with --rush the ramp plus 120")
     parser.add_argument("--think", type=float, default=10.0, help="mean think time, seconds")
     parser.add_argument("--mix", default="employee=0.8,manager=0.15,pr=0.05")
-    parser.add_argument("--ramp", type=float, default=0.0, help="start users over R seconds")
+    parser.add_argument("--ramp", type=float, help="start users over R seconds (default 0, "
+                        "with --rush 60)")
     parser.add_argument("--password", default=os.environ.get("PEYVAND_LOAD_PASSWORD", ""),
                         help="the load accounts' password (python -m dashboard "
                         "demo-load-accounts); default $PEYVAND_LOAD_PASSWORD")
@@ -513,19 +658,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--server-pid", type=int, help="measure this process's RSS "
                         "(default: whoever listens on the URL's port)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--rush", action="store_true", help="survey morning rush: each user "
+                        "signs in (spread over --ramp), answers the open survey once and "
+                        "leaves; then the database is checked")
+    parser.add_argument("--idle", action="store_true", help="each user signs in and then "
+                        "keeps the tab open without a click until the duration ends")
+    parser.add_argument("--linger", type=float, default=0.0, help="after the sessions "
+                        "closed, wait S seconds and read the server's RSS again")
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
+                        help="the server's database, for --rush's check; default $DATABASE_URL")
     args = parser.parse_args(argv)
+    ramp = args.ramp if args.ramp is not None else (60.0 if args.rush else 0.0)
+    duration = args.duration or ((ramp + 120.0) if args.rush else 60.0)
     try:
-        config = Config(args.url, args.users, args.duration, args.think, parse_mix(args.mix),
-                        args.password, args.ramp, args.timeout, args.server_pid, args.seed)
+        config = Config(args.url, args.users, duration, args.think, parse_mix(args.mix),
+                        args.password, ramp, args.timeout, args.server_pid, args.seed,
+                        rush=args.rush, database_url=args.database_url, idle=args.idle,
+                        linger=args.linger)
         if not config.password:
             raise ValueError("give --password (or PEYVAND_LOAD_PASSWORD)")
+        if config.rush and not config.database_url:
+            raise ValueError("--rush checks the server's database: give --database-url "
+                             "(or DATABASE_URL)")
         check_target(config)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     report = run_sync(config)
     print(report.as_text())
-    return 1 if report.errors else 0
+    return 1 if report.errors or report.rush_ok is False else 0
 
 
 if __name__ == "__main__":

@@ -171,8 +171,8 @@ def _route() -> None:
                         url_path=spec.url or None, default=spec.url == ""))
         navigation = st.navigation(sections)
         if st.session_state.pop("_set_cookie", False):
-            # Set here, in the first signed-in run, so that the cookie component is not
-            # discarded by the rerun that follows the sign-in form.
+            # Set here, in the first signed-in run, so that the cookie script is not
+            # discarded by the rerun that follows the sign-in form (auth.DocumentCookies).
             authenticator.cookie_controller.set_cookie()
         for tick in features.hooks("clock_tick"):  # once per run, before anything reads
             tick()

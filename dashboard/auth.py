@@ -3,22 +3,71 @@ the database decides who may enter (credentials, lockout, revocation)."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import secrets
 import time
+import types
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
+from streamlit_authenticator.models import cookie_model as _library_cookie_model
 
+from dashboard import theme
 from data_access import config, users
 from data_access.db import session_scope
 
 COOKIE_NAME = "peyvand_auth"
 COOKIE_KEY_ENV = config.COOKIE_KEY
+_COOKIE_TEXT = re.compile(r"[A-Za-z0-9_.\-]*")  # a cookie name or a JWT: nothing to escape
+
+
+class DocumentCookies:
+    """Writes the sign-in cookie with a small document script instead of
+    extra_streamlit_components' CookieManager.
+
+    The library's manager is an iframe component: it renders a `getAll` on every run
+    (unused: streamlit-authenticator 0.4 reads the cookie from the request,
+    `st.context.cookies`) and each of its answers reruns the whole script, so every new
+    tab cost two runs and every sign-in three. A script sets the same cookie (name,
+    value, path /, expiry, SameSite=Strict) and reports nothing back.
+    """
+
+    def __init__(self, key: str = "init") -> None:
+        self.cookies: dict[str, str] = {}
+
+    def set(self, cookie: str, val: str, key: str = "set", path: str = "/",
+            expires_at: datetime | None = None, **_options) -> None:
+        expires_at = expires_at or datetime.now() + timedelta(days=1)
+        # The library passes a naive local time; astimezone reads it as such.
+        expires = format_datetime(expires_at.astimezone(UTC), usegmt=True)
+        self._write(f"{cookie}={val}; path={path}; expires={expires}; SameSite=Strict",
+                    cookie, str(val), path, key)
+        self.cookies[cookie] = val
+
+    def delete(self, cookie: str, key: str = "delete") -> None:
+        self._write(f"{cookie}=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; SameSite=Strict",
+                    cookie, "", "/", key)
+        self.cookies.pop(cookie, None)
+
+    @staticmethod
+    def _write(line: str, *parts: str) -> None:
+        name, value, path, key = parts
+        if not (_COOKIE_TEXT.fullmatch(name) and _COOKIE_TEXT.fullmatch(value)
+                and path == "/"):
+            raise ValueError("a sign-in cookie holds only a name and a token")
+        theme.document_script(f"cookie_{key}", f"document.cookie = {json.dumps(line)};")
+
+
+# streamlit-authenticator builds its cookie manager in CookieModel.__init__; this is
+# the one place it looks the class up.
+_library_cookie_model.stx = types.SimpleNamespace(CookieManager=DocumentCookies)
 
 
 def cookie_expiry_days() -> float:

@@ -12,14 +12,22 @@ generation moved) and, for a write that changes what others see too
         return read(surveys.result_waves, actor_of(key))
 
     def waves(actor): return _waves(viewer_key(actor), generation("surveys"))
+
+A read called several times in one run (the news badges' category labels, the
+attention summary three hooks share) takes `per_run=True`: the first call of a run
+goes to st.cache_data, later calls with the same arguments get the same object back
+without Streamlit's per-call cost (hashing the arguments, copying the value). Only
+for values nobody mutates (frozen dataclasses, numbers, bytes, lists only read).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import streamlit as st
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
 from data_access.db import database_url
 from data_access.permissions import Actor
@@ -47,13 +55,56 @@ def generation(group: str) -> int:
     return st.session_state.get(f"_generation_{group}", 0)
 
 
-def cached(group: str, ttl: int, max_entries: int = 5_000) -> Callable[[F], F]:
-    """st.cache_data with a TTL, registered under `group` so invalidate() finds it."""
+_RUN_MEMO = "_cache_run_memo"
+
+
+def run_memo() -> dict:
+    """A dict that lives for the current script run only (empty outside a run).
+
+    Streamlit gives each run (a rerun, a callback's run, a fragment's) a fresh cursor
+    table, `ctx.cursors`; the memo belongs to the run whose table it was made with.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return {}
+    held = st.session_state.get(_RUN_MEMO)
+    if held is None or held[0] is not ctx.cursors:
+        held = (ctx.cursors, {})
+        st.session_state[_RUN_MEMO] = held
+    return held[1]
+
+
+def for_this_run(function: F) -> F:
+    """Remember `function`'s results, by arguments, until the end of this run."""
+
+    @functools.wraps(function)
+    def memoised(*args: Any, **kwargs: Any) -> Any:
+        memo = run_memo()
+        key = (memoised, args, tuple(sorted(kwargs.items())))
+        try:
+            return memo[key]
+        except KeyError:
+            value = memo[key] = function(*args, **kwargs)
+            return value
+        except TypeError:  # an unhashable argument: no memo
+            return function(*args, **kwargs)
+
+    return memoised  # type: ignore[return-value]
+
+
+def cached(group: str, ttl: int, max_entries: int = 5_000,
+           per_run: bool = False) -> Callable[[F], F]:
+    """st.cache_data with a TTL, registered under `group` so invalidate() finds it;
+    with `per_run`, also remembered for the rest of the run (see the module's note)."""
 
     def wrap(function: F) -> F:
         wrapped = st.cache_data(ttl=ttl, show_spinner=False, max_entries=max_entries)(function)
         _GROUPS.setdefault(group, []).append(wrapped)
-        return wrapped  # type: ignore[return-value]
+        if not per_run:
+            return wrapped  # type: ignore[return-value]
+        memoised = for_this_run(wrapped)
+        memoised.clear = wrapped.clear  # type: ignore[attr-defined]
+        return memoised
 
     return wrap
 
@@ -62,6 +113,7 @@ def invalidate(group: str, everyone: bool = True) -> None:
     """After a write: this viewer's reads of `group` refresh; with `everyone`, all
     viewers' cached reads of the group are dropped too."""
     st.session_state[f"_generation_{group}"] = generation(group) + 1
+    run_memo().clear()  # a read after the write in this same run reads again
     if everyone:
         drop(group)
 

@@ -50,12 +50,15 @@ _LTR = """
 html, body, .stApp { direction: ltr; }
 """
 _SCRIPT_KEY = "peyvand_document"
+_SMALL_SCRIPT_PREFIX = "peyvand_script_"
 _SCALE_PREFIX = "peyvand_scale_"
 # Both languages: the script's container takes no room; on a phone the page starts
 # just below the header and a rating scale stays one row (each option's circle above
 # its label) instead of wrapping.
 _SHARED = f"""
-.st-key-{_SCRIPT_KEY}, [data-testid="stLayoutWrapper"]:has(> .st-key-{_SCRIPT_KEY}) {{
+.st-key-{_SCRIPT_KEY}, [data-testid="stLayoutWrapper"]:has(> .st-key-{_SCRIPT_KEY}),
+[class*="st-key-{_SMALL_SCRIPT_PREFIX}"],
+[data-testid="stLayoutWrapper"]:has(> [class*="st-key-{_SMALL_SCRIPT_PREFIX}"]) {{
   display: none;
 }}
 @media (max-width: 640px) {{
@@ -142,6 +145,13 @@ def apply(locale: str) -> None:
             f"{_SHARED}</style>")
     with st.container(key=_SCRIPT_KEY):
         st.html(_DOCUMENT_SCRIPT % script_data(locale), unsafe_allow_javascript=True)
+
+
+def document_script(key: str, javascript: str) -> None:
+    """Run a short script of our own in the page (never user text), in a container
+    that takes no room. Runs when the element first appears."""
+    with st.container(key=f"{_SMALL_SCRIPT_PREFIX}{key}"):
+        st.html(f"<script>{javascript}</script>", unsafe_allow_javascript=True)
 
 
 def script_data(locale: str) -> str:

@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 import streamlit as st
 from sqlalchemy import exc as sa_exc
 
+from dashboard.cache import for_this_run, run_memo
 from dashboard.i18n import default_locale, translate
 from data_access.db import session_scope
 from data_access.errors import DomainError
@@ -95,9 +96,11 @@ def _department_tree(database: str, version: str) -> list:
     return read(departments.tree)
 
 
+@for_this_run
 def department_tree() -> list:
     """The department tree (the same for every viewer). Cached per tree version,
-    which every department write changes, so all replicas see a change at once."""
+    which every department write changes, so all replicas see a change at once;
+    the version is read once per run."""
     from data_access import departments
     from data_access.db import database_url
 
@@ -152,7 +155,9 @@ def run_write(action: Callable[..., T], *args: Any, **kwargs: Any) -> Outcome[T]
     """
     try:
         with session_scope() as session:
-            return Outcome(True, action(session, current_actor(), *args, **kwargs))
+            result = action(session, current_actor(), *args, **kwargs)
+        run_memo().clear()  # reads later in this run see the write
+        return Outcome(True, result)
     except DomainError as error:
         st.error(error_text(error))
     except Exception as error:
@@ -286,8 +291,8 @@ def language_picker(where: Any = st, key: str = "language") -> None:
     other language; the choice is saved to the account.
 
     A button, not a stateful picker: its click is a one-off event bound to the
-    language it showed, so a rerun that arrives later (the cookie component,
-    another tab) can never replay an old value and switch the language back.
+    language it showed, so a rerun that arrives later (another
+    tab) can never replay an old value and switch the language back.
     """
     other = "en" if locale() == "fa" else "fa"
     where.button(LANGUAGE_NAMES[other], key=key, icon=":material/translate:",

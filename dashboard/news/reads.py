@@ -54,7 +54,7 @@ def _read_attention(session, actor: Actor) -> Attention:
     return Attention(news.unread_count(session, actor), news.urgent_notices(session, actor))
 
 
-@cached(GROUP, ttl=60)
+@cached(GROUP, ttl=60, per_run=True)  # the sidebar, the banner and home each ask
 def _attention(key: ViewerKey, generation: int) -> Attention:
     return read(_read_attention, actor_of(key))
 
@@ -87,7 +87,7 @@ def events(actor: Actor, today: date) -> list[news.EventMonth]:
     return _events(viewer_key(actor), generation(GROUP), today)
 
 
-@cached(GROUP, ttl=300)
+@cached(GROUP, ttl=300, per_run=True)  # once for every badge on the page
 def _categories(database: str, include_inactive: bool) -> list[news.Category]:
     return read(news.categories, include_inactive)
 
@@ -115,7 +115,7 @@ class Picture:
     format: str  # what st.image is told, so that it does not re-encode on every run
 
 
-@cached(GROUP, ttl=3_600, max_entries=256)
+@cached(GROUP, ttl=3_600, max_entries=256, per_run=True)
 def _picture(file_id: int, key: ViewerKey, max_width: int) -> Picture:
     """A cover scaled and encoded once for display (Streamlit would redo it on every run)."""
     from PIL import Image

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from data_access import db, users
+
+APP_PAGES = Path(__file__).resolve().parents[2] / "pages"
 
 
 def _submit(at):
@@ -38,3 +42,27 @@ def test_an_unknown_name_is_told_it_must_wait_like_a_real_one(open_app):
     assert answers["user00003"] == answers["nobody-at-all"]
     assert answers["nobody-at-all"][0] == ["The username or password is incorrect."]
     assert "locked for 15 minutes" in answers["nobody-at-all"][-1][0]
+
+
+def test_one_sign_in_checks_the_password_once_and_sets_the_cookie_by_script(open_app,
+                                                                            monkeypatch):
+    """bcrypt (cost 12 in production) is the sign-in's price: once per attempt, never
+    again in the runs that follow. The cookie is written by a document script, not by
+    the cookie component, whose answers each reran the whole page."""
+    checks = []
+    real_verify = users.verify_password
+    monkeypatch.setattr(users, "verify_password",
+                        lambda *a: checks.append(a[0]) or real_verify(*a))
+    at = open_app(None, locale="en")
+    at.text_input[0].input("manager")
+    at.text_input[1].input("peyvand-demo")
+    _submit(at)
+    assert not at.exception
+    assert at.session_state["actor"].username == "manager"
+    assert checks == ["peyvand-demo"]
+    scripts = [e.proto.body for e in at.get("html")]
+    assert any("document.cookie" in body and "peyvand_auth=" in body for body in scripts)
+    at.run()
+    at.switch_page(APP_PAGES / "news.py").run()
+    assert checks == ["peyvand-demo"]
+    assert not [e for e in at.get("component_instance")]  # no cookie component, no iframe

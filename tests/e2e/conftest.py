@@ -167,7 +167,7 @@ def login(page, live_app: LiveApp, username: str, locale: str = "fa",
     reset_saved_locale(live_app, username)
     page.goto(live_app.url)
     page.get_by_role("textbox", name=LABELS["fa"]["username"]).wait_for()
-    # The first runs of a new session (the cookie component reports back) may still
+    # The first run of a new session may still
     # be going: a click sent in the middle of one can be lost on a starved machine.
     settle(page, 300)
     if locale != "fa":
@@ -178,7 +178,7 @@ def login(page, live_app: LiveApp, username: str, locale: str = "fa",
     page.get_by_role("button", name=labels["submit"], exact=True).click()
     if expect_success:
         page.locator('[data-testid="stSidebarNav"]').wait_for()
-        # The sign-in cookie is written by a component in the browser a moment later.
+        # The sign-in cookie is written by a script in the page a moment later.
         for _ in range(50):
             if any(c["name"] == "peyvand_auth" for c in page.context.cookies()):
                 break

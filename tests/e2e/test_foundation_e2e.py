@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
@@ -100,7 +101,9 @@ def test_english_is_left_to_right_and_the_choice_is_saved(page, live_app):
 def test_cookie_brings_the_user_back_until_logout(page, live_app, browser):
     login(page, live_app, "pr")
     cookies = page.context.cookies()
-    assert any(c["name"] == "peyvand_auth" for c in cookies)
+    auth = next(c for c in cookies if c["name"] == "peyvand_auth")
+    assert (auth["path"], auth["sameSite"]) == ("/", "Strict")
+    assert auth["expires"] > time.time() + 3600  # kept for the configured days
     again = browser.new_context()
     again.add_cookies(cookies)
     tab = again.new_page()
@@ -109,6 +112,12 @@ def test_cookie_brings_the_user_back_until_logout(page, live_app, browser):
     tab.close()
     page.get_by_role("button", name="خروج").click()
     page.get_by_role("textbox", name="نام کاربری").wait_for()
+    # The browser forgets the cookie too (a script on the sign-in page deletes it).
+    for _ in range(300):
+        if not any(c["name"] == "peyvand_auth" for c in page.context.cookies()):
+            break
+        page.wait_for_timeout(100)
+    assert not any(c["name"] == "peyvand_auth" for c in page.context.cookies())
     tab = again.new_page()
     tab.goto(live_app.url)
     tab.get_by_role("textbox", name=LABELS["fa"]["username"]).wait_for()
