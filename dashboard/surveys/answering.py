@@ -8,7 +8,7 @@ from dashboard import theme
 from dashboard.formatting import format_number, localize_digits
 from dashboard.surveys import reads
 from dashboard.surveys.viewer import Viewer, enps_anchor, likert_label
-from dashboard.ui import escape_markdown, read, read_or_explain, run_write, t
+from dashboard.ui import back_icon, escape_markdown, read, read_or_explain, run_write, t
 from data_access import surveys
 
 
@@ -91,7 +91,7 @@ def _answer_form(viewer: Viewer, wave_id: int) -> None:
     form = read_or_explain(read, surveys.wave_form, viewer.actor, wave_id)
     if st.session_state.get(f"survey_submit_{wave_id}"):
         _process_submission(viewer, form)
-    if st.button(t("surveys.back_to_list"), icon=":material/arrow_back:"):
+    if st.button(t("surveys.back_to_list"), icon=back_icon()):
         st.session_state.pop("survey_wave", None)
         st.rerun()
     st.subheader(escape_markdown(form.wave.title(viewer.lang)), anchor=False)
