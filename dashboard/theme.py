@@ -73,11 +73,12 @@ _SHARED = f"""
 }}
 .stApp :is(a, button, summary, [role="tab"], [role="button"], [role="checkbox"],
            [role="radio"], [role="switch"]):focus-visible,
-.stApp :is([data-baseweb="input"], [data-baseweb="textarea"], [data-baseweb="select"]
-          > div):focus-within {{
+.stApp :is([data-testid="stTextInputRootElement"], [data-testid="stTextAreaRootElement"],
+          [data-testid="stNumberInputContainer"]):focus-within,
+.stApp div:has(> input[role="combobox"]:focus-visible),
+.stApp label:has(input:focus-visible) {{
   outline: 2px solid {_FOCUS}; outline-offset: 2px;
 }}
-.stApp label:has(input:focus-visible) {{ outline: 2px solid {_FOCUS}; outline-offset: 2px; }}
 .stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stWidgetLabel"] small,
 .stApp [data-testid="stMarkdownContainer"] small {{ color: {_QUIET}; opacity: 1; }}
 .stElementContainer:has([data-testid="stImageContainer"])
@@ -135,6 +136,10 @@ _DOCUMENT_SCRIPT = """<script>
     });
     document.querySelectorAll('[data-testid="stImageContainer"] img:not([alt])')
       .forEach((img) => img.setAttribute("alt", ""));
+    document.querySelectorAll('input[role="combobox"][placeholder^="Choose"]').forEach((box) => {
+      const mine = box.placeholder === "Choose options" ? doc.choose_many : doc.choose;
+      if (box.placeholder !== mine) box.placeholder = mine;
+    });
     if (doc.dir !== "rtl") return;
     document.querySelectorAll('[data-testid="stFileUploaderFile"] small').forEach((size) => {
       const match = /^([0-9.]+)\\s*(B|KB|MB|GB)$/.exec(size.textContent.trim());
@@ -180,6 +185,8 @@ def document_settings(locale: str) -> dict[str, Any]:
     return {"lang": locale, "dir": "rtl" if is_rtl(locale) else "ltr",
             "skip": translate("a11y.skip_to_content", locale),
             "anchor": translate("a11y.link_to_heading", locale),
+            "choose": translate("a11y.choose_option", locale),
+            "choose_many": translate("a11y.choose_options", locale),
             "units": {unit: translate(f"upload.unit.{unit.lower()}", locale)
                       for unit in ("B", "KB", "MB", "GB")}}
 
