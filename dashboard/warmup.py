@@ -28,15 +28,17 @@ MODULES = (
     "dashboard.admin",
 )
 
-_started = threading.Event()
+_started: set[tuple[str, ...]] = set()
+_lock = threading.Lock()
 
 
 def start(modules: tuple[str, ...] = MODULES) -> bool:
-    """Start importing `modules` in the background, once per process; True if this call
-    started it."""
-    if _started.is_set():
-        return False
-    _started.set()
+    """Start importing `modules` in the background, once per process and list; True if
+    this call started it."""
+    with _lock:
+        if modules in _started:
+            return False
+        _started.add(modules)
     threading.Thread(target=_import_all, args=(modules,), name="peyvand-warmup",
                      daemon=True).start()
     return True
