@@ -148,3 +148,27 @@ def test_a_news_item_keeps_its_bullets_inside_and_its_date_uncovered(page, live_
     assert seen["toolbarTop"] is not None and seen["dateBottom"] is not None, seen
     assert seen["toolbarTop"] >= seen["imageTop"] - 1, seen
     assert seen["toolbarTop"] >= seen["dateBottom"], seen
+
+
+def test_the_uploader_speaks_persian(page, live_app, tmp_path):
+    """Streamlit's uploader says "Drag and drop", "Browse files" and "155.0B": in
+    Persian the first two are hidden or replaced, and the size reads «۱۵۵ بایت»."""
+    csv = tmp_path / "users.csv"
+    csv.write_text("username,display_name\n", encoding="utf-8")
+    page.set_viewport_size(DESKTOP)
+    login(page, live_app, "admin")
+    goto(page, live_app, "admin")
+    page.get_by_text("ورود از CSV", exact=True).click()
+    page.locator('[data-testid="stFileUploaderDropzone"]').wait_for()
+    settle(page)
+    assert latin_text(page, ["admin"]) == []
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(csv))
+    size = page.locator('[data-testid="stFileUploaderFile"] small').first
+    size.wait_for()
+    page.wait_for_function("() => document.querySelector("
+                           "'[data-testid=\"stFileUploaderFile\"] small')?.dataset.peyvandSize")
+    settle(page)
+    shown = size.evaluate("el => getComputedStyle(el, '::after').content")
+    assert shown == '"۲۲ بایت"', shown
+    assert latin_text(page, ["admin"]) == []
+    screenshot(page, "a11y_uploader_fa")
