@@ -4,8 +4,10 @@ Streamlit imports a script's modules on its first run, in the visitor's session:
 first page after a server start paid for pandas, Plotly, the feature packages and
 the survey rules. The sign-in page needs none of them; once it has been drawn, one
 background thread per process imports them, so that the page after signing in is
-ready too. An import that fails here is only logged: the page that needs the module
-imports it again and reports the error where a person sees it.
+ready too. A script run that starts meanwhile waits for it (`wait`) rather than
+importing the same modules at the same time. An import that fails here is only
+logged: the page that needs the module imports it again and reports the error where
+a person sees it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ MODULES = (
 )
 
 _started: set[tuple[str, ...]] = set()
+_threads: list[threading.Thread] = []
 _lock = threading.Lock()
 
 
@@ -39,9 +42,23 @@ def start(modules: tuple[str, ...] = MODULES) -> bool:
         if modules in _started:
             return False
         _started.add(modules)
-    threading.Thread(target=_import_all, args=(modules,), name="peyvand-warmup",
-                     daemon=True).start()
+    thread = threading.Thread(target=_import_all, args=(modules,), name="peyvand-warmup",
+                              daemon=True)
+    with _lock:
+        _threads.append(thread)
+    thread.start()
     return True
+
+
+def wait(timeout: float = 120) -> None:
+    """Let a running warm-up finish first. Every script run calls this before it imports
+    anything: two threads importing the same modules at once can deadlock on Python's
+    import locks (a page and the warm-up each holding a module the other needs)."""
+    with _lock:
+        running = [thread for thread in _threads if thread.is_alive()]
+    for thread in running:
+        if thread is not threading.current_thread():
+            thread.join(timeout)
 
 
 def _import_all(modules: tuple[str, ...]) -> None:
