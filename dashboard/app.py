@@ -11,14 +11,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dashboard/ on the path
     sys.path.insert(0, str(ROOT))
 
-from dashboard import warmup  # noqa: E402
-
-warmup.wait()  # imports already under way in the background finish before this run's
-
 import streamlit as st  # noqa: E402
 from streamlit_authenticator.utilities import LoginError  # noqa: E402
 
-from dashboard import features, theme  # noqa: E402
+from dashboard import features, theme, warmup  # noqa: E402
 from dashboard.auth import build_authenticator, sign_out  # noqa: E402
 from dashboard.navigation import pages_for  # noqa: E402
 from dashboard.ui import (  # noqa: E402

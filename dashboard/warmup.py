@@ -4,10 +4,8 @@ Streamlit imports a script's modules on its first run, in the visitor's session:
 first page after a server start paid for pandas, Plotly, the feature packages and
 the survey rules. The sign-in page needs none of them; once it has been drawn, one
 background thread per process imports them, so that the page after signing in is
-ready too. A script run that starts meanwhile waits for it (`wait`) rather than
-importing the same modules at the same time. An import that fails here is only
-logged: the page that needs the module imports it again and reports the error where
-a person sees it.
+ready too. An import that fails here is only logged: the page that needs the module
+imports it again and reports the error where a person sees it.
 """
 
 from __future__ import annotations
@@ -20,7 +18,7 @@ log = logging.getLogger("peyvand")
 
 # The feature packages (their views, figures and reads) and the heavy libraries under them.
 MODULES = (
-    "pandas", "plotly.graph_objects", "plotly.express",
+    "pandas", "plotly.graph_objects",
     "data_access.surveys", "data_access.news", "data_access.meetings",
     "data_access.action_items",
     "dashboard.tables", "dashboard.charts", "dashboard.exports", "dashboard.jalali_input",
@@ -48,17 +46,6 @@ def start(modules: tuple[str, ...] = MODULES) -> bool:
         _threads.append(thread)
     thread.start()
     return True
-
-
-def wait(timeout: float = 120) -> None:
-    """Let a running warm-up finish first. Every script run calls this before it imports
-    anything: two threads importing the same modules at once can deadlock on Python's
-    import locks (a page and the warm-up each holding a module the other needs)."""
-    with _lock:
-        running = [thread for thread in _threads if thread.is_alive()]
-    for thread in running:
-        if thread is not threading.current_thread():
-            thread.join(timeout)
 
 
 def _import_all(modules: tuple[str, ...]) -> None:

@@ -30,23 +30,3 @@ def test_every_module_named_for_warming_exists():
     for name in (*launch.SIGN_IN, *warmup.MODULES):
         assert importlib.util.find_spec(name) is not None, name
 
-
-def test_a_script_run_waits_for_a_running_warmup():
-    """Two threads importing the same modules at once can deadlock: a script run joins
-    a warm-up under way instead."""
-    release = threading.Event()
-    original = warmup._import_all
-
-    def slow(names):
-        release.wait(10)
-        original(names)
-
-    warmup._import_all = slow
-    try:
-        assert warmup.start(("tests.unit.test_warmup",))
-        threading.Timer(0.3, release.set).start()
-        warmup.wait(timeout=10)
-        assert release.is_set()
-        assert not any(thread.is_alive() for thread in warmup._threads)
-    finally:
-        warmup._import_all = original
