@@ -50,8 +50,8 @@ _UPLOADER = """
   display: none;
 }}
 [data-testid="stFileUploaderDropzone"] button [data-has-shortcut]::after {{ content: {label}; }}
-[data-testid="stFileUploaderFile"] small[data-peyvand-size] {{ font-size: 0; }}
-[data-testid="stFileUploaderFile"] small[data-peyvand-size]::after {{
+[data-testid="stFileUploader"] [data-peyvand-size] {{ font-size: 0; }}
+[data-testid="stFileUploader"] [data-peyvand-size]::after {{
   content: attr(data-peyvand-size); font-size: 0.75rem;
 }}
 """
@@ -141,7 +141,9 @@ _DOCUMENT_SCRIPT = """<script>
       if (box.placeholder !== mine) box.placeholder = mine;
     });
     if (doc.dir !== "rtl") return;
-    document.querySelectorAll('[data-testid="stFileUploaderFile"] small').forEach((size) => {
+    const sizes = '[data-testid="stFileUploader"] :is(small, span, div)';
+    document.querySelectorAll(sizes).forEach((size) => {
+      if (size.children.length) return;
       const match = /^([0-9.]+)\\s*(B|KB|MB|GB)$/.exec(size.textContent.trim());
       if (!match) return;
       const digits = String(Math.round(Number(match[1]) * 10) / 10).replace(".", "٫")

@@ -47,8 +47,8 @@ def axe_violations(page, minimum: set[str] = SERIOUS) -> list[dict]:
 ALLOWED_WORDS = ["English", "Peyvand", "Vazirmatn", "Streamlit", "CSV", "Excel", "PDF", "eNPS",
                  "NPS", "KPI", "PNG", "JPG", "JPEG", "WEBP"]
 
-VISIBLE_LATIN = r"""([allowed, usernames]) => {
-  const main = document.querySelector('[data-testid="stAppViewContainer"]') || document.body;
+VISIBLE_LATIN = r"""([allowed, usernames, within]) => {
+  const main = document.querySelector(within) || document.body;
   const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
   const found = [];
   const strip = (text) => {
@@ -67,6 +67,8 @@ VISIBLE_LATIN = r"""([allowed, usernames]) => {
       continue;
     const style = getComputedStyle(el);
     if (style.fontFamily.includes("Material")) continue;  // an icon's ligature name
+    if (parseFloat(style.fontSize) === 0) continue;  // replaced by a ::after (theme.py)
+    if (el.closest("svg")) continue;  // an icon's <title>: not drawn (see the report)
     if (style.visibility !== "visible" || style.display === "none") continue;
     const box = el.getBoundingClientRect();
     if (box.width < 1 || box.height < 1) continue;
@@ -74,7 +76,8 @@ VISIBLE_LATIN = r"""([allowed, usernames]) => {
     if (/[A-Za-z0-9]/.test(rest)) found.push(node.textContent.trim().slice(0, 60));
   }
   // What boxes show: a number typed or offered in Western digits, an English placeholder.
-  document.querySelectorAll("input:not([type=hidden]), textarea").forEach((box) => {
+  const boxes = 'input:is([type=text], [type=number], [type=search], :not([type])), textarea';
+  main.querySelectorAll(boxes).forEach((box) => {
     const shown = box.getBoundingClientRect();
     if (shown.width < 1 || shown.height < 1) return;
     if (/[0-9]/.test(box.value)) found.push(`value: ${box.value.slice(0, 40)}`);
@@ -85,6 +88,8 @@ VISIBLE_LATIN = r"""([allowed, usernames]) => {
 }"""
 
 
-def latin_text(page, usernames: list[str] = ()) -> list[str]:
-    """Visible text on a Persian page that still holds Latin letters or digits."""
-    return page.evaluate(VISIBLE_LATIN, [ALLOWED_WORDS, list(usernames)])
+def latin_text(page, usernames: list[str] = (),
+               within: str = '[data-testid="stAppViewContainer"]') -> list[str]:
+    """Visible text (in `within`) on a Persian page that still holds Latin letters or
+    digits; what boxes show counts, a radio button's hidden value does not."""
+    return page.evaluate(VISIBLE_LATIN, [ALLOWED_WORDS, list(usernames), within])
