@@ -14,7 +14,7 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dash
 import streamlit as st  # noqa: E402
 from streamlit_authenticator.utilities import LoginError  # noqa: E402
 
-from dashboard import features, theme  # noqa: E402
+from dashboard import features, theme, warmup  # noqa: E402
 from dashboard.auth import build_authenticator, sign_out  # noqa: E402
 from dashboard.navigation import pages_for  # noqa: E402
 from dashboard.ui import (  # noqa: E402
@@ -31,7 +31,6 @@ from dashboard.ui import (  # noqa: E402
 )
 from data_access import config, db, settings, users  # noqa: E402
 from data_access.models import utcnow  # noqa: E402
-from data_access.surveys import sealing  # noqa: E402
 
 log = logging.getLogger("peyvand")
 
@@ -48,6 +47,8 @@ def _migrated(url: str) -> bool:
 
 @functools.lru_cache(maxsize=8)
 def _keys_checked_for(survey_key: str | None, key_dir: str) -> str | None:
+    from data_access.surveys import sealing  # the survey rules: not needed to sign in
+
     try:
         sealing.check_configuration()
     except sealing.KeyConfigurationError as error:
@@ -65,9 +66,6 @@ def _keys_checked() -> str | None:
 def _start():
     """Migrations, the key settings and the cookie sign-in: the authenticator of this run."""
     _migrated(db.database_url())
-    if _keys_checked() is not None:  # every page would fail: say so plainly, once
-        st.error(t("errors.misconfigured"))
-        st.stop()
     authenticator = build_authenticator()
     try:
         authenticator.login(location="unrendered")  # a valid cookie signs the user back in
@@ -158,11 +156,16 @@ def _route() -> None:
     actor = _resolve_actor()
     theme.apply(locale())
     _themed = True
+    if actor is not None and _keys_checked() is not None:  # every page would fail: say so
+        st.error(t("errors.misconfigured"))
+        st.stop()
     if actor is None:
         if st.session_state.pop("_delete_cookie", False):
             authenticator.cookie_controller.delete_cookie()
         st.navigation([st.Page(login_page, title=t("login.title"), url_path="login",
                                default=True)], position="hidden").run()
+        # The sign-in page is drawn: import what the pages behind it need meanwhile.
+        warmup.start()
     else:
         sections: dict[str, list] = {}
         for spec in pages_for(actor.role):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import streamlit as st
 
@@ -21,6 +22,10 @@ html, body, .stApp, [data-testid="stSidebar"], [data-testid="stMain"] { directio
 .stApp [data-testid="stSidebarNav"] a { flex-direction: row; }
 [data-testid="stTabs"] [role="tablist"] { direction: rtl; }
 [data-testid="stDataFrame"], [data-testid="stTable"] { direction: rtl; }
+.stApp [data-testid="stMarkdownContainer"] :is(ul, ol) {
+  padding-left: 0; padding-right: 1.5em; margin-left: 0; margin-right: 0;
+}
+.stApp [data-testid="stMarkdownContainer"] li { margin-left: 0; margin-right: 0; }
 .js-plotly-plot, .js-plotly-plot * { direction: ltr; }
 #js-plotly-tester, #js-plotly-tester * { direction: ltr !important; }
 [data-testid="stSidebar"][data-collapsed="true"] {
@@ -45,12 +50,21 @@ _UPLOADER = """
   display: none;
 }}
 [data-testid="stFileUploaderDropzone"] button [data-has-shortcut]::after {{ content: {label}; }}
+[data-testid="stFileUploader"] [data-peyvand-size] {{ font-size: 0; }}
+[data-testid="stFileUploader"] [data-peyvand-size]::after {{
+  content: attr(data-peyvand-size); font-size: 0.75rem;
+}}
 """
 _LTR = """
 html, body, .stApp { direction: ltr; }
 """
 _SCRIPT_KEY = "peyvand_document"
 _SMALL_SCRIPT_PREFIX = "peyvand_script_"
+
+# The focus ring (the theme's primary colour) and quiet text (captions) dark enough
+# for WCAG AA on white and on the sidebar's grey: 4.5:1 and more.
+_FOCUS = "#0f6e6e"
+_QUIET = "#5c5b59"
 _SCALE_PREFIX = "peyvand_scale_"
 # Both languages: the script's container takes no room; on a phone the page starts
 # just below the header and a rating scale stays one row (each option's circle above
@@ -61,6 +75,18 @@ _SHARED = f"""
 [data-testid="stLayoutWrapper"]:has(> [class*="st-key-{_SMALL_SCRIPT_PREFIX}"]) {{
   display: none;
 }}
+.stApp :is(a, button, summary, [role="tab"], [role="button"], [role="checkbox"],
+           [role="radio"], [role="switch"]):focus-visible,
+.stApp :is([data-testid="stTextInputRootElement"], [data-testid="stTextAreaRootElement"],
+          [data-testid="stNumberInputContainer"]):focus-within,
+.stApp div:has(> input[role="combobox"]:focus-visible),
+.stApp label:has(input:focus-visible) {{
+  outline: 2px solid {_FOCUS}; outline-offset: 2px;
+}}
+.stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stWidgetLabel"] small,
+.stApp [data-testid="stMarkdownContainer"] small {{ color: {_QUIET}; opacity: 1; }}
+.stElementContainer:has([data-testid="stImageContainer"])
+  [data-testid="stElementToolbar"] {{ top: 0.25rem; }}
 @media (max-width: 640px) {{
   [data-testid="stMainBlockContainer"] {{ padding-top: 4.5rem; }}
   [class*="st-key-{_SCALE_PREFIX}"] [role="radiogroup"] {{
@@ -99,7 +125,36 @@ _DOCUMENT_SCRIPT = """<script>
     document.querySelectorAll(anchors).forEach((a) => {
       if (a.getAttribute("aria-label") !== doc.anchor) a.setAttribute("aria-label", doc.anchor);
     });
+    const nav = document.querySelector('[data-testid="stSidebarNavItems"]');
+    if (nav && nav.getAttribute("role") !== "none") {
+      nav.setAttribute("role", "none");
+    }
+    if (nav) nav.querySelectorAll(":scope > div:not([role])").forEach((section) => {
+      section.setAttribute("role", "list");
+      section.querySelectorAll(":scope > header").forEach((h) => h.setAttribute("role", "none"));
+    });
+    document.querySelectorAll("iframe:not([tabindex='-1'])").forEach((frame) => {
+      if (frame.offsetHeight > 1 && !frame.title.includes("CookieManager")) return;
+      frame.setAttribute("tabindex", "-1");
+      frame.setAttribute("aria-hidden", "true");
+    });
+    document.querySelectorAll('[data-testid="stImageContainer"] img:not([alt])')
+      .forEach((img) => img.setAttribute("alt", ""));
+    document.querySelectorAll('input[role="combobox"][placeholder^="Choose"]').forEach((box) => {
+      const mine = box.placeholder === "Choose options" ? doc.choose_many : doc.choose;
+      if (box.placeholder !== mine) box.placeholder = mine;
+    });
     if (doc.dir !== "rtl") return;
+    const sizes = '[data-testid="stFileUploader"] :is(small, span, div)';
+    document.querySelectorAll(sizes).forEach((size) => {
+      if (size.children.length) return;
+      const match = /^([0-9.]+)\\s*(B|KB|MB|GB)$/.exec(size.textContent.trim());
+      if (!match) return;
+      const digits = String(Math.round(Number(match[1]) * 10) / 10).replace(".", "٫")
+        .replace(/[0-9]/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[d]);
+      const shown = `${digits} ${doc.units[match[2]]}`;
+      if (size.dataset.peyvandSize !== shown) size.dataset.peyvandSize = shown;
+    });
     document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller').forEach((grid) => {
       if (grid.dataset.peyvandStart || grid.scrollWidth <= grid.clientWidth) return;
       grid.dataset.peyvandStart = "right";
@@ -130,12 +185,16 @@ def scale_key(widget_key: str) -> str:
     return f"{_SCALE_PREFIX}{widget_key}"
 
 
-def document_settings(locale: str) -> dict[str, str]:
+def document_settings(locale: str) -> dict[str, Any]:
     """What the document script applies: the page's language, direction and labels."""
     locale = locale if locale in LOCALES else "fa"  # only ever one of ours in the script
     return {"lang": locale, "dir": "rtl" if is_rtl(locale) else "ltr",
             "skip": translate("a11y.skip_to_content", locale),
-            "anchor": translate("a11y.link_to_heading", locale)}
+            "anchor": translate("a11y.link_to_heading", locale),
+            "choose": translate("a11y.choose_option", locale),
+            "choose_many": translate("a11y.choose_options", locale),
+            "units": {unit: translate(f"upload.unit.{unit.lower()}", locale)
+                      for unit in ("B", "KB", "MB", "GB")}}
 
 
 def apply(locale: str) -> None:

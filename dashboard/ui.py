@@ -274,6 +274,11 @@ def read_or_explain(query: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 LANGUAGE_NAMES = {"fa": "فارسی", "en": "English"}
 
 
+def back_icon() -> str:
+    """A "back" button's arrow, pointing where the reader came from: → in Persian."""
+    return ":material/arrow_forward:" if locale() == "fa" else ":material/arrow_back:"
+
+
 def _switch_language(choice: str) -> None:
     from data_access import users
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard.ui import (
+    LANGUAGE_NAMES,
     department_of,
     done,
     escape_markdown,
@@ -28,6 +29,8 @@ with st.container(border=True):
         st.markdown(f"**{escape_markdown(label)}:** {escape_markdown(value)}")
 
 st.subheader(t("profile.language"))
+# The language in use, in words, then the switch to the other one.
+st.markdown(f"**{escape_markdown(t('profile.language'))}:** {LANGUAGE_NAMES[locale()]}")
 language_picker(st, key="language_profile")
 
 st.subheader(t("profile.change_password"))

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard.jalali_input import jalali_datetime_input
 from dashboard.meetings import reads
 from dashboard.meetings.viewer import Viewer, open_meeting
+from dashboard.number_input import whole_number_input
 from dashboard.ui import date_messages, department_tree, escape_markdown, flash, read, run_write, t
 from data_access import meetings
 
@@ -38,9 +39,9 @@ def show_create(v: Viewer) -> None:
                            format_func=lambda i: next(x.label(v.loc) for x in types if x.id == i))
     starts_at = jalali_datetime_input(t("meetings.field.starts_at"), key=f"{k}_start",
                                       locale=v.loc, messages=date_messages())
-    duration = st.number_input(t("meetings.field.duration"), min_value=meetings.DURATION_MIN,
-                               max_value=meetings.DURATION_MAX, value=60, step=15,
-                               key=f"{k}_duration")
+    duration = whole_number_input(t("meetings.field.duration"), min_value=meetings.DURATION_MIN,
+                                  max_value=meetings.DURATION_MAX, value=60, step=15,
+                                  key=f"{k}_duration")
     place = st.text_input(t("meetings.field.place"), key=f"{k}_place", max_chars=200)
     link = st.text_input(t("meetings.field.online_link"), key=f"{k}_link", max_chars=500)
     own = v.actor.department_id if v.actor.department_id in departments else None
@@ -57,7 +58,7 @@ def show_create(v: Viewer) -> None:
     guests = st.text_area(t("meetings.field.guests"), key=f"{k}_guests",
                           help=t("meetings.field.guests_help"), height=80)
     if st.button(t("meetings.create.submit"), type="primary", key=f"{k}_submit",
-                 icon=":material/event_available:"):
+                 icon=":material/event_available:") and duration is not None:
         data = meetings.MeetingInput(
             title=title, type_id=type_id, starts_at=starts_at, duration_minutes=int(duration),
             department_id=department_id, place=place, online_link=link,

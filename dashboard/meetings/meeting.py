@@ -21,6 +21,7 @@ from dashboard.meetings.viewer import (
     type_label,
     when,
 )
+from dashboard.number_input import whole_number_input
 from dashboard.ui import (
     date_messages,
     escape_markdown,
@@ -127,9 +128,11 @@ def _add_item(v: Viewer, d: meetings.MeetingDetail) -> None:
                                  placeholder=t("meetings.agenda.no_presenter"),
                                  format_func=lambda i: t("meetings.agenda.no_presenter")
                                  if i is None else names[i])
-        minutes = st.number_input(t("meetings.agenda.minutes_allotted"), min_value=0,
-                                  max_value=meetings.MINUTES_ALLOTTED_MAX, value=10, step=5)
-        if st.form_submit_button(t("meetings.agenda.add"), icon=":material/add:"):
+        minutes = whole_number_input(t("meetings.agenda.minutes_allotted"), min_value=0,
+                                     max_value=meetings.MINUTES_ALLOTTED_MAX, value=10, step=5,
+                                     key=f"mt_add_item_{d.id}_minutes")
+        submitted = st.form_submit_button(t("meetings.agenda.add"), icon=":material/add:")
+        if submitted and minutes is not None:
             if _write("meetings.saved", meetings.add_item, d.id, d.version, title, presenter,
                       int(minutes)):
                 st.rerun()

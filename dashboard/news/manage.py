@@ -9,6 +9,7 @@ from dashboard import tables
 from dashboard.formatting import format_datetime
 from dashboard.news import reads
 from dashboard.news.viewer import Viewer, audience_text, go_to, number, open_item, start_edit
+from dashboard.pager import pager
 from dashboard.ui import escape_markdown, flash, locale, read, run_write, t
 from data_access import news
 from data_access.permissions import can
@@ -129,9 +130,7 @@ def show_manage(v: Viewer) -> None:
         st.info(t("news.manage.empty"))
     else:
         picked = _show_table(v, list(listed.items))
-        if listed.pages > 1:
-            st.number_input(t("news.manage.page_of", pages=listed.pages), min_value=1,
-                            max_value=listed.pages, key="news_manage_page")
+        pager(listed, "news_manage_page")  # page N of M in the reader's digits
         if picked is None:
             st.caption(t("news.manage.pick_row"))
         else:

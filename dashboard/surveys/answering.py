@@ -8,7 +8,7 @@ from dashboard import theme
 from dashboard.formatting import format_number, localize_digits
 from dashboard.surveys import reads
 from dashboard.surveys.viewer import Viewer, enps_anchor, likert_label
-from dashboard.ui import escape_markdown, read, read_or_explain, run_write, t
+from dashboard.ui import back_icon, escape_markdown, read, read_or_explain, run_write, t
 from data_access import surveys
 
 
@@ -102,7 +102,7 @@ def _answer_form(viewer: Viewer, wave_id: int) -> None:
         _process_submission(viewer, form)
     # Callbacks, not "if clicked: ...; st.rerun()": the click's own run already shows the
     # other screen (one run, not two).
-    st.button(t("surveys.back_to_list"), icon=":material/arrow_back:", on_click=_open_wave,
+    st.button(t("surveys.back_to_list"), icon=back_icon(), on_click=_open_wave,
               args=(None,), key="survey_back")
     st.subheader(escape_markdown(form.wave.title(viewer.lang)), anchor=False)
     st.caption(t("surveys.closes_on", when=viewer.when(form.wave.closes_at)))

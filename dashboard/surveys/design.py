@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import tables
 from dashboard.formatting import format_number
 from dashboard.jalali_input import jalali_date_input, jalali_datetime_input
+from dashboard.number_input import whole_number_input
 from dashboard.surveys import reads
 from dashboard.surveys.viewer import MISSING, Viewer
 from dashboard.ui import (
@@ -174,12 +175,13 @@ def show_form(viewer: Viewer) -> None:
         cadence = left.selectbox(t("surveys.cadence"), list(surveys.CADENCES),
                                  format_func={c: t(f"surveys.cadence.{c}")
                                               for c in surveys.CADENCES}.get)
-        k = middle.number_input(t("surveys.min_group_size"),
-                                min_value=surveys.MIN_ALLOWED_GROUP_SIZE,
-                                max_value=surveys.MAX_GROUP_SIZE,
-                                value=surveys.DEFAULT_MIN_GROUP_SIZE,
-                                help=t("surveys.min_group_size_help"))
-        threshold = right.number_input(t("surveys.comment_threshold"),
+        k = whole_number_input(t("surveys.min_group_size"), key="survey_k", where=middle,
+                               min_value=surveys.MIN_ALLOWED_GROUP_SIZE,
+                               max_value=surveys.MAX_GROUP_SIZE,
+                               value=surveys.DEFAULT_MIN_GROUP_SIZE,
+                               help=t("surveys.min_group_size_help"))
+        threshold = whole_number_input(t("surveys.comment_threshold"), where=right,
+                                       key="survey_comment_threshold",
                                        min_value=surveys.MIN_ALLOWED_GROUP_SIZE,
                                        max_value=surveys.MAX_GROUP_SIZE,
                                        value=surveys.DEFAULT_COMMENT_THRESHOLD,
@@ -188,7 +190,7 @@ def show_form(viewer: Viewer) -> None:
                                          locale=lang, messages=messages)
         submitted = st.form_submit_button(t("surveys.create"), type="primary",
                                           icon=":material/event_available:")
-    if not submitted:
+    if not submitted or k is None or threshold is None:  # a bad number says so under it
         return
     if opens_at is None or closes_at is None:
         st.error(t("errors.required"))

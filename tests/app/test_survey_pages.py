@@ -234,10 +234,23 @@ def test_pr_has_design_and_bank_tabs_admin_can_add_to_the_bank(open_app):
     assert any(tab.label == "بانک پرسش‌ها" for tab in admin.tabs)
 
 
+CREATE = "ایجاد و زمان‌بندی"
+
+
 def test_design_form_refuses_k_below_three(open_app):
+    """k is shown in Persian digits (default ۵); a k under three is refused with a
+    message under the box and nothing is created."""
     at = open_app("pr", SURVEYS)
-    k = next(n for n in at.number_input if n.label.startswith("حداقل اندازه گروه"))
-    assert k.min == 3 and k.value == 5
+    k = next(n for n in at.text_input if n.label.startswith("حداقل اندازه گروه"))
+    assert k.value == "۵"
+    assert not at.number_input  # Streamlit's number box would show Western digits
+    k.set_value("۲")
+    next(b for b in at.button if b.label == CREATE).click().run()  # the form's submit
+    assert "عددی صحیح از ۳ تا ۱٬۰۰۰ بنویسید." in [e.value for e in at.error]
+    k = next(n for n in at.text_input if n.label.startswith("حداقل اندازه گروه"))
+    k.set_value("7")  # Western digits are read too
+    next(b for b in at.button if b.label == CREATE).click().run()
+    assert "عددی صحیح از ۳ تا ۱٬۰۰۰ بنویسید." not in [e.value for e in at.error]
 
 
 def test_cached_results_belong_to_their_database(open_app, app_env, monkeypatch,

@@ -4,11 +4,14 @@ in Persian, rating scales on one row, and the sidebar out of the way after a tap
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from dashboard.i18n import translate
 from dashboard.navigation import pages_for
 from data_access.demo import DEMO_PASSWORD
+from tests.e2e.audit import axe_violations, latin_text
 from tests.e2e.conftest import ARTIFACTS, LABELS, login, reset_saved_locale, settle
 
 PHONE = {"width": 390, "height": 844}
@@ -150,11 +153,21 @@ def _phone_login(page, live_app, username: str) -> None:
 
 @pytest.mark.parametrize("username", ["employee", "manager", "pr", "admin"])
 def test_every_page_is_usable_on_a_phone_in_persian(phone, live_app, username):
+    """Usable, accessible (no serious axe-core violation) and all Persian: no Latin
+    letters or digits outside the allow-list in tests/e2e/audit.py."""
     _phone_login(phone, live_app, username)
+    problems = {}
     for spec in pages_for(username):
         _open(phone, f"{live_app.url}/{spec.url}")
         _assert_usable(phone, f"{username} /{spec.url}")
         _screenshot(phone, f"{username}_{spec.url or 'home'}")
+        violations = axe_violations(phone)
+        if violations:
+            problems[f"/{spec.url} axe"] = violations
+        latin = latin_text(phone, [username])
+        if latin:
+            problems[f"/{spec.url} latin"] = latin
+    assert problems == {}, json.dumps(problems, ensure_ascii=False, indent=1)
 
 
 def test_the_sidebar_closes_after_a_page_link_is_tapped(phone, live_app):
@@ -193,6 +206,11 @@ def test_rating_scales_stay_on_one_row_on_a_phone(phone, live_app):
     phone.get_by_text("پیش از پاسخ دادن بدانید").wait_for()
     settle(phone)
     _assert_usable(phone, "survey form")
+    # "Back to the list" points the reading direction, like the news page's: → in Persian.
+    back = phone.get_by_role("button", name="بازگشت به فهرست")
+    assert "arrow_forward" in back.inner_text()
+    assert latin_text(phone, ["employee"]) == []
+    assert axe_violations(phone) == []
     scales = phone.evaluate("""() => [...document.querySelectorAll('[data-testid="stRadio"]')]
       .map((radio) => [...radio.querySelectorAll('[data-testid="stRadioOption"]')]
         .map((option) => option.getBoundingClientRect()).map((box) => [box.top, box.bottom]))
