@@ -9,6 +9,8 @@ import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +19,21 @@ import pytest
 from dashboard.replicas import nginx_prefix, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextmanager
+def key_dir(path: Path) -> Iterator[Path]:
+    """Seed with the survey key directory the servers will use: an open wave's key
+    is written where the server looks for it (INTRANET_KEY_DIR), not in ./keys."""
+    saved = os.environ.get("INTRANET_KEY_DIR")
+    os.environ["INTRANET_KEY_DIR"] = str(path)
+    try:
+        yield path
+    finally:
+        if saved is None:
+            os.environ.pop("INTRANET_KEY_DIR")
+        else:
+            os.environ["INTRANET_KEY_DIR"] = saved
 
 
 def free_port() -> int:

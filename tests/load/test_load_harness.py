@@ -11,6 +11,7 @@ from bench import load
 from data_access import db
 from data_access.demo import create_load_accounts, parse_mix, seed_demo
 from tests.load.conftest import start_app
+from tests.servers import key_dir
 
 PASSWORD = "load-pass-1"
 MIX = parse_mix("employee=0.5,manager=0.3,pr=0.2")
@@ -26,20 +27,13 @@ def demo_server(tmp_path_factory):
     url = f"sqlite:///{workdir / 'load.db'}"
     engine = db.get_engine(url)
     db.upgrade(engine)
-    # The open wave's key is written where the server will look for it.
-    saved_key_dir = os.environ.get("INTRANET_KEY_DIR")
-    os.environ["INTRANET_KEY_DIR"] = str(workdir / "keys")
-    with db.session_scope(engine) as session:
+    with key_dir(workdir / "keys"), db.session_scope(engine) as session:
         seed_demo(session, "S", seed=5)
         create_load_accounts(session, 3, PASSWORD, MIX)
         # The rush's accounts: employees 4..7, never used by the walk test (which takes
         # load-employee-0001 and -0002), so that none has answered the open wave before.
         create_load_accounts(session, RUSH_USERS + 3, PASSWORD, RUSH_MIX)
     engine.dispose()
-    if saved_key_dir is None:
-        os.environ.pop("INTRANET_KEY_DIR")
-    else:
-        os.environ["INTRANET_KEY_DIR"] = saved_key_dir
     server = start_app({"DATABASE_URL": url, "INTRANET_DATA_DIR": str(workdir),
                         "INTRANET_KEY_DIR": str(workdir / "keys"),
                         "INTRANET_COOKIE_KEY": os.urandom(32).hex(),

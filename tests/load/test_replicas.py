@@ -19,7 +19,7 @@ from data_access import db
 from data_access.demo import create_load_accounts, parse_mix, seed_demo
 from tests.conftest import IN_CI
 from tests.load.conftest import ROOT, free_port, wait_healthy
-from tests.servers import consecutive_free_ports
+from tests.servers import consecutive_free_ports, key_dir
 
 PASSWORD = "load-pass-1"
 MIX = parse_mix("employee=0.5,manager=0.3,pr=0.2")
@@ -36,7 +36,7 @@ def replicas(tmp_path_factory):
     url = f"sqlite:///{workdir / 'replicas.db'}"
     engine = db.get_engine(url)
     db.upgrade(engine)
-    with db.session_scope(engine) as session:
+    with key_dir(workdir / "keys"), db.session_scope(engine) as session:
         seed_demo(session, "S", seed=6)
         create_load_accounts(session, 3, PASSWORD, MIX)
     engine.dispose()
