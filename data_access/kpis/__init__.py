@@ -18,3 +18,30 @@ __all__ = [
     "DIRECTIONS", "FREQUENCIES", "STATUSES", "Direction", "Frequency", "Period", "Status",
     "check_thresholds", "periods_between", "status",
 ]
+
+# --- custom KPIs (kpi-custom: catalogue.py, definitions.py, values.py, importing.py) ---
+from data_access.kpis.catalogue import KpiInfo, get_kpi, list_kpis  # noqa: E402
+from data_access.kpis.definitions import (  # noqa: E402
+    DESCRIPTION_MAX,
+    NAME_MAX,
+    UNITS,
+    define_kpi,
+    update_kpi,
+)
+from data_access.kpis.values import (  # noqa: E402
+    EntryRow,
+    ReportedValue,
+    ValueChange,
+    enter_value,
+    entry_sheet,
+    parse_number,
+    remove_value,
+    reported_values,
+    value_history,
+)
+
+__all__ += [
+    "DESCRIPTION_MAX", "NAME_MAX", "UNITS", "EntryRow", "KpiInfo", "ReportedValue",
+    "ValueChange", "define_kpi", "enter_value", "entry_sheet", "get_kpi", "list_kpis",
+    "parse_number", "remove_value", "reported_values", "update_kpi", "value_history",
+]
