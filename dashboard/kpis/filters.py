@@ -166,7 +166,7 @@ def choose(viewer: Viewer) -> Filters:
         code = None
         if view in ONE_KPI:
             shown = [k for k in kpis if group is None or k.group == group]
-            if view == "entry":
+            if view in ("entry", "history"):
                 shown = [k for k in shown if k.source == "custom"]
             codes = [k.code for k in shown]
             names = {k.code: viewer.name(k) for k in shown}
