@@ -28,6 +28,12 @@ from data_access.kpis.definitions import (  # noqa: E402
     define_kpi,
     update_kpi,
 )
+from data_access.kpis.importing import (  # noqa: E402
+    ImportPreview,
+    ImportRow,
+    import_commit,
+    import_preview,
+)
 from data_access.kpis.values import (  # noqa: E402
     EntryRow,
     ReportedValue,
@@ -41,7 +47,8 @@ from data_access.kpis.values import (  # noqa: E402
 )
 
 __all__ += [
-    "DESCRIPTION_MAX", "NAME_MAX", "UNITS", "EntryRow", "KpiInfo", "ReportedValue",
+    "DESCRIPTION_MAX", "NAME_MAX", "UNITS", "EntryRow", "ImportPreview", "ImportRow",
+    "KpiInfo", "ReportedValue", "import_commit", "import_preview",
     "ValueChange", "define_kpi", "enter_value", "entry_sheet", "get_kpi", "list_kpis",
     "parse_number", "remove_value", "reported_values", "update_kpi", "value_history",
 ]
