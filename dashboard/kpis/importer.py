@@ -15,13 +15,21 @@ from dashboard.kpis.filters import Filters
 from dashboard.kpis.viewer import Viewer
 from dashboard.ui import done, read, run_write
 from data_access import kpis
+from data_access.kpis import Period
 
 PREVIEW_ROWS = 200
 TEMPLATE = "kpi,department,period,value\nc1,روابط عمومی,1404-06,85\n"
 
 
 def _reason(viewer: Viewer, problem) -> str:
-    return viewer.t(problem.reason, **problem.params)
+    return viewer.t(problem.key, **problem.params)
+
+
+def _period(key: str, viewer: Viewer) -> str:
+    try:
+        return viewer.period(Period.parse(key))
+    except ValueError:
+        return key
 
 
 def show(viewer: Viewer, filters: Filters) -> None:
@@ -53,12 +61,14 @@ def show(viewer: Viewer, filters: Filters) -> None:
                      for problem in preview.errors], viewer.lang, key="kpi_import_errors")
         return
     st.success(viewer.t("kpis.ui.import.ready", count=len(preview.rows)))
+    names = {k.code: viewer.name(k) for k in reads.kpi_list(viewer.actor, include_inactive=True)}
     tables.show([{column("line"): format_number(row.line, viewer.lang),
-                  column("kpi"): row.kpi_code,
-                  column("department"): row.department,
-                  column("period"): row.period,
-                  column("value"): row.value} for row in preview.rows[:PREVIEW_ROWS]],
-                viewer.lang, key="kpi_import_rows")
+                  column("kpi"): names.get(row.code, row.code),
+                  column("department"): reads.department_name(row.department_id, viewer.lang),
+                  column("period"): _period(row.period, viewer),
+                  column("value"): row.value,
+                  column("current"): row.current} for row in preview.rows[:PREVIEW_ROWS]],
+                viewer.lang, key="kpi_import_rows", optional=[column("current")])
     if not st.button(viewer.t("kpis.ui.import.confirm", count=len(preview.rows)),
                      type="primary", key="kpi_import_now"):
         return
