@@ -63,37 +63,28 @@ def _param_period(name: str, kind: str) -> Period | None:
     return period if period.kind == kind and not period.is_future() else None
 
 
-def _seed(key: str, value: object, options: list | None = None) -> None:
-    """A widget's first value (from the URL or the default); also when the options
-    changed under a stored value (another frequency, another group)."""
-    if key not in st.session_state or (options is not None
-                                       and st.session_state[key] not in options):
-        st.session_state[key] = value
+def _index(options: list, value: object) -> int:
+    return options.index(value) if value in options else 0
 
 
-def period_input(label: str, *, key: str, kind: str, value: Period, lang: str,
-                 first_year: int | None = None) -> Period:
+def period_input(label: str, *, key: str, kind: str, value: Period, lang: str) -> Period:
     """A Jalali month (by name) or quarter (by season) and a year, in reading order;
     never a future period (the year list ends at this year, a later period is pulled
     back to the running one)."""
     current = Period.current(kind)  # type: ignore[arg-type]
     years = [y for y in year_options(value.start) if y <= current.year]
-    if first_year is not None:
-        years = sorted(set(years) | set(range(first_year, current.year + 1)))
     numbers = list(range(1, 13 if kind == "month" else 5))
-    number_key, year_key = f"{key}__{kind}_n", f"{key}__{kind}_y"
-    _seed(number_key, value.number, numbers)
-    _seed(year_key, value.year, years)
     st.markdown(label)
     number_col, year_col = st.columns([1.6, 1.2], gap="small")
 
     def name(n: int) -> str:
-        return jalali_month_name(n, lang) if kind == "month" \
-            else quarter_name(n, lang)
+        return jalali_month_name(n, lang) if kind == "month" else quarter_name(n, lang)
 
-    number = number_col.selectbox(label, numbers, key=number_key, format_func=name,
+    number = number_col.selectbox(label, numbers, index=_index(numbers, value.number),
+                                  key=f"{key}__{kind}_n", format_func=name,
                                   label_visibility="collapsed")
-    year = year_col.selectbox(label, years, key=year_key,
+    year = year_col.selectbox(label, years, index=_index(years, value.year),
+                              key=f"{key}__{kind}_y",
                               format_func=lambda y: localize_digits(str(y), lang),
                               label_visibility="collapsed")
     chosen = Period(kind, year, number)  # type: ignore[arg-type]
@@ -109,11 +100,15 @@ def _department_options(viewer: Viewer) -> dict[int, str]:
 
 
 def choose(viewer: Viewer) -> Filters:
-    """Draw the filters (seeded from the URL), write the chosen view back to the URL."""
+    """Draw the filters and write them back to the URL.
+
+    Every widget's starting value is read from the URL on every run, and the URL is
+    rewritten after every change: so the URL is always what is on screen, and a URL
+    opened afresh (a bookmark, a colleague's link) draws the same view."""
     params = st.query_params
     view = params.get("view", "cards")
-    _seed("kpi_view", view if view in viewer.views else "cards", viewer.views)
     view = st.segmented_control(viewer.t("kpis.ui.view.label"), viewer.views, key="kpi_view",
+                                default=view if view in viewer.views else "cards",
                                 required=True, label_visibility="collapsed",
                                 format_func=lambda v: viewer.t(f"kpis.ui.view.{v}"))
 
@@ -125,28 +120,24 @@ def choose(viewer: Viewer) -> Filters:
     options = _department_options(viewer)
     if scoped not in options:  # a department outside the tree list (inactive): still shown
         options = {scoped: reads.department_name(scoped, viewer.lang), **options}
-    _seed("kpi_dept", scoped, list(options))
-
     kind = params.get("freq", "month")
     kind = kind if kind in SPAN else "month"
-    _seed("kpi_freq", kind, list(SPAN))
-
     kpis = reads.kpi_list(viewer.actor)
-    groups = list(dict.fromkeys(k.group for k in kpis))
-    group = params.get("group") or None
-    _seed("kpi_group", group if group in groups else None, [None, *groups])
+    # "" is every group: a None value would show Streamlit's own (English) placeholder.
+    groups = ["", *dict.fromkeys(k.group for k in kpis)]
 
     with st.container(border=True, key="kpi_filters"):
         top = st.columns([2, 1, 1.4])
         department_id = top[0].selectbox(viewer.t("kpis.ui.filter.department"), list(options),
-                                         key="kpi_dept", format_func=options.get)
+                                         index=_index(list(options), scoped), key="kpi_dept",
+                                         format_func=options.get)
         kind = top[1].segmented_control(viewer.t("kpis.ui.filter.frequency"), list(SPAN),
-                                        key="kpi_freq", required=True,
+                                        default=kind, key="kpi_freq", required=True,
                                         format_func=lambda k: viewer.t(f"kpis.ui.freq.{k}"))
-        group = top[2].selectbox(viewer.t("kpis.ui.filter.group"), [None, *groups],
-                                 key="kpi_group",
-                                 format_func=lambda g: viewer.t("kpis.ui.all_groups")
-                                 if g is None else group_name(g, viewer.lang))
+        group = top[2].selectbox(viewer.t("kpis.ui.filter.group"), groups,
+                                 index=_index(groups, params.get("group", "")), key="kpi_group",
+                                 format_func=lambda g: group_name(g, viewer.lang) if g
+                                 else viewer.t("kpis.ui.all_groups")) or None
         last = _param_period("to", kind) or default_last(kind)
         first = _param_period("from", kind) or last.shift(-(SPAN[kind] - 1))
         left, right = st.columns(2)
@@ -171,9 +162,8 @@ def choose(viewer: Viewer) -> Filters:
             codes = [k.code for k in shown]
             names = {k.code: viewer.name(k) for k in shown}
             if codes:
-                wanted = params.get("kpi")
-                _seed("kpi_code", wanted if wanted in codes else codes[0], codes)
-                code = st.selectbox(viewer.t("kpis.ui.filter.kpi"), codes, key="kpi_code",
+                code = st.selectbox(viewer.t("kpis.ui.filter.kpi"), codes,
+                                    index=_index(codes, params.get("kpi")), key="kpi_code",
                                     format_func=names.get)
 
     # The scope again, for the value chosen on screen: the picker only offers the
