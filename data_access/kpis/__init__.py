@@ -11,12 +11,28 @@ Modules (see docs/architecture.md for the house style):
   status matrix, in the actor's scope
 """
 
+# kpi-builtin: builtin.py, reading.py
+from data_access.kpis.builtin import BUILTIN_ORDER, ensure_builtins
 from data_access.kpis.periods import FREQUENCIES, Frequency, Period, periods_between
+from data_access.kpis.reading import (
+    Card,
+    DepartmentValue,
+    MatrixCell,
+    Point,
+    cards,
+    compare_departments,
+    scope_department,
+    series,
+    status_matrix,
+)
 from data_access.kpis.rules import DIRECTIONS, STATUSES, Direction, Status, check_thresholds, status
 
 __all__ = [
     "DIRECTIONS", "FREQUENCIES", "STATUSES", "Direction", "Frequency", "Period", "Status",
     "check_thresholds", "periods_between", "status",
+    # kpi-builtin: builtin.py, reading.py
+    "BUILTIN_ORDER", "Card", "DepartmentValue", "MatrixCell", "Point", "cards",
+    "compare_departments", "ensure_builtins", "scope_department", "series", "status_matrix",
 ]
 
 # --- custom KPIs (kpi-custom: catalogue.py, definitions.py, values.py, importing.py) ---
