@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.kpis import downloads, figures, reads
+from dashboard.kpis import downloads, figures, plots, reads
 from dashboard.kpis.filters import Filters
-from dashboard.kpis.trend import measure
 from dashboard.kpis.viewer import Viewer
 from dashboard.ui import escape_markdown, read_or_explain
 
@@ -28,12 +27,11 @@ def show(viewer: Viewer, filters: Filters) -> None:
         st.info(viewer.t("kpis.ui.compare.no_children"))
         return
 
-    def name(row) -> str:
-        return row.name_en or row.name_fa if viewer.lang == "en" else row.name_fa
-
-    bars = [figures.Bar(name(v), v.value, v.status, v.suppressed) for v in values]
+    bars = [figures.Bar(plots.department_label(v, viewer.lang), v.value, v.status,
+                        v.suppressed) for v in values]
     if any(b.value is not None and not b.suppressed for b in bars):
-        st.plotly_chart(figures.compare(bars, measure(viewer, kpi), viewer.lang),
+        st.plotly_chart(plots.compare(viewer.actor, kpi.code, filters.department_id, period,
+                                      viewer.lang),
                         width="stretch", key="kpi_compare",
                         config=figures.plotly_config(f"peyvand-kpi-{kpi.code}-{period.key}"))
     else:

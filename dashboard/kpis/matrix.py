@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.kpis import downloads, figures, reads
+from dashboard.kpis import downloads, figures, plots, reads
 from dashboard.kpis.filters import Filters
 from dashboard.kpis.viewer import Viewer
 from dashboard.ui import escape_markdown, read_or_explain
@@ -23,17 +23,12 @@ def show(viewer: Viewer, filters: Filters) -> None:
         st.info(viewer.t("kpis.ui.compare.no_children"))
         return
     known = {k.code: k for k in reads.kpi_list(viewer.actor, include_inactive=True)}
-    order = [code for code in known if any(c.code == code for c in cells)]
     departments: dict[int, str] = {}
     for cell in cells:
         departments.setdefault(cell.department_id,
                                reads.department_name(cell.department_id, viewer.lang))
-    rows = [viewer.name(known[code]) for code in order]
-    shown = [figures.Cell(viewer.name(known[c.code]), departments[c.department_id],
-                          "" if c.value is None else viewer.value(known[c.code], c.value),
-                          None if c.suppressed else c.status, c.suppressed)
-             for c in cells if c.code in known]
-    st.plotly_chart(figures.status_heatmap(shown, rows, list(departments.values()), viewer.lang),
+    st.plotly_chart(plots.matrix(viewer.actor, filters.department_id, period, filters.group,
+                                 viewer.lang),
                     width="stretch", key="kpi_heatmap",
                     config=figures.plotly_config(f"peyvand-kpis-status-{period.key}"))
 

@@ -5,16 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.kpis import downloads, figures, reads
+from dashboard.kpis import downloads, figures, plots, reads
 from dashboard.kpis.filters import Filters
 from dashboard.kpis.viewer import Viewer, kpi_description
 from dashboard.ui import escape_markdown, read_or_explain
 from data_access import kpis
-
-
-def measure(viewer: Viewer, kpi: kpis.KpiInfo) -> figures.Measure:
-    return figures.Measure(viewer.name(kpi), kpi.unit, kpi.decimals, kpi.direction, kpi.target,
-                           kpi.amber, kpi.red)
 
 
 def show(viewer: Viewer, filters: Filters) -> None:
@@ -39,8 +34,8 @@ def show(viewer: Viewer, filters: Filters) -> None:
                          last=viewer.period(filters.last)))
     else:
         name = f"peyvand-kpi-{kpi.code}-{filters.first.key}-{filters.last.key}"
-        st.plotly_chart(figures.trend(rows, measure(viewer, kpi), viewer.lang,
-                                      statuses=statuses),
+        st.plotly_chart(plots.trend(viewer.actor, kpi.code, filters.department_id,
+                                    filters.first, filters.last, viewer.lang),
                         width="stretch", config=figures.plotly_config(name), key="kpi_trend")
     hidden = sum(p.suppressed for p in points)
     if hidden:
