@@ -45,7 +45,13 @@ def draw(viewer: Viewer, card: kpis.Card) -> None:
               chart_data=spark if len(spark) > 1 else None, chart_type="line",
               **_delta(card, viewer))
     status = None if card.suppressed else card.status
-    st.badge(viewer.status(status), icon=STATUS_ICON[status], color=STATUS_BADGE[status])
+    if card.suppressed:
+        word = viewer.t("kpis.ui.hidden_short")
+    elif status is None and card.value is None:
+        word = viewer.t("kpis.status.no_value")
+    else:  # a status, or a value with no thresholds to judge it by
+        word = viewer.status(status)
+    st.badge(word, icon=STATUS_ICON[status], color=STATUS_BADGE[status])
     notes = []
     if kpi.target is not None:
         notes.append(viewer.t("kpis.ui.card.target", target=viewer.value(kpi, kpi.target)))

@@ -190,6 +190,12 @@ def status_heatmap(cells: Sequence[Cell], rows: Sequence[str], columns: Sequence
     (too few people to show a survey figure) says so; a KPI without thresholds is a
     blank cell with its value."""
     hidden_word = translate("kpis.ui.hidden_short", lang)
+    # Row names in their own direction: «(eNPS) شاخص…» would otherwise lose its order.
+    named = {r: _rtl(r, lang) for r in rows}
+    rows_in = rows
+    cells = [Cell(named.get(c.row, c.row), c.column, c.value_text, c.status, c.suppressed)
+             for c in cells]
+    rows = [named[r] for r in rows_in]
     wrapped = {c: _wrap(c) for c in columns}
     frame = pd.DataFrame([{"kpi": c.row, "department": wrapped[c.column],
                            "status": STATUS_LEVEL.get(c.status) if c.status else None}

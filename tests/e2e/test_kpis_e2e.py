@@ -69,6 +69,12 @@ def test_a_manager_moves_the_period_range_and_shares_the_view(browser, live_app,
     page.set_default_timeout(30_000)
     try:
         login(page, live_app, "manager")
+        for view in ("cards", "heatmap", f"compare&kpi={kpi_code}"):  # to look at
+            page.goto(f"{live_app.url}/kpis?view={view}")
+            page.get_by_role("heading", name="شاخص‌ها", exact=True).wait_for()
+            page.get_by_role("button", name="دریافت داده (CSV)").wait_for(timeout=90_000)
+            settle(page, 1500)
+            screenshot(page, f"kpis_{view.split('&')[0]}_fa")
         page.goto(f"{live_app.url}/kpis?view=trend&kpi={kpi_code}")
         _chart(page)
         before = _ticks(page)
