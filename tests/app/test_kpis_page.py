@@ -180,3 +180,14 @@ def test_a_valid_file_is_previewed_then_saved_on_confirmation(open_app):
     with db.session_scope() as session:
         (change,) = kpis.value_history(session, _actor("pr"), kpi.code)
     assert (change.new_value, change.via) == (12, "import")
+
+
+@pytest.mark.parametrize(("username", "shown"), [("manager", True), ("pr", True),
+                                                 ("employee", False)])
+def test_the_home_page_shows_kpi_cards_to_those_who_steer_by_them(open_app, username, shown):
+    at = open_app(username)
+    assert not at.exception, at.exception
+    section = [h for h in at.subheader if h.value == "شاخص‌ها"]
+    assert bool(section) is shown
+    if shown:
+        assert at.metric and any("kpis" in link.proto.page for link in at.get("page_link"))
