@@ -191,3 +191,23 @@ def test_the_home_page_shows_kpi_cards_to_those_who_steer_by_them(open_app, user
     assert bool(section) is shown
     if shown:
         assert at.metric and any("kpis" in link.proto.page for link in at.get("page_link"))
+
+
+def test_a_value_changed_by_someone_else_meanwhile_is_a_conflict_and_saves_nothing(open_app):
+    manager = _actor("manager")
+    kpi = _custom_kpi("بازدیدهای میدانی", [manager.department_id], unit="count",
+                      target=None, amber=None, red=None)
+    period = default_last("month")
+    with db.session_scope() as session:
+        kpis.enter_value(session, manager, kpi.code, manager.department_id, period.key, 10)
+    at = _open(open_app, "manager", view="entry", kpi=kpi.code)
+    with db.session_scope() as session:  # pr corrects it while the form is open
+        kpis.enter_value(session, _actor("pr"), kpi.code, manager.department_id, period.key,
+                         11, expected_version=1)
+    field = next(f for f in at.text_input if f.key and f.key.startswith("kpi_entry_form_"))
+    field.input("12")
+    next(b for b in at.button if b.key and "FormSubmitter" in b.key).click().run()
+    assert any("کس دیگری" in e for e in _errors(at)), _errors(at)
+    with db.session_scope() as session:
+        (row,) = kpis.entry_sheet(session, _actor("pr"), kpi.code, period.key)
+    assert row.value == 11
