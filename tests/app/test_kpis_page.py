@@ -211,3 +211,33 @@ def test_a_value_changed_by_someone_else_meanwhile_is_a_conflict_and_saves_nothi
     with db.session_scope() as session:
         (row,) = kpis.entry_sheet(session, _actor("pr"), kpi.code, period.key)
     assert row.value == 11
+
+
+def _definition_form(at, name_fa: str, department_id: int, target: str, amber: str, red: str):
+    prefix = "kpi_def___new___0"
+    next(f for f in at.text_input if f.key == f"{prefix}_name_fa").input(name_fa)
+    next(m for m in at.multiselect if m.key == f"{prefix}_departments").set_value(
+        [department_id])
+    for name, value in (("target", target), ("amber", amber), ("red", red)):
+        next(f for f in at.text_input if f.key == f"{prefix}_{name}").input(value)
+    next(b for b in at.button if b.key and "FormSubmitter" in b.key
+         and prefix in b.key).click().run()
+    assert not at.exception, at.exception
+
+
+def test_pr_defines_a_kpi_and_inconsistent_thresholds_save_nothing(open_app):
+    manager = _actor("manager")
+    at = _open(open_app, "pr", view="definitions")
+    _definition_form(at, "شاخص آزمون نادرست", manager.department_id, "۹۰", "۹۵", "۶۰")
+    assert _errors(at), "amber above the target must be refused"
+    with db.session_scope() as session:
+        names = {k.name_fa for k in kpis.list_kpis(session, _actor("pr"))}
+    assert "شاخص آزمون نادرست" not in names
+    at = _open(open_app, "pr", view="definitions")
+    _definition_form(at, "شاخص آزمون درست", manager.department_id, "۹۰", "۸۰", "۶۰")
+    assert any("ذخیره شد" in s.value for s in at.success), _errors(at)
+    with db.session_scope() as session:
+        made = next(k for k in kpis.list_kpis(session, _actor("pr"))
+                    if k.name_fa == "شاخص آزمون درست")
+    assert (made.target, made.amber, made.red) == (90, 80, 60)
+    assert made.reporting_department_ids == (manager.department_id,)
