@@ -118,7 +118,8 @@ def trend(rows: Sequence[tuple[Period, float | None]], measure: Measure, lang: s
                              annotation_font={"size": 11, "color": STATUS_LINE[status]})
         figure.update_yaxes(range=[lo, hi], autorange=False, tickvals=None, ticktext=None)
         charts.apply_locale(figure, lang)  # ticks again, for the range the bands need
-    figure.update_layout(height=360, margin={"t": 40})
+    # Room above the legend for the chart's toolbar (always shown on a phone).
+    figure.update_layout(height=380, margin={"t": 76})
     return figure
 
 
@@ -232,8 +233,8 @@ def status_heatmap(cells: Sequence[Cell], rows: Sequence[str], columns: Sequence
     longest = max((len(r) for r in rows), default=10)
     names = min(260, 24 + 7 * longest)
     figure.update_layout(height=max(280, 110 + 40 * len(rows)),
-                         margin={"r": names, "l": 80, "t": 70} if is_rtl(lang)
-                         else {"l": names, "r": 80, "t": 70})
+                         margin={"r": names, "l": 80, "t": 96} if is_rtl(lang)
+                         else {"l": names, "r": 80, "t": 96})
     return charts.apply_locale(figure, lang)
 
 
