@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, func, select
 
-from bench.harness import median_ms, time_call
+from bench.harness import BenchPage, median_ms, time_call
 from data_access import db, kpis, users
 from data_access.kpis import builtin
 from data_access.kpis.periods import Period
@@ -17,6 +17,22 @@ from data_access.models import Department
 from data_access.models.kpis import KpiDefinition, KpiValue
 
 RUNS = 5
+
+# --- the page (kpi-ui): its default view and filtered views, by widget state as a reader
+# leaves it (the URL is written from the same widgets) ---
+_LAST = Period.current("month").previous()
+_FIRST = _LAST.shift(-23)
+_TWO_YEARS = {"kpi_from__month_n": _FIRST.number, "kpi_from__month_y": _FIRST.year}
+PAGES = [
+    BenchPage("/kpis cards, organisation (pr)", "kpis.py", "pr"),
+    BenchPage("/kpis cards, own subtree (manager)", "kpis.py", "manager"),
+    BenchPage("/kpis trend read_rate, 24 months (pr)", "kpis.py", "pr",
+              {"kpi_view": "trend", "kpi_code": "read_rate", **_TWO_YEARS}),
+    BenchPage("/kpis departments, read_rate (pr)", "kpis.py", "pr",
+              {"kpi_view": "compare", "kpi_code": "read_rate"}),
+    BenchPage("/kpis status map, surveys group (manager)", "kpis.py", "manager",
+              {"kpi_view": "heatmap", "kpi_group": "surveys"}),
+]
 
 
 def extra(engine: Engine, scale: str) -> list[tuple[str, str]]:

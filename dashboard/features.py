@@ -49,6 +49,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("meetings", "read_meetings",
             sidebar_counter="dashboard.meetings.hooks:sidebar_counter",
             home_section="dashboard.meetings.hooks:home_section", home_rank=20),
+    Feature("kpis", "view_kpis", home_section="dashboard.kpis.hooks:home_section",
+            home_rank=30),
 )
 
 

@@ -1,0 +1,137 @@
+"""KPI definitions (pr and admin): every KPI with its target and thresholds; a new
+custom KPI; a custom KPI's settings; a built-in KPI's target, thresholds and whether it
+is shown. data_access.kpis checks every field; a mistake is shown in the viewer's
+language next to nothing half-saved."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import tables
+from dashboard.formatting import format_number
+from dashboard.kpis import reads
+from dashboard.kpis.filters import Filters
+from dashboard.kpis.viewer import Viewer, group_name, kpi_description
+from dashboard.ui import department_tree, done, escape_markdown, run_write
+from data_access import kpis
+
+NEW = "__new__"
+DIRECTIONS = ("higher", "lower")
+FREQUENCIES = ("month", "quarter")
+AGGREGATIONS = ("mean", "sum", "last")
+ENTERED_BY = ("managers", "pr")
+
+
+def _number_text(value: float | None, lang: str) -> str:
+    return "" if value is None else format_number(value, lang, 4).rstrip("0").rstrip(
+        "٫.").replace("٬", "").replace(",", "")
+
+
+def _table(viewer: Viewer, every: list[kpis.KpiInfo]) -> None:
+    def column(key: str) -> str:
+        return viewer.t(f"kpis.ui.def.col.{key}")
+
+    tables.show([{
+        column("name"): viewer.name(k),
+        column("source"): viewer.t(f"kpis.ui.def.source.{k.source}"),
+        column("group"): group_name(k.group, viewer.lang),
+        column("direction"): viewer.t(f"kpis.ui.def.direction.{k.direction}"),
+        column("target"): viewer.value(k, k.target),
+        column("amber"): viewer.value(k, k.amber),
+        column("red"): viewer.value(k, k.red),
+        column("frequency"): viewer.t(f"kpis.ui.freq.{k.frequency}"),
+        column("active"): viewer.t("kpis.ui.def.yes" if k.active else "kpis.ui.def.no"),
+    } for k in every], viewer.lang)
+
+
+def _thresholds(viewer: Viewer, key: str, kpi: kpis.KpiInfo | None) -> dict[str, str]:
+    st.caption(viewer.t("kpis.ui.def.thresholds_help"))
+    columns = st.columns(3)
+    return {name: column.text_input(viewer.t(f"kpis.ui.def.{name}"),
+                                    value=_number_text(getattr(kpi, name, None), viewer.lang),
+                                    key=f"{key}_{name}")
+            for column, name in zip(columns, ("target", "amber", "red"), strict=True)}
+
+
+def _custom_fields(viewer: Viewer, key: str, kpi: kpis.KpiInfo | None) -> dict:
+    t = viewer.t
+    first, second = st.columns(2)
+    fields: dict = {
+        "name_fa": first.text_input(t("kpis.ui.def.name_fa"), value=getattr(kpi, "name_fa", "")
+                                    or "", key=f"{key}_name_fa"),
+        "name_en": second.text_input(t("kpis.ui.def.name_en"), value=getattr(kpi, "name_en", "")
+                                     or "", key=f"{key}_name_en") or None,
+        "description_fa": first.text_area(t("kpis.ui.def.description_fa"),
+                                          value=getattr(kpi, "description_fa", "") or "",
+                                          key=f"{key}_description_fa") or None,
+        "description_en": second.text_area(t("kpis.ui.def.description_en"),
+                                           value=getattr(kpi, "description_en", "") or "",
+                                           key=f"{key}_description_en") or None,
+    }
+    left, middle, right = st.columns(3)
+    units = list(kpis.UNITS)
+    fields["unit"] = left.selectbox(t("kpis.ui.def.unit"), units,
+                                    index=units.index(getattr(kpi, "unit", "number")),
+                                    format_func=lambda u: t(f"kpis.unit.{u}"), key=f"{key}_unit")
+    fields["decimals"] = middle.number_input(t("kpis.ui.def.decimals"), 0, 4,
+                                             value=getattr(kpi, "decimals", 0),
+                                             key=f"{key}_decimals")
+    fields["direction"] = right.selectbox(
+        t("kpis.ui.def.direction"), DIRECTIONS,
+        index=DIRECTIONS.index(getattr(kpi, "direction", "higher")),
+        format_func=lambda d: t(f"kpis.ui.def.direction.{d}"), key=f"{key}_direction")
+    fields["frequency"] = left.selectbox(
+        t("kpis.ui.def.frequency"), FREQUENCIES,
+        index=FREQUENCIES.index(getattr(kpi, "frequency", "month")),
+        format_func=lambda f: t(f"kpis.ui.freq.{f}"), key=f"{key}_frequency")
+    fields["aggregation"] = middle.selectbox(
+        t("kpis.ui.def.aggregation"), AGGREGATIONS,
+        index=AGGREGATIONS.index(getattr(kpi, "aggregation", "mean")),
+        format_func=lambda a: t(f"kpis.ui.def.aggregation.{a}"), key=f"{key}_aggregation")
+    fields["entered_by"] = right.selectbox(
+        t("kpis.ui.def.entered_by"), ENTERED_BY,
+        index=ENTERED_BY.index(getattr(kpi, "entered_by", "managers")),
+        format_func=lambda e: t(f"kpis.ui.def.entered_by.{e}"), key=f"{key}_entered_by")
+    names = {d.id: ("\u2003" * d.depth) + d.label(viewer.lang) for d in department_tree()
+             if d.active}
+    chosen = [d for d in getattr(kpi, "reporting_department_ids", ()) if d in names]
+    fields["reporting_department_ids"] = st.multiselect(
+        t("kpis.ui.def.departments"), list(names), default=chosen, format_func=names.get,
+        key=f"{key}_departments")
+    return fields
+
+
+def show(viewer: Viewer, filters: Filters) -> None:
+    if not viewer.may_define:
+        st.info(viewer.t("errors.permission_denied"))
+        return
+    every = reads.kpi_list(viewer.actor, include_inactive=True)
+    st.subheader(viewer.t("kpis.ui.def.title"))
+    _table(viewer, every)
+    codes = [NEW, *(k.code for k in every)]
+    names = {k.code: viewer.name(k) for k in every} | {NEW: viewer.t("kpis.ui.def.new")}
+    code = st.selectbox(viewer.t("kpis.ui.def.pick"), codes, format_func=names.get,
+                        key="kpi_def_pick")
+    kpi = next((k for k in every if k.code == code), None)
+    key = f"kpi_def_{code}_{kpi.version if kpi else 0}"
+    with st.form(key, border=True):
+        if kpi is not None and kpi.source == "builtin":
+            st.markdown(f"**{escape_markdown(viewer.name(kpi))}**")
+            st.caption(escape_markdown(kpi_description(kpi, viewer.lang)))
+            fields: dict = {}
+        else:
+            fields = _custom_fields(viewer, key, kpi)
+        fields |= _thresholds(viewer, key, kpi)
+        if kpi is not None:
+            fields["active"] = st.checkbox(viewer.t("kpis.ui.def.active"), value=kpi.active,
+                                           key=f"{key}_active")
+        saved = st.form_submit_button(viewer.t("kpis.ui.def.save"), type="primary")
+    if not saved:
+        return
+    if kpi is None:
+        outcome = run_write(kpis.define_kpi, **fields)
+    else:
+        outcome = run_write(kpis.update_kpi, kpi.code, kpi.version, **fields)
+    if outcome.ok:
+        reads.after_write()
+        done(viewer.t("kpis.ui.def.saved", name=escape_markdown(viewer.name(outcome.value))))

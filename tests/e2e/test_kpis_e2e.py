@@ -1,0 +1,128 @@
+"""/kpis in a real browser, in Persian: a manager moves the period range with the Jalali
+inputs and the chart follows, the URL reproduces the view in a new page, the data behind
+the chart downloads as CSV, and on a 390 px phone nothing runs off the side."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from dashboard.formatting import jalali_month_name, localize_digits
+from dashboard.kpis.filters import default_last
+from data_access import db, kpis, users
+from tests.e2e.conftest import login, screenshot, settle
+from tests.e2e.test_mobile_e2e import (  # noqa: F401 - phone: the fixture, reused
+    _assert_usable,
+    _open,
+    _phone_login,
+    _screenshot,
+    phone,
+)
+
+MONTHS = 24
+CHART = ".js-plotly-plot"
+TICKS = (f"() => [...document.querySelectorAll('{CHART} .xtick text')]"
+         ".map((t) => t.textContent)")
+
+
+@pytest.fixture(scope="module")
+def kpi_code(live_app) -> str:
+    """A custom KPI of the manager's department with two years of monthly values."""
+    with db.session_scope(live_app.engine()) as session:
+        pr = users.active_actor(session, "pr")
+        manager = users.active_actor(session, "manager")
+        kpi = kpis.define_kpi(session, pr, name_fa="رضایت شهروندان (آزمون)",
+                              name_en="Citizen satisfaction (test)", unit="percent",
+                              target=85, amber=75, red=60, entered_by="pr",
+                              reporting_department_ids=[manager.department_id])
+        last = default_last("month")
+        for step in range(MONTHS):
+            kpis.enter_value(session, pr, kpi.code, manager.department_id,
+                             last.shift(-step).key, 55 + (step * 7) % 40)
+    return kpi.code
+
+
+def _choose(page, key: str, option: str) -> None:
+    box = page.locator(f".st-key-{key} [role='combobox']")
+    box.click()
+    box.fill(option)
+    page.get_by_role("option", name=option, exact=True).click()
+    settle(page, 600)
+
+
+def _chart(page) -> None:
+    """Wait until the chart has drawn its time axis (a state, not a pause)."""
+    page.wait_for_function(f"() => ({TICKS})().length > 0", timeout=90_000)
+    settle(page)
+
+
+def _ticks(page) -> list[str]:
+    return page.evaluate(TICKS)
+
+
+def test_a_manager_moves_the_period_range_and_shares_the_view(browser, live_app, kpi_code):
+    context = browser.new_context(viewport={"width": 1366, "height": 1400}, locale="fa-IR",
+                                  accept_downloads=True)
+    page = shared = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        login(page, live_app, "manager")
+        for view in ("cards", "heatmap", f"compare&kpi={kpi_code}"):  # to look at
+            page.goto(f"{live_app.url}/kpis?view={view}")
+            page.get_by_role("heading", name="شاخص‌ها", exact=True).wait_for()
+            page.get_by_role("button", name="دریافت داده (CSV)").wait_for(timeout=90_000)
+            settle(page, 1500)
+            screenshot(page, f"kpis_{view.split('&')[0]}_fa")
+        page.goto(f"{live_app.url}/kpis?view=trend&kpi={kpi_code}")
+        _chart(page)
+        before = _ticks(page)
+        assert before and all(not any(c.isascii() and c.isdigit() for c in t) for t in before)
+
+        # Two years back instead of one, with the Jalali month and year boxes.
+        first = default_last("month").shift(-(MONTHS - 1))
+        _choose(page, "kpi_from__month_y", localize_digits(str(first.year), "fa"))
+        _choose(page, "kpi_from__month_n", jalali_month_name(first.number, "fa"))
+        page.wait_for_function(f"(before) => JSON.stringify(({TICKS})()) !== "
+                               "JSON.stringify(before)", arg=before)
+        settle(page)
+        after = _ticks(page)
+        assert after != before
+        assert f"from={first.key}" in page.url
+        screenshot(page, "kpis_trend_fa")
+
+        # The data behind the chart: every month of the range, in Persian headers.
+        with page.expect_download() as download:
+            page.get_by_role("button", name="دریافت داده (CSV)").click()
+        text = download.value.path().read_bytes().decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert len(rows) == MONTHS
+        assert rows[0]["کد دوره"] == first.key and rows[0]["مقدار"] != ""
+
+        # The URL alone reproduces the view in a new page.
+        shared = context.new_page()
+        shared.set_default_timeout(60_000)  # a new session signs in from its cookie first
+        shared.goto(page.url)
+        _chart(shared)
+        assert _ticks(shared) == after
+        assert f"from={first.key}" in shared.url
+        shown = shared.evaluate("() => [...document.querySelectorAll("
+                                "'.st-key-kpi_filters [role=\"combobox\"], "
+                                ".st-key-kpi_filters [data-baseweb=\"select\"]')]"
+                                ".map((e) => e.innerText || e.value || '').join(' ')")
+        assert jalali_month_name(first.number, "fa") in shown, shown
+    except Exception:
+        screenshot(page, "FAILED-kpis-trend")
+        screenshot(shared, "FAILED-kpis-trend-shared")
+        raise
+    finally:
+        context.close()
+
+
+def test_kpi_views_fit_a_phone_in_persian(phone, live_app, kpi_code):  # noqa: F811
+    _phone_login(phone, live_app, "manager")
+    for view in ("cards", f"trend&kpi={kpi_code}", f"compare&kpi={kpi_code}", "heatmap"):
+        _open(phone, f"{live_app.url}/kpis?view={view}")
+        _assert_usable(phone, f"/kpis {view}")
+        _screenshot(phone, f"manager_kpis_{view.split('&')[0]}")
