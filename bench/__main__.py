@@ -16,7 +16,7 @@ import sys
 
 from bench.harness import CACHE, ensure_database, time_page
 
-SUITES = ("core", "news", "surveys", "meetings")
+SUITES = ("core", "news", "surveys", "meetings", "kpis")
 
 
 def _suite(name: str):

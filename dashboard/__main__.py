@@ -17,6 +17,7 @@ from dashboard.i18n import translate
 from data_access import db, departments, imports, users
 from data_access.demo import DEMO_PASSWORD, SCALES, create_load_accounts, parse_mix, seed_demo
 from data_access.errors import DomainError
+from data_access.kpis.builtin import ensure_builtins
 from data_access.models import ROLES, User
 from data_access.permissions import Actor
 
@@ -30,6 +31,10 @@ def _message(error: DomainError) -> str:
 
 def cmd_init_db(args: argparse.Namespace) -> int:
     db.upgrade()
+    with db.session_scope() as session:
+        added = ensure_builtins(session)
+    if added:
+        print(f"added {added} built-in KPI definitions")
     print(f"database is at the latest schema: {db.database_url().split('@')[-1]}")
     return 0
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from data_access import settings
+from data_access.kpis.builtin import ensure_builtins
 from data_access.models import Department, User, utcnow
 from data_access.permissions import CAPABILITIES
 from data_access.text import search_key
@@ -174,6 +175,7 @@ def seed_demo(session: Session, scale: str = "S", seed: int = 42) -> DemoContext
         if username in {a[0] for a in DEMO_ACCOUNTS}:
             accounts[username] = user_id
     settings.put(session, settings.DEMO_MODE, "1")
+    ensure_builtins(session)  # the built-in KPIs' definitions, as init-db makes them
     context = DemoContext(rng, scale, now, departments, parent_of, members, accounts)
     for module_name in FEATURE_SEEDERS:
         seeder: Callable | None = getattr(_optional_module(module_name), "seed", None)

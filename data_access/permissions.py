@@ -37,6 +37,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_kpis": frozenset({MANAGER, PR, ADMIN}),
     "define_kpis": frozenset({PR, ADMIN}),
     "enter_kpi_values": frozenset({MANAGER, PR, ADMIN}),
+    # Custom KPIs (kpis/values.py): a manager sees and enters values of their own
+    # subtree only, and only for KPIs that managers enter; these roles, everywhere.
+    "view_all_kpis": frozenset({PR, ADMIN}),
+    "enter_all_kpi_values": frozenset({PR, ADMIN}),
     "administer": frozenset({ADMIN}),
     # Leads a department subtree day to day: the home page shows the team's survey
     # headline and overdue items (pr and admin see the organisation's figures instead).

@@ -21,6 +21,7 @@ ACTIONS = tuple("""
     action_item.announce action_item.create action_item.note action_item.status
     department.activate department.create department.deactivate department.move
     department.rename
+    kpi.define kpi.update kpi_value.enter kpi_value.import kpi_value.remove
     meeting.agenda_add meeting.agenda_remove meeting.approve meeting.attendance meeting.cancel
     meeting.decision meeting.decision_status meeting.hold meeting.next_in_series meeting.reopen
     meeting.schedule meeting.sign_off meeting.update
@@ -37,14 +38,16 @@ ACTIONS = tuple("""
 # Every entity type data_access records (the `entity` of each audit.record call).
 ENTITIES = ("user", "department", "announcement", "announcement_comment", "news_category",
             "survey", "survey_wave", "survey_bank_item", "action_item", "meeting", "decision",
-            "meeting_type")
-DEPARTMENT_FIELDS = {"department_id", "parent_id", "old_parent", "new_parent", "audience"}
+            "meeting_type", "kpi", "kpi_value")
+DEPARTMENT_FIELDS = {"department_id", "parent_id", "old_parent", "new_parent", "audience",
+                     "reporting_department_ids"}
 # Fields whose values are codes with their own translation, by the key pattern.
 CODED = {"role": "roles.{}", "locale": "locale.{}", "priority": "news.priority.{}",
          "stage": "news.stage.{}", "stage_before": "news.stage.{}", "status": "news.stage.{}",
          "cadence": "surveys.cadence.{}", "driver": "surveys.driver.{}",
          "choice": "meetings.sign_off.{}", "source": "audit.value.source.{}",
-         "scope": "audit.value.scope.{}", "cover": "audit.value.cover.{}"}
+         "scope": "audit.value.scope.{}", "cover": "audit.value.cover.{}",
+         "unit": "kpis.unit.{}"}
 # What "old"/"new" hold, by the action that recorded them.
 OLD_NEW = {"action_item.status": "surveys.actions.status.{}",
            "meeting.decision_status": "meetings.decision_status.{}",

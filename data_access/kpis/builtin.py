@@ -1,0 +1,475 @@
+"""Built-in KPIs: computed from the other features' data, nobody types them.
+
+Each built-in has a definition row (`ensure_builtins` creates it with the
+defaults below; people may change only its target, thresholds and whether it is
+shown) and a computation per Jalali month and department subtree.
+
+The computations count in SQL, grouped by department and month (a CASE over the
+months asked for), so one call costs one or two queries whatever the number of
+departments; Python only adds the grouped rows up the department tree
+(`Unit`: a department's subtree) and months up to quarters. Survey KPIs are not
+counted here at all: they are read from the stored pre-aggregates of the waves,
+with the results page's own suppression decisions (see `_survey`).
+
+Attribution: news by the reader's department, action items by the owner's,
+meetings by the meeting's department, decisions by the responsible department
+(else the meeting's), surveys by the wave's reporting group of the department.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from data_access import clock
+from data_access.departments import descendants, parent_map
+from data_access.kpis.builtin_surveys import SURVEY_MEASURES, local_midnight, survey_figures
+from data_access.kpis.periods import Period
+from data_access.models import User
+from data_access.models.action_items import ActionItem
+from data_access.models.kpis import KpiDefinition
+from data_access.models.meetings import Decision, Meeting
+from data_access.models.news import (
+    Announcement,
+    AnnouncementAudience,
+    AnnouncementReach,
+    AnnouncementReceipt,
+)
+from data_access.news.reach import _local_day
+
+__all__ = [
+    "BUILTIN_ORDER", "DEFAULTS", "BuiltinDefaults", "Value", "compute", "compute_many",
+    "ensure_builtins", "units_for",
+]
+
+BUILTIN_ORDER: tuple[str, ...] = (
+    "participation", "belonging", "satisfaction", "enps",
+    "read_rate", "ack_rate", "ack_median_hours", "actions_on_time", "actions_overdue",
+    "meetings_held", "minutes_approved_7d", "decisions_implemented",
+)
+
+
+@dataclass(frozen=True)
+class BuiltinDefaults:
+    group: str
+    unit: str
+    decimals: int
+    direction: str
+    target: float | None
+    amber: float | None
+    red: float | None
+    aggregation: str  # how a quarter is made from months (documentation; see compute)
+
+
+DEFAULTS: dict[str, BuiltinDefaults] = {
+    "participation": BuiltinDefaults("surveys", "percent", 0, "higher", 80, 70, 50, "last"),
+    "belonging": BuiltinDefaults("surveys", "score", 0, "higher", 75, 65, 50, "last"),
+    "satisfaction": BuiltinDefaults("surveys", "score", 0, "higher", 75, 65, 50, "last"),
+    "enps": BuiltinDefaults("surveys", "score", 0, "higher", 20, 0, -20, "last"),
+    "read_rate": BuiltinDefaults("news", "percent", 0, "higher", 80, 60, 40, "mean"),
+    "ack_rate": BuiltinDefaults("news", "percent", 0, "higher", 95, 85, 70, "mean"),
+    "ack_median_hours": BuiltinDefaults("news", "hours", 1, "lower", 24, 24, 48, "mean"),
+    "actions_on_time": BuiltinDefaults("actions", "percent", 0, "higher", 90, 75, 50, "mean"),
+    "actions_overdue": BuiltinDefaults("actions", "count", 0, "lower", 0, 5, 15, "last"),
+    "meetings_held": BuiltinDefaults("meetings", "count", 0, "higher", None, None, None, "sum"),
+    "minutes_approved_7d": BuiltinDefaults("meetings", "percent", 0, "higher", 90, 75, 50,
+                                           "mean"),
+    "decisions_implemented": BuiltinDefaults("meetings", "percent", 0, "higher", 80, 60, 40,
+                                             "mean"),
+}
+assert tuple(DEFAULTS) == BUILTIN_ORDER
+
+MINUTES_DEADLINE = timedelta(days=7)
+
+
+def ensure_builtins(session: Session) -> int:
+    """Create the missing built-in definition rows; returns how many were added.
+
+    Idempotent: an existing row (with the target and thresholds people set) is
+    left as it is.
+    """
+    existing = set(session.scalars(select(KpiDefinition.code)
+                                   .where(KpiDefinition.code.in_(BUILTIN_ORDER))))
+    added = 0
+    for code in BUILTIN_ORDER:
+        if code in existing:
+            continue
+        d = DEFAULTS[code]
+        session.add(KpiDefinition(
+            code=code, source="builtin", unit=d.unit, decimals=d.decimals,
+            direction=d.direction, target=d.target, amber=d.amber, red=d.red,
+            frequency="month", aggregation=d.aggregation, group=d.group,
+            entered_by="pr", active=True))
+        added += 1
+    session.flush()
+    return added
+
+
+# --- Values ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Value:
+    """One KPI for one unit and period: no value (None, nothing to count), a value,
+    or suppressed (there is data, but showing it would break the anonymity rules)."""
+
+    value: float | None
+    suppressed: bool = False
+
+
+NO_VALUE = Value(None)
+SUPPRESSED = Value(None, True)
+
+# A unit is a department subtree: its top department id and every department in it.
+Units = Mapping[int, Collection[int]]
+Result = dict[tuple[int, str], Value]  # (unit id, period key) -> value
+
+
+def units_for(session: Session, tops: Iterable[int],
+              parents: dict[int, int | None] | None = None) -> dict[int, frozenset[int]]:
+    """The subtree of each department in `tops`."""
+    parents = parent_map(session) if parents is None else parents
+    return {top: frozenset(descendants(parents, [top])) for top in tops}
+
+
+def compute(session: Session, code: str, units: Units, periods: Sequence[Period],
+            now: datetime | None = None) -> Result:
+    """The built-in `code` for every unit and period (months or quarters)."""
+    return compute_many(session, [code], units, periods, now)[code]
+
+
+def compute_many(session: Session, codes: Sequence[str], units: Units,
+                 periods: Sequence[Period], now: datetime | None = None) -> dict[str, Result]:
+    """Built-ins for every unit and period (months or quarters); the survey KPIs
+    share one read of the waves.
+
+    No permission check: reading.py checks the viewer and narrows the units.
+    Periods that have not started yet have no value.
+    """
+    unknown = [code for code in codes if code not in DEFAULTS]
+    if unknown:
+        raise KeyError(unknown[0])
+    now = now or clock.utcnow()
+    today = clock.local_today(now)
+    wanted = [p for p in periods if not p.is_future(today)]
+    results: dict[str, Result] = {
+        code: {(unit, p.key): NO_VALUE for unit in units for p in periods} for code in codes}
+    if not wanted or not units:
+        return results
+    surveyed = [code for code in codes if code in SURVEY_MEASURES]
+    if surveyed:
+        for code, found in survey_figures(session, surveyed, units, wanted).items():
+            for key, (value, suppressed) in found.items():
+                results[code][key] = Value(value, suppressed)
+    months = sorted({m for p in wanted for m in p.months() if not m.is_future(today)})
+    for code in codes:
+        if code not in SURVEY_MEASURES:
+            results[code].update(_counted(session, code, units, wanted, months, now, today))
+    return results
+
+
+def _counted(session: Session, code: str, units: Units, wanted: Sequence[Period],
+             months: Sequence[Period], now: datetime, today: date) -> Result:
+    result: Result = {}
+    if code == "actions_overdue":
+        per_month = _overdue(session, months, today)
+        for unit, members in units.items():
+            for period in wanted:
+                last = max(m for m in period.months() if m in months)
+                total = sum(per_month.get((d, last.key), 0) for d in members)
+                result[(unit, period.key)] = Value(float(total))
+        return result
+    if code == "ack_median_hours":
+        histogram = _ack_histogram(session, months, now)
+        for unit, members in units.items():
+            for period in wanted:
+                pooled: dict[int, int] = {}
+                for month in period.months():
+                    for d in members:
+                        for tenths, n in histogram.get((d, month.key), {}).items():
+                            pooled[tenths] = pooled.get(tenths, 0) + n
+                median = _median(pooled)
+                result[(unit, period.key)] = Value(None if median is None else median / 10)
+        return result
+    counts = _COUNTERS[code](session, months, now, today)
+    for unit, members in units.items():
+        for period in wanted:
+            numerator = denominator = 0
+            for month in period.months():
+                for d in members:
+                    num, den = counts.get((d, month.key), (0, 0))
+                    numerator += num
+                    denominator += den
+            if code == "meetings_held":
+                result[(unit, period.key)] = Value(float(numerator))
+            elif denominator:
+                result[(unit, period.key)] = Value(100 * min(numerator, denominator)
+                                                   / denominator)
+    return result
+
+
+# --- Shared SQL pieces ------------------------------------------------------------------
+
+_instant = local_midnight
+
+
+def _month_of_instant(column, months: Sequence[Period]):
+    """SQL: the key of the month (among `months`) an instant falls in, else NULL."""
+    return case(*[(and_(column >= _instant(m.start), column < _instant(m.end)), literal(m.key))
+                  for m in months], else_=None)
+
+
+def _month_of_date(column, months: Sequence[Period]):
+    return case(*[(and_(column >= m.start, column < m.end), literal(m.key)) for m in months],
+                else_=None)
+
+
+def _instant_range(column, months: Sequence[Period]):
+    return and_(column >= _instant(months[0].start), column < _instant(months[-1].end))
+
+
+def _minutes_between(session: Session, later, earlier):
+    """SQL: minutes from `earlier` to `later` (both stored naive UTC), rounded to the
+    minute (SQLite's julianday is a float: 2 h must not come out as 119.99 minutes)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(func.round(func.extract("epoch", later - earlier) / 60), Integer)
+    return cast(func.round((func.julianday(later) - func.julianday(earlier)) * 1440), Integer)
+
+
+def _pairs(rows) -> dict[tuple[int, str], tuple[int, int]]:
+    return {(dept, month): (int(num or 0), int(den or 0)) for dept, month, num, den in rows}
+
+
+# --- News -------------------------------------------------------------------------------
+
+def _news_rate(session: Session, months: Sequence[Period], now: datetime, acks: bool
+               ) -> dict[tuple[int, str], tuple[int, int]]:
+    """Per department and month: (readers or acknowledgers, audience members) summed
+    over the items released that month whose audience includes the department.
+
+    Reads come from the per-department counters (AnnouncementReach); audiences are
+    today's active members (so a rate is capped at 100%).
+    """
+    a = Announcement
+    month = _month_of_instant(a.publish_at, months).label("month")
+    released = [a.status.in_(("live", "archived")), a.publish_at <= now,
+                _instant_range(a.publish_at, months)]
+    if acks:
+        released.append(a.ack_required.is_(True))
+    items = session.execute(select(a.id, month, a.audience_all).where(*released)).all()
+    if not items:
+        return {}
+    heads = dict(session.execute(select(User.department_id, func.count())
+                                 .where(User.active.is_(True))
+                                 .group_by(User.department_id)).tuples().all())
+    parents = parent_map(session)
+    counted = AnnouncementReach.acknowledgements if acks else AnnouncementReach.reads
+    result: dict[tuple[int, str], list[int]] = {}
+
+    def add(dept: int, key: str, num: int, den: int) -> None:
+        totals = result.setdefault((dept, key), [0, 0])
+        totals[0] += num
+        totals[1] += den
+
+    # Items for everyone: one grouped read of the counters, audiences from headcounts.
+    everyone_items: dict[str, int] = {}
+    for row in items:
+        if row.audience_all:
+            everyone_items[row.month] = everyone_items.get(row.month, 0) + 1
+    if everyone_items:
+        for dept, key, total in session.execute(
+                select(AnnouncementReach.department_id, month, func.sum(counted))
+                .join(a, a.id == AnnouncementReach.announcement_id)
+                .where(*released, a.audience_all.is_(True))
+                .group_by(AnnouncementReach.department_id, month)).tuples():
+            add(dept, key, int(total or 0), 0)
+        for key, count in everyone_items.items():
+            for dept, size in heads.items():
+                add(dept, key, 0, size * count)
+    # Targeted items: their audience subtrees, and their counters per department.
+    targeted = {row.id: row.month for row in items if not row.audience_all}
+    if targeted:
+        targets: dict[int, list[int]] = {}
+        for item_id, dept in session.execute(
+                select(AnnouncementAudience.announcement_id, AnnouncementAudience.department_id)
+                .join(a, a.id == AnnouncementAudience.announcement_id)
+                .where(*released, a.audience_all.is_(False))).tuples():
+            targets.setdefault(item_id, []).append(dept)
+        audience_cache: dict[tuple[int, ...], set[int]] = {}
+        audience_of: dict[int, set[int]] = {}
+        for item_id in targeted:
+            key = tuple(sorted(targets.get(item_id, ())))
+            if key not in audience_cache:
+                audience_cache[key] = descendants(parents, key) if key else set()
+            audience_of[item_id] = audience_cache[key]
+            for dept in audience_of[item_id]:
+                if heads.get(dept):
+                    add(dept, targeted[item_id], 0, heads[dept])
+        for item_id, dept, total in session.execute(
+                select(AnnouncementReach.announcement_id, AnnouncementReach.department_id,
+                       counted)
+                .join(a, a.id == AnnouncementReach.announcement_id)
+                .where(*released, a.audience_all.is_(False))).tuples():
+            if dept in audience_of.get(item_id, ()) and heads.get(dept):
+                add(dept, targeted[item_id], int(total or 0), 0)
+    # Readers counted in a department that has no active members left add nothing.
+    return {key: (min(num, den), den) for key, (num, den) in result.items() if den}
+
+
+def _read_rate(session: Session, months: Sequence[Period], now: datetime, today: date):
+    return _news_rate(session, months, now, acks=False)
+
+
+def _ack_rate(session: Session, months: Sequence[Period], now: datetime, today: date):
+    return _news_rate(session, months, now, acks=True)
+
+
+def _ack_histogram(session: Session, months: Sequence[Period], now: datetime
+                   ) -> dict[tuple[int, str], dict[int, int]]:
+    """Per reader's department and month of the notice: how many acknowledgements of
+    urgent notices came after how many tenths of an hour (a histogram, so the median
+    of any subtree and quarter is exact to the tenth without reading receipts)."""
+    a, r = Announcement, AnnouncementReceipt
+    month = _month_of_instant(a.publish_at, months).label("month")
+    tenths = cast(func.floor(_minutes_between(session, r.acknowledged_at, a.publish_at) / 6.0),
+                  Integer).label("tenths")
+    rows = session.execute(
+        select(User.department_id, month, tenths, func.count())
+        .select_from(r).join(a, a.id == r.announcement_id).join(User, User.id == r.user_id)
+        .where(a.status.in_(("live", "archived")), a.priority == "urgent",
+               a.publish_at <= now, _instant_range(a.publish_at, months),
+               r.acknowledged_at.isnot(None))
+        .group_by(User.department_id, month, tenths)).tuples()
+    histogram: dict[tuple[int, str], dict[int, int]] = {}
+    for dept, key, bucket, count in rows:
+        cell = histogram.setdefault((dept, key), {})
+        bucket = max(0, int(bucket))
+        cell[bucket] = cell.get(bucket, 0) + int(count)
+    return histogram
+
+
+def _median(histogram: Mapping[int, int]) -> float | None:
+    """The median of a histogram {value: count} (the mean of the two middle values
+    for an even count)."""
+    total = sum(histogram.values())
+    if not total:
+        return None
+    ordered = sorted(histogram.items())
+
+    def nth(index: int) -> int:  # 0-based
+        seen = 0
+        for value, count in ordered:
+            seen += count
+            if index < seen:
+                return value
+        raise IndexError(index)
+
+    if total % 2:
+        return float(nth(total // 2))
+    return (nth(total // 2 - 1) + nth(total // 2)) / 2
+
+
+# --- Action items -----------------------------------------------------------------------
+
+def _actions_on_time(session: Session, months: Sequence[Period], now: datetime, today: date):
+    """Per owner's department and month of the due date: (done by the due day, items
+    due that month that are done or already past their due day). Cancelled items
+    count for neither; an item due later this month is not late yet."""
+    i = ActionItem
+    month = _month_of_date(i.due_on, months).label("month")
+    on_time = and_(i.status == "done", i.done_at.isnot(None),
+                   _local_day(session, i.done_at, now) <= i.due_on)
+    rows = session.execute(
+        select(User.department_id, month, func.sum(case((on_time, 1), else_=0)), func.count())
+        .select_from(i).join(User, User.id == i.owner_id)
+        .where(i.status != "cancelled", i.due_on >= months[0].start, i.due_on < months[-1].end,
+               or_(i.due_on < today, i.status == "done"))
+        .group_by(User.department_id, month)).tuples()
+    return _pairs(rows)
+
+
+def _overdue(session: Session, months: Sequence[Period], today: date
+             ) -> dict[tuple[int, str], int]:
+    """Per owner's department: overdue items at the end of each month (today for the
+    running month): created by then, due before that day, not done by then, not
+    cancelled (a cancelled item is never overdue, as on the action-items page)."""
+    i = ActionItem
+    columns = []
+    for m in months:
+        as_of = min(m.end, today)
+        moment = _instant(as_of)
+        overdue = and_(i.created_at < moment, i.due_on < as_of,
+                       or_(i.status != "done", i.done_at.is_(None), i.done_at >= moment))
+        columns.append(func.sum(case((overdue, 1), else_=0)))
+    rows = session.execute(
+        select(User.department_id, *columns).select_from(i).join(User, User.id == i.owner_id)
+        .where(i.status != "cancelled", i.due_on < min(months[-1].end, today))
+        .group_by(User.department_id)).tuples()
+    found: dict[tuple[int, str], int] = {}
+    for dept, *counts in rows:
+        for m, count in zip(months, counts, strict=True):
+            if count:
+                found[(dept, m.key)] = int(count)
+    return found
+
+
+# --- Meetings ---------------------------------------------------------------------------
+
+_HELD = ("held", "approved")
+
+
+def _meetings_held(session: Session, months: Sequence[Period], now: datetime, today: date):
+    m = Meeting
+    month = _month_of_instant(m.starts_at, months).label("month")
+    rows = session.execute(
+        select(m.department_id, month, func.count(), literal(0))
+        .where(m.status.in_(_HELD), m.starts_at <= now, _instant_range(m.starts_at, months))
+        .group_by(m.department_id, month)).tuples()
+    return _pairs(rows)
+
+
+def _minutes_approved(session: Session, months: Sequence[Period], now: datetime, today: date):
+    """Per meeting department and month: (meetings whose minutes were approved within
+    7 days of the start, meetings held that month that are approved or whose 7 days
+    have passed)."""
+    m = Meeting
+    month = _month_of_instant(m.starts_at, months).label("month")
+    deadline_minutes = int(MINUTES_DEADLINE.total_seconds() // 60)
+    in_time = and_(m.approved_at.isnot(None),
+                   _minutes_between(session, m.approved_at, m.starts_at) <= deadline_minutes)
+    rows = session.execute(
+        select(m.department_id, month, func.sum(case((in_time, 1), else_=0)), func.count())
+        .where(m.status.in_(_HELD), _instant_range(m.starts_at, months),
+               or_(m.approved_at.isnot(None), m.starts_at <= now - MINUTES_DEADLINE))
+        .group_by(m.department_id, month)).tuples()
+    return _pairs(rows)
+
+
+def _decisions_implemented(session: Session, months: Sequence[Period], now: datetime,
+                           today: date):
+    """Per responsible department (else the meeting's) and month of the meeting:
+    (decisions implemented, decisions not superseded)."""
+    m, d = Meeting, Decision
+    month = _month_of_instant(m.starts_at, months).label("month")
+    dept = func.coalesce(d.responsible_department_id, m.department_id).label("dept")
+    rows = session.execute(
+        select(dept, month, func.sum(case((d.status == "implemented", 1), else_=0)),
+               func.count())
+        .select_from(d).join(m, m.id == d.meeting_id)
+        .where(m.status.in_(_HELD), m.starts_at <= now, _instant_range(m.starts_at, months),
+               d.status != "superseded")
+        .group_by(dept, month)).tuples()
+    return _pairs(rows)
+
+
+_COUNTERS = {
+    "read_rate": _read_rate,
+    "ack_rate": _ack_rate,
+    "actions_on_time": _actions_on_time,
+    "meetings_held": _meetings_held,
+    "minutes_approved_7d": _minutes_approved,
+    "decisions_implemented": _decisions_implemented,
+}
