@@ -25,7 +25,8 @@ from data_access.users import hash_password
 DEMO_PASSWORD = "peyvand-demo"
 SCALES = {"S": (500, 15), "M": (5_000, 60), "L": (60_000, 400)}
 # Modules with `seed(session, context)`; each feature issue adds its own.
-FEATURE_SEEDERS = ("data_access.demo_news", "data_access.demo_surveys", "data_access.demo_meetings")
+FEATURE_SEEDERS = ("data_access.demo_news", "data_access.demo_surveys", "data_access.demo_meetings",
+                   "data_access.demo_kpis")
 
 CORE_DEPARTMENTS = [
     ("روابط عمومی", "Public Relations"),

@@ -81,8 +81,9 @@ def _decimals(value: Any) -> int:
     return int(value)
 
 
-def _reporting(session: Session, ids: Any) -> tuple[int, ...]:
-    """Distinct, existing, active departments; at least one."""
+def _reporting(session: Session, ids: Any, keep: Iterable[int] = ()) -> tuple[int, ...]:
+    """Distinct, existing, active departments; at least one. Those in `keep` (already
+    reporting) may have been deactivated since: a form sends them back unchanged."""
     try:
         chosen = sorted({int(i) for i in (ids or ())})
     except (TypeError, ValueError):
@@ -93,15 +94,17 @@ def _reporting(session: Session, ids: Any) -> tuple[int, ...]:
     if len(chosen) > REPORTING_MAX:
         raise InvalidInput("kpis.error.too_many_departments", field="reporting_department_ids",
                            max=REPORTING_MAX)
+    kept = set(keep)
     active = set(session.scalars(select(Department.id).where(
-        Department.id.in_(chosen), Department.active.is_(True))))
+        Department.id.in_(chosen), Department.active.is_(True) | Department.id.in_(kept))))
     if missing := [i for i in chosen if i not in active]:
         raise InvalidInput("kpis.error.department_unknown", field="reporting_department_ids",
                            count=len(missing))
     return tuple(chosen)
 
 
-def _clean(session: Session, fields: dict[str, Any]) -> dict[str, Any]:
+def _clean(session: Session, fields: dict[str, Any], reporting: Iterable[int] = ()
+           ) -> dict[str, Any]:
     """Each given field checked and normalised (only those given)."""
     unknown = set(fields) - FIELDS
     if unknown:
@@ -137,7 +140,7 @@ def _clean(session: Session, fields: dict[str, Any]) -> dict[str, Any]:
                 raise InvalidInput("kpis.error.active", field=name)
             out[name] = value
         elif name == "reporting_department_ids":
-            out[name] = _reporting(session, value)
+            out[name] = _reporting(session, value, reporting)
     return out
 
 
@@ -182,10 +185,10 @@ def update_kpi(session: Session, actor: Actor, code: str, expected_version: int,
         raise Conflict(CHANGED_ELSEWHERE)
     if row.source == "builtin" and (bad := sorted(set(fields) - BUILTIN_FIELDS)):
         raise InvalidInput("kpis.error.builtin_field", field=bad[0])
-    clean = _clean(session, fields)
+    current_departments = reporting_ids(session, [row.id]).get(row.id, ())
+    clean = _clean(session, fields, current_departments)
     after = {k: clean.get(k, getattr(row, k)) for k in ("direction", "target", "amber", "red")}
     _check_thresholds(after["direction"], after["target"], after["amber"], after["red"])
-    current_departments = reporting_ids(session, [row.id]).get(row.id, ())
     changes: dict[str, list] = {}
     for name, value in clean.items():
         before = current_departments if name == "reporting_department_ids" \

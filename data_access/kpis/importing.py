@@ -50,6 +50,7 @@ HEADERS = {
     "period": ("period", "month", "quarter", "دوره", "ماه", "فصل"),
     "value": ("value", "amount", "مقدار", "عدد"),
 }
+HEADERS_FA = {"kpi": "شاخص", "department": "واحد", "period": "دوره", "value": "مقدار"}
 _HEADER_KEYS = {search_key(word): column for column, words in HEADERS.items() for word in words}
 MAX_BYTES = 10 * 2**20
 MAX_ROWS = 100_000
@@ -228,8 +229,11 @@ def _check(session: Session, actor: Actor, cells: Iterator[tuple[int, list[Any]]
         return ImportPreview([], [RowError(0, None, "kpis.import.empty")])
     positions = _header(header_line[1])
     if missing := [c for c in COLUMNS if c not in positions]:
+        # Named in both languages: the file's headers may be either.
+        names = ", ".join(f"{HEADERS[c][0]} / {HEADERS_FA[c]}" for c in missing)
         return ImportPreview([], [RowError(1, None, "kpis.import.missing_columns",
-                                           {"columns": ", ".join(missing)})])
+                                           {"columns": names})])
+    written = {c: _text(header_line[1][i]) for c, i in positions.items()}
     width = len(header_line[1])
     known_kpis = _kpi_lookup(session)
     known_departments = _department_lookup(session)
@@ -253,7 +257,7 @@ def _check(session: Session, actor: Actor, cells: Iterator[tuple[int, list[Any]]
         for column in COLUMNS:
             if not _text(values[column]):
                 row_errors.append(RowError(line, column, "kpis.import.required",
-                                           {"column": column}))
+                                           {"column": written[column]}))
         kpi = known_kpis.resolve(_text(values["kpi"]), line, row_errors) \
             if _text(values["kpi"]) else None
         department_id = _resolve_department(_text(values["department"]), known_departments,

@@ -258,7 +258,9 @@ def value_history(session: Session, actor: Actor, code: str, department_id: int 
     """Who changed which value from what, when: newest first, in the actor's scope
     (a manager: their subtree; another department is PermissionDenied)."""
     require_active(session, actor, "view_kpis")
-    kpi = _custom(session, code)
+    kpi = definition(session, code)
+    if kpi.source != "custom":
+        return []  # computed from the data: nobody entered or corrected anything
     scope = Scope(session, actor)
     query = select(KpiValueChange.department_id, Department.name, Department.name_en,
                    KpiValueChange.period, KpiValueChange.old_value, KpiValueChange.new_value,

@@ -95,6 +95,21 @@ def test_an_inactive_department_cannot_report(session, org):
     assert caught.value.key == "kpis.error.department_unknown"
 
 
+def test_a_department_deactivated_since_may_stay_but_not_be_added(session, org):
+    from data_access.models import Department
+    info = _define(session, org)
+    session.get(Department, org.pr_dept).active = False
+    session.commit()
+    kept = kpis.update_kpi(session, org.pr, info.code, info.version, target=85,
+                           reporting_department_ids=list(info.reporting_department_ids))
+    assert kept.target == 85 and org.pr_dept in kept.reporting_department_ids
+    other = _define(session, org, reporting_department_ids=[org.traffic])
+    with pytest.raises(InvalidInput) as caught:
+        kpis.update_kpi(session, org.pr, other.code, other.version,
+                        reporting_department_ids=[org.traffic, org.pr_dept])
+    assert caught.value.key == "kpis.error.department_unknown"
+
+
 def test_lower_is_better_thresholds_and_persian_digit_targets(session, org):
     info = _define(session, org, direction="lower", target="۱۰", amber="۱۵٫۵", red=20)
     assert (info.target, info.amber, info.red) == (10.0, 15.5, 20.0)
@@ -135,6 +150,7 @@ def test_a_builtin_kpi_only_changes_its_target_thresholds_and_visibility(session
     with pytest.raises(InvalidInput) as caught:
         kpis.enter_value(session, org.pr, "participation", org.traffic, LAST_MONTH.key, 5)
     assert caught.value.key == "kpis.error.builtin_values"
+    assert kpis.value_history(session, org.pr, "participation") == []
 
 
 def test_frequency_cannot_change_once_values_exist(session, org):
@@ -193,23 +209,6 @@ def test_a_correction_keeps_history_and_checks_the_version(session, org):
             kpis.value_history(session, org.pr, info.code, org.traffic_control)][0] == (74.0, None)
     assert [e.action for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))
             if e.entity == "kpi_value"] == ["kpi_value.enter"] * 2 + ["kpi_value.remove"]
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("۱۲٫۵", 12.5), ("١٢٫٥", 12.5), ("12.5", 12.5), ("1,250", 1250.0), ("۸۵٪", 85.0),
-    ("-3", -3.0), (" 7 ", 7.0), (0, 0.0), (3.25, 3.25), ("\u200e۴۲", 42.0),
-])
-def test_values_accept_persian_and_arabic_digits_and_the_persian_decimal_separator(text,
-                                                                                   expected):
-    assert kpis.parse_number(text) == expected
-
-
-@pytest.mark.parametrize("text", ["", "abc", "1.2.3", "12,5", "nan", "inf", "1e400", True, None,
-                                  "۱۲/۵/۳"])
-def test_what_is_not_a_number(text):
-    with pytest.raises(InvalidInput) as caught:
-        kpis.parse_number(text)
-    assert caught.value.key == "kpis.error.number"
 
 
 @pytest.mark.parametrize("period, key", [

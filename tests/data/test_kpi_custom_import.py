@@ -176,6 +176,16 @@ def test_a_file_that_cannot_be_read_is_one_clear_error(session, org, kpi, data, 
     assert [e.key for e in preview.errors] == [key] and preview.rows == []
 
 
+def test_missing_columns_are_named_in_both_languages_and_empty_cells_by_their_header(
+        session, org, kpi):
+    preview = kpis.import_preview(session, org.pr, _csv("شاخص,واحد,مقدار", "c1,x,1"), "v.csv")
+    assert preview.errors[0].params == {"columns": "period / دوره"}
+    preview = kpis.import_preview(session, org.pr, _csv("KPI,Department,دوره,Value",
+                                                        f"{kpi.code},ترافیک,,70"), "v.csv")
+    assert [(e.key, e.params) for e in preview.errors] == [
+        ("kpis.import.required", {"column": "دوره"})]
+
+
 def test_a_broken_csv_quote_names_its_line(session, org, kpi):
     data = _csv("kpi,department,period,value", f"{kpi.code},ترافیک,{LAST.key},70",
                 f'{kpi.code},"ترافیک,{BEFORE.key},70')
