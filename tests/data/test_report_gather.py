@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from dashboard.report.gather import gather
-from data_access import meetings, news
+from data_access import kpis, meetings, news
 from data_access.errors import PermissionDenied
 from data_access.kpis import Period
 from data_access.models import utcnow
@@ -54,6 +54,9 @@ def month_data(session, org):
                               now=starts + timedelta(hours=2))
     session.commit()
 
+    kpis.ensure_builtins(session)
+    session.commit()
+
     overdue = date.today() - timedelta(days=20)
     for owner, department in ((control[0], org.traffic_control), (pr_people[0], org.pr_dept)):
         session.add(ActionItem(title=f"اقدام {owner.username}", owner_id=owner.id,
@@ -74,6 +77,11 @@ def test_pr_reports_on_every_department(session, org, month_data):
     assert {n.title for n in report.news} == {"خبر مهر", "خبر دوم مهر"}
     assert (report.meetings.held, report.meetings.decisions) == (2, 2)
     assert report.overdue_total == 2
+    assert report.kpis_available
+    assert [row.code for row in report.kpis] == list(kpis.BUILTIN_ORDER)
+    by_code = {row.code: row for row in report.kpis}
+    assert not by_code["belonging"].suppressed and by_code["belonging"].value is not None
+    assert by_code["meetings_held"].value == report.meetings.held
 
 
 def test_a_manager_reports_on_their_subtree_and_gets_no_figure_below_k(session, org,
@@ -86,6 +94,12 @@ def test_a_manager_reports_on_their_subtree_and_gets_no_figure_below_k(session, 
     assert survey.drivers == () and survey.sentences == ()
     assert (report.meetings.held, report.meetings.decisions) == (1, 1)
     assert report.overdue_total == 1
+    # The survey KPIs of a group below k: suppressed, no value, as on the results page.
+    by_code = {row.code: row for row in report.kpis}
+    for code in ("participation", "belonging", "satisfaction", "enps"):
+        assert by_code[code].suppressed and by_code[code].value is None
+        assert all(value is None for _, _, value, _ in by_code[code].history)
+    assert by_code["meetings_held"].value == report.meetings.held
     assert [o.title for o in report.overdue] == ["اقدام c000"]
     # The subtree's people only: the manager, the employee and the three who answered.
     assert report.news and all(n.audience == 5 for n in report.news)
