@@ -123,6 +123,8 @@ def month_label(report: MonthlyReport) -> str:
 
 
 def _unit(unit: str, lang: str) -> str:
+    if unit == "count":  # "83", not "83 count"
+        return ""
     key = f"kpis.unit.{unit}"
     return translate(key, lang) if key in catalog(lang) else unit
 
