@@ -128,9 +128,15 @@ def test_a_suppressed_survey_group_shows_no_figure():
 
 
 def test_a_suppressed_kpi_shows_no_value():
-    text = _all_text(_open(builder.build(_report("en"), render=_png)))
-    row = next(line for line in text.splitlines() if line == "Participation")
-    assert row and translate("report.suppressed", "en") in text
+    document = _open(builder.build(_report("en"), render=_png))
+    rows = [[cell.text for cell in row.cells] for row in document.tables[0].rows]
+    suppressed = translate("report.suppressed", "en")
+    # The second KPI (participation) is suppressed: its value and status say so, and
+    # its row holds no figure but the target.
+    name, value, target, change, status = rows[2]
+    assert value == suppressed and status == suppressed and change == "—"
+    assert target.startswith("70")
+    assert rows[1][1].startswith("43.5")  # the shown one keeps its value
 
 
 def test_without_kpi_readings_the_report_says_so():
