@@ -18,7 +18,7 @@ from data_access.permissions import Actor
 
 OCCASION_DAYS = 30
 ACK_SHOWN = 3
-ACK_LOOKED_AT = 20  # the newest released items checked for missing acknowledgements
+ACK_LOOKED_AT = 10  # the newest released items checked for missing acknowledgements
 
 
 def upcoming_occasions(months: list[news.EventMonth], today: date,

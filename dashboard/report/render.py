@@ -65,6 +65,21 @@ def _start() -> None:
         _started = True
 
 
+def warm_up() -> None:
+    """Start Chromium in the background (the report page calls this when it is shown,
+    so the start overlaps with choosing a month); errors surface at the first render."""
+    if _started:
+        return
+
+    def start() -> None:
+        try:
+            _start()
+        except RenderError:
+            pass  # reported when a report is asked for
+
+    threading.Thread(target=start, name="report-chromium", daemon=True).start()
+
+
 def render_png(fig: go.Figure, width: int = WIDTH, height: int = HEIGHT) -> bytes:
     """The figure as a PNG (twice the size, for print)."""
     _start()

@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard.cache import ViewerKey, actor_of, cached, viewer_key
 from dashboard.formatting import jalali_month_name, local_today, localize_digits
 from dashboard.report import builder, gather
-from dashboard.report.render import RenderError
+from dashboard.report.render import RenderError, warm_up
 from dashboard.ui import apologise, error_text, locale, read, t
 from data_access.errors import DomainError
 from data_access.kpis import Period
@@ -44,6 +44,7 @@ def show(viewer) -> None:
     actor: Actor = getattr(viewer, "actor", viewer)
     if not can(actor, gather.CAPABILITY):
         return
+    warm_up()
     lang = locale()
     offered = months(local_today())
     with st.container(border=True, key="monthly_report"):
