@@ -10,7 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from dashboard.formatting import MISSING, format_date, format_datetime, format_number
+from dashboard.formatting import (
+    MISSING,
+    format_date,
+    format_datetime,
+    format_number,
+    localize_digits,
+)
 from dashboard.i18n import catalog, translate
 from data_access.audit import AuditRow
 
@@ -97,7 +103,10 @@ class _Values:
         if field in DEPARTMENT_FIELDS and isinstance(value, int):
             return self.department(value)
         if isinstance(value, int | float):
-            return format_number(value, lang)
+            # A KPI value keeps its decimals (72.5 is not 72); counts stay whole.
+            decimals = 0 if float(value).is_integer() else \
+                min(4, len(repr(float(value)).split(".")[-1].rstrip("0")))
+            return format_number(value, lang, decimals)
         if isinstance(value, list | tuple):
             return "، ".join(self.one(field, v) for v in value) if lang == "fa" else \
                 ", ".join(self.one(field, v) for v in value)
@@ -108,6 +117,8 @@ class _Values:
             return self.coded(OLD_NEW[self.action], text)
         if field in CODED:
             return self.coded(CODED[field], text)
+        if field == "period":  # a Jalali period key, "1405-03"
+            return localize_digits(text, lang)
         if _INSTANT.fullmatch(text[:16]):
             try:
                 return format_datetime(datetime.fromisoformat(text), lang)

@@ -27,8 +27,8 @@ class Selection:
     wave: surveys.WaveOption
     department_id: int | None
     results: surveys.GroupResults
-    # The whole audience beside the group, only when this viewer may see it (a
-    # manager: when the wave's whole audience lies inside their subtree).
+    # The organisation's driver scores beside the group (its participation and
+    # per-question figures only when the viewer may see the whole audience).
     compared: bool
 
     @property
@@ -63,8 +63,10 @@ def choose(viewer: Viewer) -> Selection:
     wave = waves[wave_id]
     results = read_or_explain(reads.group_results, viewer.actor, wave_id, department_id,
                               wave.status)
+    # Compared with the organisation benchmark whenever there is one (data_access
+    # decides who gets it: surveys.results._benchmark).
     return Selection(waves, wave, department_id, results, department_id is not None
-                     and results.organisation_participation is not None)
+                     and any(d.org_score is not None for d in results.drivers))
 
 
 def show_hidden_group(viewer: Viewer, chosen: Selection) -> None:
@@ -112,7 +114,7 @@ def show_summary(viewer: Viewer, chosen: Selection) -> None:
     _participation(first, viewer, chosen,
                    f"{participation} · {escape_markdown(viewer.group(results.department))}",
                    results.participation)
-    if chosen.compared:
+    if chosen.compared and results.organisation_participation is not None:
         _participation(second, viewer, chosen,
                        f"{participation} · {t('surveys.results.organisation')}",
                        results.organisation_participation)

@@ -171,36 +171,51 @@ def compute_many(session: Session, codes: Sequence[str], units: Units,
     return results
 
 
+def _by_unit(rows: Mapping[tuple[int, str], object], units: Units) -> dict[tuple[int, str], list]:
+    """Per-department rows {(department, month key): x} regrouped as {(unit, month
+    key): [x, ...]}, in one pass over the rows (not units x departments x months)."""
+    units_of: dict[int, list[int]] = {}
+    for unit, members in units.items():
+        for d in members:
+            units_of.setdefault(d, []).append(unit)
+    grouped: dict[tuple[int, str], list] = {}
+    for (dept, key), x in rows.items():
+        for unit in units_of.get(dept, ()):
+            grouped.setdefault((unit, key), []).append(x)
+    return grouped
+
+
 def _counted(session: Session, code: str, units: Units, wanted: Sequence[Period],
              months: Sequence[Period], now: datetime, today: date) -> Result:
     result: Result = {}
+    # Only the units' departments are counted (a manager's subtree, not the city).
+    within = sorted(set().union(*units.values()))
+    month_keys = {p: [m.key for m in p.months() if m in months] for p in wanted}
     if code == "actions_overdue":
-        per_month = _overdue(session, months, today)
-        for unit, members in units.items():
+        grouped = _by_unit(_overdue(session, months, today, within), units)
+        for unit in units:
             for period in wanted:
-                last = max(m for m in period.months() if m in months)
-                total = sum(per_month.get((d, last.key), 0) for d in members)
-                result[(unit, period.key)] = Value(float(total))
+                last = month_keys[period][-1]  # the period's end (or today)
+                result[(unit, period.key)] = Value(float(sum(grouped.get((unit, last), ()))))
         return result
     if code == "ack_median_hours":
-        histogram = _ack_histogram(session, months, now)
-        for unit, members in units.items():
+        grouped = _by_unit(_ack_histogram(session, months, now, within), units)
+        for unit in units:
             for period in wanted:
                 pooled: dict[int, int] = {}
-                for month in period.months():
-                    for d in members:
-                        for tenths, n in histogram.get((d, month.key), {}).items():
+                for key in month_keys[period]:
+                    for histogram in grouped.get((unit, key), ()):
+                        for tenths, n in histogram.items():
                             pooled[tenths] = pooled.get(tenths, 0) + n
                 median = _median(pooled)
                 result[(unit, period.key)] = Value(None if median is None else median / 10)
         return result
-    counts = _COUNTERS[code](session, months, now, today)
-    for unit, members in units.items():
+    grouped = _by_unit(_COUNTERS[code](session, months, now, today, within), units)
+    for unit in units:
         for period in wanted:
             numerator = denominator = 0
-            for month in period.months():
-                for d in members:
-                    num, den = counts.get((d, month.key), (0, 0))
+            for key in month_keys[period]:
+                for num, den in grouped.get((unit, key), ()):
                     numerator += num
                     denominator += den
             if code == "meetings_held":
@@ -245,13 +260,15 @@ def _pairs(rows) -> dict[tuple[int, str], tuple[int, int]]:
 
 # --- News -------------------------------------------------------------------------------
 
-def _news_rate(session: Session, months: Sequence[Period], now: datetime, acks: bool
-               ) -> dict[tuple[int, str], tuple[int, int]]:
+def _news_rate(session: Session, months: Sequence[Period], now: datetime, acks: bool,
+               within: Sequence[int]) -> dict[tuple[int, str], tuple[int, int]]:
     """Per department and month: (readers or acknowledgers, audience members) summed
     over the items released that month whose audience includes the department.
 
-    Reads come from the per-department counters (AnnouncementReach); audiences are
-    today's active members (so a rate is capped at 100%).
+    Readers come from the per-department counters (AnnouncementReach, which count
+    a reader only if the item was addressed to them), summed in SQL per department
+    and month; audiences are today's active members, per distinct audience (so a
+    rate is capped at 100%).
     """
     a = Announcement
     month = _month_of_instant(a.publish_at, months).label("month")
@@ -263,72 +280,56 @@ def _news_rate(session: Session, months: Sequence[Period], now: datetime, acks: 
     if not items:
         return {}
     heads = dict(session.execute(select(User.department_id, func.count())
-                                 .where(User.active.is_(True))
+                                 .where(User.active.is_(True), User.department_id.in_(within))
                                  .group_by(User.department_id)).tuples().all())
-    parents = parent_map(session)
     counted = AnnouncementReach.acknowledgements if acks else AnnouncementReach.reads
     result: dict[tuple[int, str], list[int]] = {}
-
-    def add(dept: int, key: str, num: int, den: int) -> None:
-        totals = result.setdefault((dept, key), [0, 0])
-        totals[0] += num
-        totals[1] += den
-
-    # Items for everyone: one grouped read of the counters, audiences from headcounts.
-    everyone_items: dict[str, int] = {}
-    for row in items:
-        if row.audience_all:
-            everyone_items[row.month] = everyone_items.get(row.month, 0) + 1
-    if everyone_items:
-        for dept, key, total in session.execute(
-                select(AnnouncementReach.department_id, month, func.sum(counted))
-                .join(a, a.id == AnnouncementReach.announcement_id)
-                .where(*released, a.audience_all.is_(True))
-                .group_by(AnnouncementReach.department_id, month)).tuples():
-            add(dept, key, int(total or 0), 0)
-        for key, count in everyone_items.items():
-            for dept, size in heads.items():
-                add(dept, key, 0, size * count)
-    # Targeted items: their audience subtrees, and their counters per department.
-    targeted = {row.id: row.month for row in items if not row.audience_all}
-    if targeted:
-        targets: dict[int, list[int]] = {}
+    for dept, key, total in session.execute(
+            select(AnnouncementReach.department_id, month, func.sum(counted))
+            .join(a, a.id == AnnouncementReach.announcement_id)
+            .where(*released, AnnouncementReach.department_id.in_(within))
+            .group_by(AnnouncementReach.department_id, month)).tuples():
+        result[(dept, key)] = [int(total or 0), 0]
+    # Audiences: items of the same audience and month are counted together.
+    targets: dict[int, list[int]] = {}
+    if any(not row.audience_all for row in items):
         for item_id, dept in session.execute(
                 select(AnnouncementAudience.announcement_id, AnnouncementAudience.department_id)
                 .join(a, a.id == AnnouncementAudience.announcement_id)
                 .where(*released, a.audience_all.is_(False))).tuples():
             targets.setdefault(item_id, []).append(dept)
-        audience_cache: dict[tuple[int, ...], set[int]] = {}
-        audience_of: dict[int, set[int]] = {}
-        for item_id in targeted:
-            key = tuple(sorted(targets.get(item_id, ())))
-            if key not in audience_cache:
-                audience_cache[key] = descendants(parents, key) if key else set()
-            audience_of[item_id] = audience_cache[key]
-            for dept in audience_of[item_id]:
-                if heads.get(dept):
-                    add(dept, targeted[item_id], 0, heads[dept])
-        for item_id, dept, total in session.execute(
-                select(AnnouncementReach.announcement_id, AnnouncementReach.department_id,
-                       counted)
-                .join(a, a.id == AnnouncementReach.announcement_id)
-                .where(*released, a.audience_all.is_(False))).tuples():
-            if dept in audience_of.get(item_id, ()) and heads.get(dept):
-                add(dept, targeted[item_id], int(total or 0), 0)
+    same: dict[tuple[tuple[int, ...] | None, str], int] = {}
+    for row in items:
+        audience = None if row.audience_all else tuple(sorted(targets.get(row.id, ())))
+        same[(audience, row.month)] = same.get((audience, row.month), 0) + 1
+    parents = parent_map(session)
+    reached: dict[tuple[int, ...], list[int]] = {}  # each audience's members, once
+    for (audience, key), count in same.items():
+        if audience is None:
+            members = list(heads)
+        elif audience in reached:
+            members = reached[audience]
+        else:
+            members = reached[audience] = [d for d in descendants(parents, audience)
+                                           if heads.get(d)]
+        for dept in members:
+            result.setdefault((dept, key), [0, 0])[1] += heads[dept] * count
     # Readers counted in a department that has no active members left add nothing.
     return {key: (min(num, den), den) for key, (num, den) in result.items() if den}
 
 
-def _read_rate(session: Session, months: Sequence[Period], now: datetime, today: date):
-    return _news_rate(session, months, now, acks=False)
+def _read_rate(session: Session, months: Sequence[Period], now: datetime, today: date,
+               within: Sequence[int]):
+    return _news_rate(session, months, now, False, within)
 
 
-def _ack_rate(session: Session, months: Sequence[Period], now: datetime, today: date):
-    return _news_rate(session, months, now, acks=True)
+def _ack_rate(session: Session, months: Sequence[Period], now: datetime, today: date,
+              within: Sequence[int]):
+    return _news_rate(session, months, now, True, within)
 
 
-def _ack_histogram(session: Session, months: Sequence[Period], now: datetime
-                   ) -> dict[tuple[int, str], dict[int, int]]:
+def _ack_histogram(session: Session, months: Sequence[Period], now: datetime,
+                   within: Sequence[int]) -> dict[tuple[int, str], dict[int, int]]:
     """Per reader's department and month of the notice: how many acknowledgements of
     urgent notices came after how many tenths of an hour (a histogram, so the median
     of any subtree and quarter is exact to the tenth without reading receipts)."""
@@ -341,7 +342,7 @@ def _ack_histogram(session: Session, months: Sequence[Period], now: datetime
         .select_from(r).join(a, a.id == r.announcement_id).join(User, User.id == r.user_id)
         .where(a.status.in_(("live", "archived")), a.priority == "urgent",
                a.publish_at <= now, _instant_range(a.publish_at, months),
-               r.acknowledged_at.isnot(None))
+               r.acknowledged_at.isnot(None), User.department_id.in_(within))
         .group_by(User.department_id, month, tenths)).tuples()
     histogram: dict[tuple[int, str], dict[int, int]] = {}
     for dept, key, bucket, count in rows:
@@ -374,7 +375,8 @@ def _median(histogram: Mapping[int, int]) -> float | None:
 
 # --- Action items -----------------------------------------------------------------------
 
-def _actions_on_time(session: Session, months: Sequence[Period], now: datetime, today: date):
+def _actions_on_time(session: Session, months: Sequence[Period], now: datetime, today: date,
+                     within: Sequence[int]):
     """Per owner's department and month of the due date: (done by the due day, items
     due that month that are done or already past their due day). Cancelled items
     count for neither; an item due later this month is not late yet."""
@@ -386,12 +388,13 @@ def _actions_on_time(session: Session, months: Sequence[Period], now: datetime, 
         select(User.department_id, month, func.sum(case((on_time, 1), else_=0)), func.count())
         .select_from(i).join(User, User.id == i.owner_id)
         .where(i.status != "cancelled", i.due_on >= months[0].start, i.due_on < months[-1].end,
+               User.department_id.in_(within),
                or_(i.due_on < today, i.status == "done"))
         .group_by(User.department_id, month)).tuples()
     return _pairs(rows)
 
 
-def _overdue(session: Session, months: Sequence[Period], today: date
+def _overdue(session: Session, months: Sequence[Period], today: date, within: Sequence[int]
              ) -> dict[tuple[int, str], int]:
     """Per owner's department: overdue items at the end of each month (today for the
     running month): created by then, due before that day, not done by then, not
@@ -406,7 +409,8 @@ def _overdue(session: Session, months: Sequence[Period], today: date
         columns.append(func.sum(case((overdue, 1), else_=0)))
     rows = session.execute(
         select(User.department_id, *columns).select_from(i).join(User, User.id == i.owner_id)
-        .where(i.status != "cancelled", i.due_on < min(months[-1].end, today))
+        .where(i.status != "cancelled", i.due_on < min(months[-1].end, today),
+               User.department_id.in_(within))
         .group_by(User.department_id)).tuples()
     found: dict[tuple[int, str], int] = {}
     for dept, *counts in rows:
@@ -421,17 +425,20 @@ def _overdue(session: Session, months: Sequence[Period], today: date
 _HELD = ("held", "approved")
 
 
-def _meetings_held(session: Session, months: Sequence[Period], now: datetime, today: date):
+def _meetings_held(session: Session, months: Sequence[Period], now: datetime, today: date,
+                   within: Sequence[int]):
     m = Meeting
     month = _month_of_instant(m.starts_at, months).label("month")
     rows = session.execute(
         select(m.department_id, month, func.count(), literal(0))
-        .where(m.status.in_(_HELD), m.starts_at <= now, _instant_range(m.starts_at, months))
+        .where(m.status.in_(_HELD), m.starts_at <= now, _instant_range(m.starts_at, months),
+               m.department_id.in_(within))
         .group_by(m.department_id, month)).tuples()
     return _pairs(rows)
 
 
-def _minutes_approved(session: Session, months: Sequence[Period], now: datetime, today: date):
+def _minutes_approved(session: Session, months: Sequence[Period], now: datetime, today: date,
+                      within: Sequence[int]):
     """Per meeting department and month: (meetings whose minutes were approved within
     7 days of the start, meetings held that month that are approved or whose 7 days
     have passed)."""
@@ -443,13 +450,14 @@ def _minutes_approved(session: Session, months: Sequence[Period], now: datetime,
     rows = session.execute(
         select(m.department_id, month, func.sum(case((in_time, 1), else_=0)), func.count())
         .where(m.status.in_(_HELD), _instant_range(m.starts_at, months),
+               m.department_id.in_(within),
                or_(m.approved_at.isnot(None), m.starts_at <= now - MINUTES_DEADLINE))
         .group_by(m.department_id, month)).tuples()
     return _pairs(rows)
 
 
 def _decisions_implemented(session: Session, months: Sequence[Period], now: datetime,
-                           today: date):
+                           today: date, within: Sequence[int]):
     """Per responsible department (else the meeting's) and month of the meeting:
     (decisions implemented, decisions not superseded)."""
     m, d = Meeting, Decision
@@ -460,7 +468,7 @@ def _decisions_implemented(session: Session, months: Sequence[Period], now: date
                func.count())
         .select_from(d).join(m, m.id == d.meeting_id)
         .where(m.status.in_(_HELD), m.starts_at <= now, _instant_range(m.starts_at, months),
-               d.status != "superseded")
+               d.status != "superseded", dept.in_(within))
         .group_by(dept, month)).tuples()
     return _pairs(rows)
 

@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from data_access import audit
-from data_access.errors import InvalidInput
+from data_access.errors import Conflict, InvalidInput
 from data_access.imports import RowError, _department_lookup, _resolve_department
 from data_access.kpis.periods import Period
 from data_access.kpis.values import Scope, check_period, parse_number
@@ -38,6 +39,7 @@ from data_access.models.kpis import (
 )
 from data_access.permissions import Actor, require_active
 from data_access.text import name_match_key, search_key
+from data_access.versioning import CHANGED_ELSEWHERE
 
 __all__ = ["COLUMNS", "ImportPreview", "ImportRow", "import_commit", "import_preview"]
 
@@ -109,10 +111,18 @@ def _xlsx_cells(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     except (zipfile.BadZipFile, Exception) as error:  # openpyxl has many kinds  # noqa: BLE001
         raise _FileError(0, "kpis.import.malformed") from error
 
+    def shown(cell) -> Any:
+        # A cell formatted as a percentage shows 85% and holds 0.85: take what it shows.
+        value = cell.value
+        if isinstance(value, int | float) and not isinstance(value, bool) \
+                and "%" in (getattr(cell, "number_format", "") or ""):
+            return round(value * 100, 10)
+        return value
+
     def rows() -> Iterator[tuple[int, list[Any]]]:
         try:
-            for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield line, list(values)
+            for line, cells in enumerate(sheet.iter_rows(), start=1):
+                yield line, [shown(cell) for cell in cells]
         except Exception as error:  # a corrupt sheet inside a valid archive  # noqa: BLE001
             raise _FileError(0, "kpis.import.malformed") from error
         finally:
@@ -367,10 +377,13 @@ def import_commit(session: Session, actor: Actor, data: bytes, filename: str,
                             "period": row.period, "old_value": old[0] if old else None,
                             "new_value": row.value, "changed_by": user, "changed_at": now,
                             "via": "import"})
-        if new:
-            session.execute(insert(KpiValue), new)
-        if changed:
-            session.execute(correct, changed)
+        try:
+            if new:
+                session.execute(insert(KpiValue), new)
+            if changed:
+                session.execute(correct, changed)
+        except IntegrityError:  # someone entered one of these values since: try again
+            raise Conflict(CHANGED_ELSEWHERE) from None
         if history:
             session.execute(insert(KpiValueChange), history)
         created, corrected, done = created + len(new), corrected + len(changed), done + len(chunk)

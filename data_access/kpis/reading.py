@@ -7,11 +7,13 @@ department, a manager only their own subtree: `scope_department` narrows anythin
 else to their own department silently (a shared URL for another subtree shows the
 manager's own figures, never the other's and never an error).
 
-Values: built-ins from `builtin.compute`; custom KPIs from their reported values,
-made for a department's subtree by the KPI's aggregation (sum: the sum; mean and
-last: the mean of the departments' values) and for a quarter from monthly values
-by the same aggregation over its months (last: the latest month with a value).
-A quarterly KPI read by months shows its value at the quarter's last month.
+Values: built-ins from `builtin.compute_many`; custom KPIs from their reported
+values, summed and counted in SQL, made for a department's subtree by the KPI's
+aggregation (sum: the sum; mean and last: the mean of the departments' values) and
+for a quarter from monthly values by the same aggregation over its months (last:
+the latest month with a value). A quarterly KPI read by months shows its value at
+the quarter's last month. Each read costs a fixed number of queries, whatever the
+number of departments (tests/data/test_kpi_reading.py counts them).
 """
 
 from __future__ import annotations

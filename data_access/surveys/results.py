@@ -152,7 +152,8 @@ def _driver_results(items: Sequence[ItemResult],
                 for value, count in org_cells[r.item.id][2].items():
                     pooled[value] = pooled.get(value, 0) + count
             org_summary = summarise_likert(pooled)
-            org_score = driver_score([r.org_likert.score for r in members if r.org_likert])
+            org_score = driver_score([summarise_likert(org_cells[r.item.id][2]).score
+                                      for r in members])
         results.append(DriverResult(driver, n, hidden, summary, score, org_summary, org_score,
                                     org_hidden))
     return results
@@ -199,6 +200,24 @@ def _live_participation(session: Session, wave: WaveOption, snapshot: _Snapshot,
     return Participation(invited, respondents, participation_rate(respondents, invited), None)
 
 
+def _benchmark(item: FormItem, org_cells: Mapping[int, tuple[int, HiddenReason, dict[int, int]]],
+               sees_whole: bool) -> tuple[int, HiddenReason, dict[int, int]] | None:
+    """The organisation figures shown beside one item.
+
+    The product rule for the benchmark: everyone who reads a group's results
+    compares it with the whole audience's driver scores and eNPS (what the
+    organisation as a whole said, as engagement suites show managers). A viewer
+    limited to a subtree that does not hold the whole audience gets no more than
+    that: not the organisation's per-question figures, its participation, its
+    comments or other departments' groups (scope.audience_view). Anonymity holds:
+    the whole audience and a shown group are both unions of stored labels that
+    each own at least k respondents, so their difference is one too.
+    """
+    if sees_whole or item.kind == "enps":
+        return org_cells.get(item.id)
+    return None
+
+
 def group_results(session: Session, actor: Actor, wave_id: int,
                   department_id: int | None = _DEFAULT) -> GroupResults:
     """One wave for one department subtree (or everyone), with the organisation beside
@@ -219,8 +238,9 @@ def group_results(session: Session, actor: Actor, wave_id: int,
         target = snapshot.report[department_id]
         reported_under = whole_audience() if target is None \
             else _department_refs(session, [target]).get(target)
-    wanted = [department_id, None] if view.whole_audience else [department_id]
-    groups = {g.department_id: g for g in _groups(session, [wave_id], wanted)}
+    # The organisation benchmark (driver scores and eNPS of the whole audience) is
+    # read for every viewer; see `_benchmark` for what a subtree viewer gets of it.
+    groups = {g.department_id: g for g in _groups(session, [wave_id], [department_id, None])}
     group, org = groups.get(department_id), groups.get(None)
     cells = _group_cells(session, [g.id for g in (group, org) if g is not None])
     group_hidden = group.hidden if group else "below_k"
@@ -229,7 +249,8 @@ def group_results(session: Session, actor: Actor, wave_id: int,
            if group and (group.id, item.id) in cells}
     org_cells = {item.id: cells[(org.id, item.id)] for item, _ in items
                  if org and (org.id, item.id) in cells}
-    results = [_item_result(item, survey_item_id, own.get(item.id), org_cells.get(item.id),
+    results = [_item_result(item, survey_item_id, own.get(item.id),
+                            _benchmark(item, org_cells, view.whole_audience),
                             group_hidden) for item, survey_item_id in items
                if item.kind != "comment"]
     drivers = _driver_results(results, own, org_cells, group_hidden)

@@ -329,3 +329,17 @@ def test_reported_values_by_kind_and_range(session, org):
                                 QUARTER.key)
     assert [(r.kpi_id, r.period, r.value) for r in rows] == [(quarterly.id, QUARTER.key, 9.0)]
     assert kpis.reported_values(session, [], None, MONTH.key, MONTH.key) == []
+
+
+def test_a_deactivated_account_can_neither_define_nor_enter(session, org):
+    from data_access.models import User
+    info = _define(session, org)
+    session.get(User, org.pr.id).active = False
+    session.get(User, org.manager.id).active = False
+    session.commit()
+    with pytest.raises(PermissionDenied):
+        _define(session, org)
+    with pytest.raises(PermissionDenied):
+        kpis.enter_value(session, org.manager, info.code, org.traffic, LAST_MONTH.key, 70)
+    with pytest.raises(PermissionDenied):
+        kpis.list_kpis(session, org.manager)

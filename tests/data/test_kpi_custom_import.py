@@ -35,10 +35,14 @@ def _csv(*lines: str, bom: bool = False) -> bytes:
     return (("\ufeff" if bom else "") + "\n".join(lines) + "\n").encode("utf-8")
 
 
-def _xlsx(rows: list[list]) -> bytes:
+def _xlsx(rows: list[list], percent_column: int | None = None) -> bytes:
     book = Workbook()
     for row in rows:
         book.active.append(row)
+    if percent_column is not None:
+        for (cell,) in book.active.iter_rows(min_row=2, min_col=percent_column,
+                                            max_col=percent_column):
+            cell.number_format = "0.0%"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -103,6 +107,12 @@ def test_a_good_xlsx(session, org, kpi):
     assert preview.errors == []
     assert kpis.import_commit(session, org.pr, data, "v.xlsx") == 2
     assert _values(session) == {(org.traffic, LAST.key): 70.25, (org.pr_dept, BEFORE.key): 61.5}
+
+
+def test_an_xlsx_percentage_cell_is_read_as_it_shows(session, org, kpi):
+    data = _xlsx([["شاخص", "واحد", "دوره", "مقدار"], [kpi.code, "ترافیک", LAST.key, 0.725]],
+                 percent_column=4)
+    assert [r.value for r in kpis.import_preview(session, org.pr, data, "p.xlsx").rows] == [72.5]
 
 
 def test_every_kind_of_bad_row_is_listed_and_nothing_is_written(session, org, kpi):
@@ -204,3 +214,19 @@ def test_semicolon_separated_csv_and_progress_per_chunk(session, org, kpi, monke
     assert kpis.import_commit(session, org.pr, data, "s.csv",
                               progress=lambda d, t: calls.append((d, t))) == 5
     assert calls == [(2, 5), (4, 5), (5, 5)]
+
+
+def test_a_value_entered_by_someone_else_during_the_import_is_a_conflict(session, org, kpi,
+                                                                         monkeypatch):
+    from data_access.errors import Conflict
+    from data_access.kpis import importing
+    kpis.enter_value(session, org.manager, kpi.code, org.traffic, LAST.key, 50)
+    session.commit()
+    # As if the value arrived after the import read the stored values.
+    monkeypatch.setattr(importing, "_current_values", lambda session, keys: {})
+    data = _csv("kpi,department,period,value", f"{kpi.code},ترافیک,{LAST.key},70")
+    with pytest.raises(Conflict) as caught:
+        kpis.import_commit(session, org.pr, data, "race.csv")
+    assert caught.value.key == "errors.edited_by_someone_else"
+    session.rollback()
+    assert _values(session) == {(org.traffic, LAST.key): 50.0}

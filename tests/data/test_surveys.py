@@ -529,13 +529,18 @@ def test_whole_audience_figures_only_when_the_audience_lies_in_the_subtree(sessi
     close(session, mixed)
     assert {mixed, inside} <= {w.wave_id for w in surveys.result_waves(session, org.manager)}
 
-    # PR and Traffic answered: the manager sees Traffic, and no PR-including whole.
+    # PR and Traffic answered: the manager sees Traffic, and of the PR-including whole
+    # only the benchmark (driver scores and eNPS), never its participation, its
+    # per-question figures, its comments or the whole as a group.
     own = surveys.group_results(session, org.manager, mixed)
     assert own.department.id == org.traffic and own.hidden is None
     assert own.organisation_participation is None
-    assert all(d.score is not None and d.org_score is None and d.org_summary is None
-               for d in own.drivers)
-    assert all(r.org_likert is None and r.org_enps is None for r in own.items)
+    whole = surveys.group_results(session, org.pr, mixed, None)
+    assert [d.org_score for d in own.drivers] == [d.score for d in whole.drivers]
+    assert all(d.org_score is not None for d in own.drivers)
+    assert all(r.org_likert is None for r in own.items)
+    assert [r.org_enps for r in own.items if r.item.kind == "enps"] == [
+        r.enps for r in whole.items if r.item.kind == "enps"]
     assert surveys.group_results(session, org.pr, mixed, org.traffic).drivers[0].org_score \
         is not None  # PR still compares with the whole audience
     assert [d.id for d in surveys.result_departments(session, org.manager, mixed)] == [

@@ -118,3 +118,19 @@ def test_user_edits_news_edits_and_departments_show_no_codes_in_persian():
     assert "۱۴۰۵/۰۹/۱۰ ۱۳:۰۰" in news.details and "«همه»" in news.details
     english = describe(rows[0], "en", names.__getitem__)
     assert "role: from “Employee” to “Manager”" in english.details
+
+
+def test_a_kpi_value_correction_keeps_its_decimals_and_the_period_reads_in_persian():
+    from dashboard.admin.audit_text import describe
+
+    row = _row("kpi_value.enter", "kpi_value", "7", {"code": "c3", "department_id": 2,
+                                                     "period": "1405-03", "old": 70, "new": 72.5})
+    line = describe(row, "fa", lambda d: "ترافیک")
+    assert "«۷۰» به «۷۲٫۵»" in line.details and "۱۴۰۵-۰۳" in line.details
+    assert "ترافیک" in line.details
+    english = describe(row, "en", lambda d: "Traffic")
+    assert "from “70” to “72.5”" in english.details and "1405-03" in english.details
+    changes = _row("kpi.update", "kpi", "3", {"code": "c3", "changes": {
+        "unit": ["percent", "count"], "reporting_department_ids": [[1, 2], [2]]}})
+    details = describe(changes, "fa", lambda d: f"واحد {d}").details
+    assert "از «درصد» به «تعداد»" in details and "واحد 1" in details

@@ -138,6 +138,19 @@ def test_init_db_creates_the_schema(capsys, use_database):
     assert code == 0
 
 
+def test_init_db_creates_the_builtin_kpis_once(capsys, use_database):
+    from data_access.kpis import BUILTIN_ORDER
+    from data_access.models.kpis import KpiDefinition
+
+    use_database()
+    code, out, _ = _run(capsys, "init-db")
+    assert code == 0 and f"added {len(BUILTIN_ORDER)} built-in KPI definitions" in out
+    assert _count(KpiDefinition) == len(BUILTIN_ORDER)
+    code, out, _ = _run(capsys, "init-db")
+    assert code == 0 and "built-in KPI" not in out
+    assert _count(KpiDefinition) == len(BUILTIN_ORDER)
+
+
 # --- seed-demo -------------------------------------------------------------------------
 
 def test_seed_demo_is_deterministic_for_a_seed(capsys, use_database):
