@@ -187,9 +187,6 @@ def _trend_chart(row: KpiRow, w: _Writer) -> go.Figure | None:
 
 def _kpis(report: MonthlyReport, w: _Writer, render: Render) -> None:
     w.heading(w.t("report.kpis.title"))
-    if not report.kpis_available:
-        w.paragraph(w.t("report.kpis.unavailable"))
-        return
     if not report.kpis:
         w.paragraph(w.t("report.kpis.none"))
         return

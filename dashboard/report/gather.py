@@ -96,7 +96,6 @@ class MonthlyReport:
     whole_organisation: bool
     generated_at: datetime
     kpis: list[KpiRow] = field(default_factory=list)
-    kpis_available: bool = True  # False until the KPI readings exist on this install
     survey: SurveyHeadline | None = None
     news_items: int = 0  # released in the month, in scope
     news: list[NewsRow] = field(default_factory=list)
@@ -110,14 +109,12 @@ def _instant(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=display_zone()).astimezone(UTC)
 
 
-def _kpi_rows(session: Session, actor: Actor, period: Period) -> tuple[list[KpiRow], bool]:
-    reading_cards = getattr(kpis, "cards", None)
-    scope = getattr(kpis, "scope_department", None)
-    if reading_cards is None or scope is None:
-        return [], False
-    department_id = scope(session, actor, None)
+def _kpi_rows(session: Session, actor: Actor, period: Period) -> list[KpiRow]:
+    """The KPI cards of the viewer's scope (the root for pr and admin, a manager's own
+    department), with twelve months of history for the charts."""
+    department_id = kpis.scope_department(session, actor, None)
     rows = []
-    for card in reading_cards(session, actor, department_id, period, spark=TREND_MONTHS):
+    for card in kpis.cards(session, actor, department_id, period, spark=TREND_MONTHS):
         info = card.kpi
         history = tuple(
             (p.period.key, p.period.start, None if p.suppressed else p.value,
@@ -130,7 +127,7 @@ def _kpi_rows(session: Session, actor: Actor, period: Period) -> tuple[list[KpiR
                            None if card.suppressed else card.change,
                            None if card.suppressed else card.status, card.suppressed,
                            history))
-    return rows, True
+    return rows
 
 
 def _survey(session: Session, actor: Actor, end: datetime, lang: str) -> SurveyHeadline | None:
@@ -230,11 +227,11 @@ def gather(session: Session, actor: Actor, period: Period, lang: str,
         raise ValueError("the monthly report is for a month")
     start, end = _instant(period.start), _instant(period.end)
     scope_fa, scope_en, whole = _scope_names(session, actor)
-    kpi_rows, available = _kpi_rows(session, actor, period)
+    kpi_rows = _kpi_rows(session, actor, period)
     count, news_rows = _news(session, actor, start, end)
     total, overdue = _overdue(session, actor)
     return MonthlyReport(period, lang, scope_fa, scope_en, whole, now or utcnow(),
-                         kpis=kpi_rows, kpis_available=available,
+                         kpis=kpi_rows,
                          survey=_survey(session, actor, end, lang), news_items=count,
                          news=news_rows, meetings=meetings_summary(session, actor, start, end),
                          overdue_total=total, overdue=overdue)

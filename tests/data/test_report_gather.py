@@ -77,7 +77,6 @@ def test_pr_reports_on_every_department(session, org, month_data):
     assert {n.title for n in report.news} == {"خبر مهر", "خبر دوم مهر"}
     assert (report.meetings.held, report.meetings.decisions) == (2, 2)
     assert report.overdue_total == 2
-    assert report.kpis_available
     assert [row.code for row in report.kpis] == list(kpis.BUILTIN_ORDER)
     by_code = {row.code: row for row in report.kpis}
     assert not by_code["belonging"].suppressed and by_code["belonging"].value is not None

@@ -139,9 +139,10 @@ def test_a_suppressed_kpi_shows_no_value():
     assert rows[1][1].startswith("43.5")  # the shown one keeps its value
 
 
-def test_without_kpi_readings_the_report_says_so():
-    document = _open(builder.build(_report("fa", kpis=[], kpis_available=False), render=_png))
-    assert translate("report.kpis.unavailable", "fa") in _all_text(document)
+def test_a_month_without_kpi_values_says_so():
+    document = _open(builder.build(_report("fa", kpis=[]), render=_png))
+    assert translate("report.kpis.none", "fa") in _all_text(document)
+    assert len(document.inline_shapes) == 2  # drivers and reach: no KPI charts
 
 
 @pytest.mark.skipif(shutil.which(config.chromium_path()) is None,
