@@ -2,23 +2,18 @@
 (dashboard/report/gather.py) to .docx bytes, with the charts drawn by `render`
 (render.py's offline Chromium export by default; tests may pass another).
 
-Right-to-left in Persian: the section and every paragraph are bidi, every run is rtl
-with its complex-script font and language set, tables read right to left. The font is
-Vazirmatn, the app's (Word uses it when it is installed, else its own Persian font).
+Right to left in Persian through the writer the meeting minutes use (dashboard/word.py):
+the section, every paragraph and table bidi, every run rtl, Vazirmatn named in every
+run (Word uses it when it is installed, else its own Persian font).
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
-from docx import Document
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
 
 from dashboard import charts
 from dashboard.formatting import (
@@ -34,8 +29,8 @@ from dashboard.formatting import (
 from dashboard.i18n import catalog, translate
 from dashboard.report.gather import KpiRow, MonthlyReport
 from dashboard.surveys.viewer import driver_name
+from dashboard.word import WordWriter
 
-FONT = "Vazirmatn"
 Render = Callable[[go.Figure], bytes]
 STATUSES = ("on_track", "at_risk", "off_track")
 # Status by colour and by its word in the legend, never by colour alone.
@@ -43,77 +38,12 @@ STATUS_COLOURS = {"on_track": "#5E7D4F", "at_risk": "#C9A66B", "off_track": "#B5
 TRENDS_SHOWN = 2  # off-track KPIs whose trend is drawn
 
 
-class _Writer:
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
-        self.rtl = lang == "fa"
-        self.doc = Document()
-        normal = self.doc.styles["Normal"]
-        normal.font.name = FONT
-        normal.font.size = Pt(11)
-        self._fonts(normal.element.get_or_add_rPr())
-        if self.rtl:
-            self.doc.sections[0]._sectPr.append(OxmlElement("w:bidi"))
+class _Writer(WordWriter):
+    """The shared right-to-left writer (dashboard/word.py), named as the report uses it."""
 
-    def t(self, key: str, **params: object) -> str:
-        return translate(key, self.lang, **params)
-
-    def _fonts(self, rpr) -> None:
-        fonts = rpr.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = OxmlElement("w:rFonts")
-            rpr.insert(0, fonts)
-        for attribute in ("w:ascii", "w:hAnsi", "w:cs"):
-            fonts.set(qn(attribute), FONT)
-
-    def _direction(self, paragraph) -> None:
-        if self.rtl:
-            paragraph._p.get_or_add_pPr().append(OxmlElement("w:bidi"))
-        for run in paragraph.runs:
-            rpr = run._r.get_or_add_rPr()
-            self._fonts(rpr)
-            if self.rtl:
-                rpr.append(OxmlElement("w:rtl"))
-                lang = OxmlElement("w:lang")
-                lang.set(qn("w:bidi"), "fa-IR")
-                rpr.append(lang)
-
-    def heading(self, text: str, level: int = 1) -> None:
-        self._direction(self.doc.add_heading(text, level))
-
-    def paragraph(self, text: str, style: str | None = None) -> None:
-        self._direction(self.doc.add_paragraph(text, style=style))
-
-    def bullet(self, text: str) -> None:
-        self.paragraph(text, "List Bullet")
-
-    def table(self, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-        table = self.doc.add_table(rows=1, cols=len(header))
-        table.style = "Table Grid"
-        if self.rtl:
-            table._tbl.tblPr.append(OxmlElement("w:bidiVisual"))
-        for cell, text in zip(table.rows[0].cells, header, strict=True):
-            cell.text = text
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.bold = True
-                self._direction(paragraph)
-        for row in rows:
-            cells = table.add_row().cells
-            for cell, text in zip(cells, row, strict=True):
-                cell.text = text
-                for paragraph in cell.paragraphs:
-                    self._direction(paragraph)
-
-    def picture(self, png: bytes, caption: str) -> None:
-        self.doc.add_picture(io.BytesIO(png), width=Cm(16))
-        self._direction(self.doc.paragraphs[-1])
-        self.paragraph(caption, "Caption")
-
-    def bytes(self) -> bytes:
-        out = io.BytesIO()
-        self.doc.save(out)
-        return out.getvalue()
+    @property
+    def lang(self) -> str:
+        return self.loc
 
 
 def month_label(report: MonthlyReport) -> str:
@@ -204,13 +134,14 @@ def _kpis(report: MonthlyReport, w: _Writer, render: Render) -> None:
              w.t("report.kpis.change"), w.t("report.kpis.status")], rows)
     figure = _status_chart(report, w)
     if figure is not None:
-        w.picture(render(figure), w.t("report.chart.status_caption"))
+        w.picture(render(figure))
+        w.caption(w.t("report.chart.status_caption"))
     off = [r for r in report.kpis if r.status == "off_track"][:TRENDS_SHOWN]
     for row in off:
         trend = _trend_chart(row, w)
         if trend is not None:
-            w.picture(render(trend), w.t("report.chart.trend_caption",
-                                         kpi=_kpi_name(row, w.lang)))
+            w.picture(render(trend))
+            w.caption(w.t("report.chart.trend_caption", kpi=_kpi_name(row, w.lang)))
 
 
 def _survey(report: MonthlyReport, w: _Writer, render: Render) -> None:
@@ -238,7 +169,8 @@ def _survey(report: MonthlyReport, w: _Writer, render: Render) -> None:
         figure = charts.bar_chart(frame, "score", "driver", w.lang, orientation="h",
                                   show_values=True,
                                   labels={"score": w.t("report.chart.score"), "driver": ""})
-        w.picture(render(figure), w.t("report.chart.drivers_caption"))
+        w.picture(render(figure))
+        w.caption(w.t("report.chart.drivers_caption"))
 
 
 def _news(report: MonthlyReport, w: _Writer, render: Render) -> None:
@@ -260,7 +192,8 @@ def _news(report: MonthlyReport, w: _Writer, render: Render) -> None:
         figure = charts.bar_chart(frame, "read", "item", w.lang, orientation="h",
                                   value_format="percent", show_values=True,
                                   labels={"read": w.t("report.news.read"), "item": ""})
-        w.picture(render(figure), w.t("report.chart.reach_caption"))
+        w.picture(render(figure))
+        w.caption(w.t("report.chart.reach_caption"))
 
 
 def _short(title: str, size: int = 40) -> str:
