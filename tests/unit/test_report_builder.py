@@ -106,6 +106,11 @@ def test_the_persian_report_reads_right_to_left():
     fonts = runs[0]._r.rPr.find(qn("w:rFonts"))
     assert fonts.get(qn("w:cs")) == "Vazirmatn"
     assert all(t._tbl.tblPr.find(qn("w:bidiVisual")) is not None for t in document.tables)
+    # In the schema's order (Word refuses a file that breaks it).
+    section = [child.tag for child in document.sections[0]._sectPr]
+    assert section.index(qn("w:bidi")) < section.index(qn("w:docGrid"))
+    table = [child.tag for child in document.tables[0]._tbl.tblPr]
+    assert table.index(qn("w:bidiVisual")) < table.index(qn("w:tblW"))
 
 
 def test_the_english_report_is_left_to_right():
