@@ -259,6 +259,14 @@ def run_checks(min_free_mb: int = 500) -> list[tuple[str, str, str]]:
                         f"INTRANET_SURVEY_KEY fingerprint {sealing.fingerprint()}"))
     except (sealing.KeyConfigurationError, OSError) as error:
         results.append(("FAIL", "survey keys", str(error)))
+    from data_access import config
+
+    browser = config.chromium_path()
+    if Path(browser).is_file():
+        results.append(("ok", "report charts", f"Chromium at {browser}"))
+    else:
+        results.append(("warn", "report charts", f"no Chromium at {browser}: the monthly "
+                        "report cannot be made (install chromium or set PEYVAND_CHROMIUM)"))
     if url.startswith("sqlite"):
         folder = Path(url.split("///", 1)[1]).resolve().parent
         try:

@@ -581,6 +581,16 @@ def test_check_fails_when_the_key_directory_cannot_be_used(capsys, use_database,
     assert code == 1 and "FAIL survey keys" in out.replace("  ", " ")
 
 
+def test_check_warns_when_report_charts_cannot_be_drawn(capsys, use_database, monkeypatch,
+                                                       tmp_path):
+    use_database()
+    assert _run(capsys, "init-db")[0] == 0
+    monkeypatch.setenv("PEYVAND_CHROMIUM", str(tmp_path / "no-chromium"))
+    code, out, _ = _run(capsys, "check")
+    assert "warn report charts: no Chromium" in out.replace("  ", " ")
+    assert code == 0  # the app runs without it; only the monthly report needs it
+
+
 def test_check_fails_without_disk_space_for_sqlite(capsys, use_database):
     use_database()
     assert _run(capsys, "init-db")[0] == 0
