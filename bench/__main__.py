@@ -16,7 +16,7 @@ import sys
 
 from bench.harness import CACHE, ensure_database, time_page
 
-SUITES = ("core", "news", "surveys", "meetings", "kpis")
+SUITES = ("core", "news", "surveys", "meetings", "kpis", "home")
 
 
 def _suite(name: str):

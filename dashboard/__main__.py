@@ -264,6 +264,14 @@ def run_checks(min_free_mb: int = 500, quick: bool = False) -> list[tuple[str, s
                         f"INTRANET_SURVEY_KEY fingerprint {sealing.fingerprint()}"))
     except (sealing.KeyConfigurationError, OSError) as error:
         results.append(("FAIL", "survey keys", str(error)))
+    from data_access import config
+
+    browser = config.chromium_path()
+    if Path(browser).is_file():
+        results.append(("ok", "report charts", f"Chromium at {browser}"))
+    else:
+        results.append(("warn", "report charts", f"no Chromium at {browser}: the monthly "
+                        "report cannot be made (install chromium or set PEYVAND_CHROMIUM)"))
     if url.startswith("sqlite"):
         folder = Path(url.split("///", 1)[1]).resolve().parent
         try:
@@ -309,7 +317,22 @@ def cmd_backup(args: argparse.Namespace) -> int:
     with closing(sqlite3.connect(source_path)) as source, \
             closing(sqlite3.connect(target)) as dest:
         source.backup(dest)
+    _record_backup(str(target))
     print(f"backed up {source_path} to {target}")
+    return 0
+
+
+def _record_backup(where: str) -> None:
+    """The admin's home page shows the last backup's time (data_access.health)."""
+    from data_access import health
+
+    with db.session_scope() as session:
+        health.record_backup(session, where)
+
+
+def cmd_record_backup(args: argparse.Namespace) -> int:
+    _record_backup(args.path)
+    print(f"recorded the backup {args.path}")
     return 0
 
 
@@ -374,6 +397,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("backup", help="copy the SQLite database safely while the app runs")
     p.add_argument("path")
     p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("record-backup", help="record that a backup was written (deploy/backup.sh "
+                       "calls it after pg_dump; the admin's home page shows the time)")
+    p.add_argument("path", help="the file the backup was written to")
+    p.set_defaults(func=cmd_record_backup, check_keys=False)
     return parser
 
 

@@ -23,6 +23,7 @@ BCRYPT_ROUNDS = "INTRANET_BCRYPT_ROUNDS"
 DB_POOL_SIZE = "INTRANET_DB_POOL_SIZE"
 SURVEY_KEY = "INTRANET_SURVEY_KEY"
 SIGNIN_KEY = "INTRANET_SIGNIN_KEY"
+CHROMIUM = "PEYVAND_CHROMIUM"
 
 DEFAULT_SQLITE_PATH = ROOT / "data" / "peyvand.db"
 
@@ -75,3 +76,8 @@ def survey_key() -> str | None:
 
 def signin_key() -> str | None:
     return _get(SIGNIN_KEY)
+
+
+def chromium_path() -> str:
+    """The Chromium that renders report charts on the server (dashboard/report/render.py)."""
+    return _get(CHROMIUM) or "/usr/bin/chromium"

@@ -42,6 +42,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "view_all_kpis": frozenset({PR, ADMIN}),
     "enter_all_kpi_values": frozenset({PR, ADMIN}),
     "administer": frozenset({ADMIN}),
+    # Leads a department subtree day to day: the home page shows the team's survey
+    # headline and overdue items (pr and admin see the organisation's figures instead).
+    "lead_team": frozenset({MANAGER}),
 }
 
 

@@ -18,6 +18,9 @@ case "$url" in
     # pg_dump takes a libpq URL: drop SQLAlchemy's "+psycopg" driver suffix.
     pg_dump --format=custom --file="$dir/peyvand-$stamp.dump" \
       "$(printf '%s' "$url" | sed 's/^postgresql+[a-z0-9]*:/postgresql:/')"
+    # The admin's home page shows when the last backup was made (SQLite's backup
+    # command records it itself).
+    "${PEYVAND_PYTHON:-.venv/bin/python}" -m dashboard record-backup "$dir/peyvand-$stamp.dump"
     ;;
   *)
     echo "backup.sh: unsupported DATABASE_URL scheme" >&2

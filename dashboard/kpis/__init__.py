@@ -12,9 +12,17 @@ from dashboard.kpis import cards, compare, definitions, entry, history, importer
 from dashboard.kpis.filters import Filters, choose
 from dashboard.kpis.viewer import Viewer
 
+
+def _report(viewer: Viewer, filters: Filters) -> None:
+    """The monthly Word report (dashboard/report/), in the viewer's scope."""
+    from dashboard.report import view  # Chromium and python-docx only when asked for
+
+    view.show(viewer)
+
+
 # view name (as Viewer.views lists them) -> what draws it
 VIEWS = {"cards": cards.show, "trend": trend.show, "compare": compare.show,
-         "heatmap": matrix.show, "entry": entry.show, "import": importer.show,
+         "heatmap": matrix.show, "report": _report, "entry": entry.show, "import": importer.show,
          "history": history.show, "definitions": definitions.show}
 
 __all__ = ["VIEWS", "Filters", "Viewer", "choose"]

@@ -94,7 +94,7 @@ class Viewer:
 
     @property
     def views(self) -> list[str]:
-        names = ["cards", "trend", "compare", "heatmap"]
+        names = ["cards", "trend", "compare", "heatmap", "report"]
         if self.may_enter:
             names += ["entry", "import"]
         names.append("history")

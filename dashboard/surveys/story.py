@@ -72,23 +72,23 @@ def sentences(viewer: Viewer, found: Headline) -> list[str]:
     lang = viewer.lang
 
     def named(pairs: list[tuple[str, float]]) -> str:
-        joiner = t("surveys.story.and")
-        return joiner.join(t("surveys.story.named", driver=viewer.driver(d),
+        joiner = viewer.t("surveys.story.and")
+        return joiner.join(viewer.t("surveys.story.named", driver=viewer.driver(d),
                              score=format_number(s, lang)) for d, s in pairs)
 
     def moved(key: str, pair: tuple[str, float]) -> str:
-        return t(key, driver=viewer.driver(pair[0]), change=format_signed(pair[1], lang))
+        return viewer.t(key, driver=viewer.driver(pair[0]), change=format_signed(pair[1], lang))
 
-    said = [t("surveys.story.strengths", drivers=named(found.strengths)),
-            t("surveys.story.focus", drivers=named(found.focus))]
+    said = [viewer.t("surveys.story.strengths", drivers=named(found.strengths)),
+            viewer.t("surveys.story.focus", drivers=named(found.focus))]
     if found.rise:
         said.append(moved("surveys.story.rise", found.rise))
     if found.fall:
         said.append(moved("surveys.story.fall", found.fall))
     if found.has_previous and not (found.rise or found.fall):
-        said.append(t("surveys.story.steady", points=format_number(NOTABLE, lang)))
+        said.append(viewer.t("surveys.story.steady", points=format_number(NOTABLE, lang)))
     if not found.has_previous:
-        said.append(t("surveys.story.first_wave"))
+        said.append(viewer.t("surveys.story.first_wave"))
     if found.above_org:
         said.append(moved("surveys.story.above_org", found.above_org))
     if found.below_org:

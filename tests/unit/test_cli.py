@@ -22,7 +22,8 @@ from data_access.users import SignIn
 
 ROOT = Path(__file__).resolve().parents[2]
 SUBCOMMANDS = ("init-db", "seed-demo", "create-user", "create-department", "import-users",
-               "survey-clock", "backup", "demo-load-accounts", "check", "serve")
+               "survey-clock", "backup", "demo-load-accounts", "check", "serve",
+               "record-backup")
 PASSWORD = "cli-password-1"
 
 
@@ -476,6 +477,24 @@ def test_backup_sees_committed_changes(capsys, use_database, tmp_path):
         connection.close()
 
 
+def test_a_backup_is_recorded_for_the_admin_home(capsys, use_database, tmp_path):
+    from data_access import health
+
+    use_database()
+    _run(capsys, "init-db")
+    with db.session_scope() as session:
+        assert health.last_backup(session) == (None, None)
+    target = tmp_path / "copy.db"
+    assert _run(capsys, "backup", str(target))[0] == 0
+    with db.session_scope() as session:
+        at, where = health.last_backup(session)
+    assert at is not None and where == str(target)
+    # pg_dump's run in deploy/backup.sh records its file the same way.
+    assert _run(capsys, "record-backup", "/backups/peyvand.dump")[0] == 0
+    with db.session_scope() as session:
+        assert health.last_backup(session)[1] == "/backups/peyvand.dump"
+
+
 def test_backup_of_a_missing_database_is_an_error(capsys, use_database, tmp_path):
     url = use_database()
     code, _, err = _run(capsys, "backup", str(tmp_path / "copy.db"))
@@ -560,6 +579,16 @@ def test_check_fails_when_the_key_directory_cannot_be_used(capsys, use_database,
     monkeypatch.setenv("INTRANET_KEY_DIR", str(blocker / "keys"))
     code, out, _ = _run(capsys, "check")
     assert code == 1 and "FAIL survey keys" in out.replace("  ", " ")
+
+
+def test_check_warns_when_report_charts_cannot_be_drawn(capsys, use_database, monkeypatch,
+                                                       tmp_path):
+    use_database()
+    assert _run(capsys, "init-db")[0] == 0
+    monkeypatch.setenv("PEYVAND_CHROMIUM", str(tmp_path / "no-chromium"))
+    code, out, _ = _run(capsys, "check")
+    assert "warn report charts: no Chromium" in out.replace("  ", " ")
+    assert code == 0  # the app runs without it; only the monthly report needs it
 
 
 def test_check_fails_without_disk_space_for_sqlite(capsys, use_database):

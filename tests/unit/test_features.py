@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import features
-from data_access.permissions import Actor
+from data_access.permissions import CAPABILITIES, Actor
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,10 +29,47 @@ def test_the_sidebar_and_home_name_no_feature(source):
 
 
 def test_home_sections_put_reminders_first():
-    sections = [features.resolve(f.home_section) for f in
-                sorted(features.FEATURES, key=lambda f: f.home_rank) if f.home_section]
+    ranked = sorted([(f.home_rank, f.home_section) for f in features.FEATURES if f.home_section]
+                    + [(s.rank, s.hook) for s in features.HOME_SECTIONS], key=lambda p: p[0])
+    sections = [features.resolve(hook) for _, hook in ranked]
     assert list(features.hooks("home_section")) == sections
     assert sections[0].__module__ == "dashboard.surveys.hooks"
+
+
+@pytest.mark.parametrize("section", features.HOME_SECTIONS, ids=lambda s: s.name)
+def test_every_home_section_names_a_function_and_a_capability(section):
+    assert callable(features.resolve(section.hook))
+    assert section.capability in CAPABILITIES
+    assert section.unless is None or section.unless in CAPABILITIES
+
+
+# The KPI cards are the kpi-ui engineer's Feature row ("kpis"); listed once it is there.
+KPIS = ["kpis"] if any(f.name == "kpis" for f in features.FEATURES) else []
+EMPLOYEE_HOME = ["surveys", "action_items/due_soon", "meetings", "news", "news/occasions"]
+ORGANISATION = ["news/acknowledgements", "action_items/due_soon", "meetings", *KPIS,
+                "surveys/participation", "news/reach", "news/occasions_to_prepare", "news"]
+
+
+@pytest.mark.parametrize(("role", "expected"), [
+    ("employee", EMPLOYEE_HOME),
+    ("manager", ["surveys", "action_items/due_soon", "meetings", "action_items/team_overdue",
+                 *KPIS, "surveys/headline", "news", "news/occasions"]),
+    ("pr", ["surveys", *ORGANISATION]),
+    ("admin", ["surveys", *ORGANISATION, "admin/health"]),
+])
+def test_each_role_home_lists_its_sections_in_order(role, expected):
+    actor = Actor(id=1, username=role, role=role, department_id=1)
+    assert [s.name for s in features.home_sections(actor)] == expected
+    assert list(features.hooks("home_section", actor)) == [
+        features.resolve(s.hook) for s in features.home_sections(actor)]
+
+
+def test_home_sections_follow_capabilities_not_role_names(monkeypatch):
+    """A role's home changes with the capability table alone."""
+    monkeypatch.setitem(CAPABILITIES, "lead_team",
+                        frozenset({"manager", "employee"}))
+    employee = Actor(id=1, username="e", role="employee", department_id=1)
+    assert "action_items/team_overdue" in [s.name for s in features.home_sections(employee)]
 
 
 def test_hooks_follow_the_capability_table(monkeypatch):
