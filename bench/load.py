@@ -627,17 +627,22 @@ def median_ms(values: list[float]) -> float:
     return statistics.median(values) * 1000 if values else float("nan")
 
 
-def run_sync(config: Config):
-    """Run the load from synchronous code, in a thread of its own when this thread
+def run_coroutine(coroutine):
+    """asyncio.run from synchronous code, in a thread of its own when this thread
     already runs an event loop (Playwright's sync API does, in the same test process)."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(run(config))
+        return asyncio.run(coroutine)
     import concurrent.futures
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, run(config)).result()
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def run_sync(config: Config):
+    """Run the load from synchronous code (see run_coroutine)."""
+    return run_coroutine(run(config))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,7 +13,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from dashboard.formatting import gregorian_to_jalali, jalali_month_name, localize_digits
+from dashboard.formatting import (
+    gregorian_to_jalali,
+    jalali_month_name,
+    localize_digits,
+    to_persian_digits,
+)
 from data_access import clock, db, meetings, users
 from data_access.models import User, utcnow
 from data_access.models.action_items import ActionItem
@@ -22,6 +27,12 @@ from tests.e2e.conftest import goto, login, screenshot, settle
 
 pytestmark = pytest.mark.e2e
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _unique() -> str:
+    """A suffix that keeps titles apart across runs, in Persian digits: the phone
+    tests scan every page (this meeting's too) for Latin text."""
+    return to_persian_digits(f"{uuid.uuid4().int % 10_000:04d}")
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -65,7 +76,7 @@ def _no_sideways_scroll(page) -> bool:
 
 def test_a_meeting_from_schedule_to_signed_minutes_and_a_done_action_item(browser, live_app,
                                                                           tmp_path):
-    title = f"جلسه هماهنگی طرح ترافیک {uuid.uuid4().hex[:4]}"
+    title = f"جلسه هماهنگی طرح ترافیک {_unique()}"
     today = clock.local_today()
     year, month, day = gregorian_to_jalali(today)
     context, page = _context(browser)
@@ -227,7 +238,7 @@ def test_a_meeting_from_schedule_to_signed_minutes_and_a_done_action_item(browse
 
 
 def test_a_confidential_meeting_stays_hidden_from_an_employee_not_invited(browser, live_app):
-    title = f"جلسه محرمانه ارزیابی {uuid.uuid4().hex[:4]}"
+    title = f"جلسه محرمانه ارزیابی {_unique()}"
     with db.session_scope(live_app.engine()) as session:
         manager = users.active_actor(session, "manager")
         type_id = meetings.meeting_types(session, manager)[0].id

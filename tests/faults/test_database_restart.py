@@ -102,7 +102,7 @@ def test_a_restart_under_load_shows_try_again_then_recovers_without_restarting_t
         await asyncio.gather(*(s.close() for s in sessions))
         return results, while_down, recovered
 
-    results, while_down, recovered = asyncio.run(scenario())
+    results, while_down, recovered = load.run_coroutine(scenario())
     for outcome in while_down:
         assert isinstance(outcome, load.Outcome), outcome
         assert outcome.exceptions == []  # not a traceback, not Streamlit's error page

@@ -78,7 +78,7 @@ def test_a_user_deactivated_while_signed_in_in_20_tabs_on_two_replicas_is_refuse
         finally:
             await asyncio.gather(*(tab.close() for tab in tabs))
 
-    still_in = asyncio.run(scenario())
+    still_in = load.run_coroutine(scenario())
     assert still_in == [False] * TABS
 
 
@@ -126,7 +126,7 @@ def test_a_replica_killed_during_writes_loses_nothing_and_its_users_come_back_si
         finally:
             await asyncio.gather(*(s.close() for s in (*sessions, *back)))
 
-    on, victims, back, sessions = asyncio.run(scenario())
+    on, victims, back, sessions = load.run_coroutine(scenario())
     print("outcomes:", outcome, "killed:", killed)
     assert len(victims) >= 1
     # Every write either committed exactly once or its client saw it fail.
@@ -166,7 +166,7 @@ def test_after_the_kill_each_person_can_still_answer_exactly_once(installation):
         finally:
             await asyncio.gather(*(s.close() for s in sessions))
 
-    asyncio.run(scenario())
+    load.run_coroutine(scenario())
     rows = survey_rows(engine, wave_id)
     assert participants(engine, wave_id) >= set(writers)
     assert rows["participation"] == rows["people"] == rows["pool"], rows
