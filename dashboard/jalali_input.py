@@ -390,13 +390,15 @@ def jalali_datetime_text_input(
     if lo_dt is not None and hi_dt is not None and lo_dt > hi_dt:
         raise ValueError("min_value is after max_value")
 
+    # An example, not a value: an empty optional field must not look filled in.
+    example = messages.get("example", "{example}")
     st.markdown(label, help=help)
     date_col, time_col = st.columns([3, 2], gap="small")
     date_text = date_col.text_input(
         messages.get("field_date", _PART_LABELS[locale]["day"]),
         value=format_date(local.date(), locale) if local else "",
         key=f"{key}__date",
-        placeholder=format_date(local_today(), locale),
+        placeholder=example.format(example=format_date(local_today(), locale)),
         max_chars=16,
         disabled=disabled,
         label_visibility="collapsed",
@@ -405,7 +407,7 @@ def jalali_datetime_text_input(
         messages.get("field_time", _PART_LABELS[locale]["hour"]),
         value=localize_digits(f"{local.hour:02d}:{local.minute:02d}", locale) if local else "",
         key=f"{key}__time",
-        placeholder=localize_digits("09:00", locale),
+        placeholder=example.format(example=localize_digits("09:00", locale)),
         max_chars=8,
         disabled=disabled,
         label_visibility="collapsed",

@@ -133,7 +133,7 @@ def date_messages() -> dict[str, str]:
     # Unformatted: the inputs fill in {min}, {example}, {month}, ... themselves.
     messages = {"invalid_date": t("date.invalid")}
     for name in ("before_min", "after_max", "bad_format", "not_in_calendar", "bad_time",
-                 "missing_part", "echo", "field_date", "field_time"):
+                 "missing_part", "echo", "example", "field_date", "field_time"):
         messages[name] = t(f"date.{name}")
     return messages
 

@@ -255,6 +255,9 @@ def test_text_control_refuses_a_day_the_calendar_lacks() -> None:
 
 def test_text_control_unreadable_and_half_filled() -> None:
     at = _run(_text_app, locale="fa")
+    # empty fields show an example, marked as one, in Persian digits
+    assert at.text_input(key="at__date").placeholder.startswith("مثلاً ۱۴")
+    assert at.text_input(key="at__time").placeholder == "مثلاً ۰۹:۰۰"
     _typed(at, "فردا", "25:00")
     errors = [e.value for e in at.error]
     assert len(errors) == 2 and errors[0].startswith("تاریخ را به شکل سال/ماه/روز")
