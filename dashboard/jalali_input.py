@@ -10,10 +10,17 @@ lists cannot react to the month until the form is submitted.
 
 The boxes are laid out in reading order (day, month, year, hour, minute), the
 order of '۵ فروردین ۱۴۰۳ ۱۴:۳۰'; an RTL page shows them right to left.
+
+``jalali_datetime_text_input`` is the compact form of ``jalali_datetime_input``
+(issue 10: five dropdowns for one date-time): one text field for the Jalali date
+('۱۴۰۵/۰۹/۱۰', any digits, / or -) and one for the time ('۰۹:۳۰'), with the
+weekday and the Gregorian date echoed underneath. Streamlit 1.67's ``st.date_input``
+and ``st.time_input`` are Gregorian with Latin digits, so they are not used.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Literal
@@ -26,15 +33,25 @@ from dashboard.formatting import (
     format_date,
     format_datetime,
     gregorian_to_jalali,
+    jalali_days_in_month,
     jalali_month_name,
     jalali_to_gregorian,
     local_today,
     localize_digits,
+    parse_jalali_date,
     tehran_local_to_utc,
     to_display_tz,
+    to_western_digits,
 )
 
-__all__ = ["jalali_date_input", "jalali_datetime_input", "year_options"]
+__all__ = [
+    "jalali_date_input",
+    "jalali_datetime_input",
+    "jalali_datetime_text_input",
+    "input_rejected",
+    "parse_clock_time",
+    "year_options",
+]
 
 # Placeholders / screen-reader labels of the parts. Callers may override them
 # through ``messages`` with the keys 'day', 'month', 'year', 'hour', 'minute'.
@@ -45,6 +62,17 @@ _PART_LABELS: dict[str, dict[str, str]] = {
 _YEARS_AROUND_TODAY = 5
 
 _Status = Literal["empty", "partial", "invalid", "ok"]
+
+_GREGORIAN_MONTHS: dict[str, tuple[str, ...]] = {
+    "fa": ("ژانویه", "فوریه", "مارس", "آوریل", "مه", "ژوئن", "ژوئیه", "اوت", "سپتامبر",
+           "اکتبر", "نوامبر", "دسامبر"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}
+# Directional marks pasted from messengers, and the time separators people type.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_CLOCK_TEXT = re.compile(r"(\d{1,2})\s*[:٫.]\s*(\d{2})", re.ASCII)
+_DATE_PARTS = re.compile(r"(\d{4})([/-])(\d{1,2})\2(\d{1,2})", re.ASCII)
 
 
 def _check_locale(locale: str) -> None:
@@ -286,3 +314,153 @@ def jalali_datetime_input(
         _bounds_error(messages, "after_max", lo, hi)
         return None
     return result
+
+
+def parse_clock_time(text: str) -> tuple[int, int]:
+    """'۰۹:۳۰', '9:30', '٩.٣٠' -> (9, 30); ValueError unless 00:00..23:59."""
+    cleaned = to_western_digits(_INVISIBLE.sub("", text)).strip()
+    match = _CLOCK_TEXT.fullmatch(cleaned)
+    if match is None:
+        raise ValueError(f"not a time: {text!r}")
+    hour, minute = int(match[1]), int(match[2])
+    if hour > 23 or minute > 59:
+        raise ValueError(f"no such time: {text!r}")
+    return hour, minute
+
+
+def date_text_error(text: str, locale: str, messages: Mapping[str, str]) -> str | None:
+    """None if ``text`` is a Jalali date that exists, else the message to show.
+
+    A well-formed date missing from the calendar (31 Mehr, 30 Esfand of a common year)
+    says how many days that month has; anything else asks for year/month/day.
+    """
+    try:
+        parse_jalali_date(text)
+        return None
+    except InvalidJalaliDate as error:
+        reason = error.reason
+    example = format_date(local_today(), locale)
+    parts = _DATE_PARTS.fullmatch(to_western_digits(_INVISIBLE.sub("", text)).strip())
+    if reason != "day" or parts is None:
+        return messages.get("bad_format", messages["invalid_date"]).format(example=example)
+    year, month, day = int(parts[1]), int(parts[3]), int(parts[4])
+    template = messages.get("not_in_calendar", messages["invalid_date"])
+    return template.format(
+        text=localize_digits(f"{year}/{month:02d}/{day:02d}", locale),
+        month=jalali_month_name(month, locale),
+        year=localize_digits(str(year), locale),
+        days=localize_digits(str(jalali_days_in_month(year, month)), locale),
+    )
+
+
+def _echo(d: date, locale: str, messages: Mapping[str, str]) -> str:
+    """'یکشنبه ۵ فروردین ۱۴۰۳ — میلادی: ۲۴ مارس ۲۰۲۴': the weekday and the Gregorian date."""
+    gregorian = localize_digits(
+        f"{d.day} {_GREGORIAN_MONTHS[locale][d.month - 1]} {d.year}", locale)
+    jalali = format_date(d, locale, "long", weekday=True)
+    template = messages.get("echo", "{jalali} — {gregorian}")
+    return template.format(jalali=jalali, gregorian=gregorian)
+
+
+def jalali_datetime_text_input(
+    label: str,
+    *,
+    key: str,
+    value: datetime | None = None,
+    locale: str,
+    messages: Mapping[str, str],
+    min_value: datetime | None = None,
+    max_value: datetime | None = None,
+    help: str | None = None,
+    disabled: bool = False,
+) -> datetime | None:
+    """One Jalali date field and one Tehran 'HH:MM' field; returns an aware UTC datetime.
+
+    Same contract as ``jalali_datetime_input``: None while both fields are empty; None
+    with an ``st.error`` for a half-filled, malformed or non-existent date or time, or
+    one outside [min_value, max_value]. The date accepts Persian, Arabic-Indic or Latin
+    digits and '/' or '-'. Widget keys ``f'{key}__date'`` and ``f'{key}__time'``.
+    ``messages`` as from ``dashboard.ui.date_messages``; only 'invalid_date',
+    'before_min' and 'after_max' are required.
+    """
+    _check_locale(locale)
+    local, lo_dt, hi_dt = (
+        to_display_tz(v) if v is not None else None for v in (value, min_value, max_value)
+    )
+    if lo_dt is not None and hi_dt is not None and lo_dt > hi_dt:
+        raise ValueError("min_value is after max_value")
+
+    # An example, not a value: an empty optional field must not look filled in.
+    example = messages.get("example", "{example}")
+    st.markdown(label, help=help)
+    date_col, time_col = st.columns([3, 2], gap="small")
+    date_text = date_col.text_input(
+        messages.get("field_date", _PART_LABELS[locale]["day"]),
+        value=format_date(local.date(), locale) if local else "",
+        key=f"{key}__date",
+        placeholder=example.format(example=format_date(local_today(), locale)),
+        max_chars=16,
+        disabled=disabled,
+        label_visibility="collapsed",
+    )
+    time_text = time_col.text_input(
+        messages.get("field_time", _PART_LABELS[locale]["hour"]),
+        value=localize_digits(f"{local.hour:02d}:{local.minute:02d}", locale) if local else "",
+        key=f"{key}__time",
+        placeholder=example.format(example=localize_digits("09:00", locale)),
+        max_chars=8,
+        disabled=disabled,
+        label_visibility="collapsed",
+    )
+    date_text, time_text = (date_text or "").strip(), (time_text or "").strip()
+    st.session_state[_rejected_key(key)] = False
+    if not date_text and not time_text:
+        return None
+
+    errors: list[str] = []
+    chosen: date | None = None
+    if date_text:
+        problem = date_text_error(date_text, locale, messages)
+        if problem is None:
+            chosen = parse_jalali_date(date_text)
+            date_col.caption(_echo(chosen, locale, messages))
+        else:
+            errors.append(problem)
+    clock: tuple[int, int] | None = None
+    if time_text:
+        try:
+            clock = parse_clock_time(time_text)
+        except ValueError:
+            errors.append(messages.get("bad_time", messages["invalid_date"]).format(
+                example=localize_digits("09:30", locale)))
+    if not date_text or not time_text:
+        errors.append(messages.get("missing_part", messages["invalid_date"]))
+    if errors or chosen is None or clock is None:
+        for message in errors:
+            st.error(message)
+        st.session_state[_rejected_key(key)] = True
+        return None
+
+    result = tehran_local_to_utc(chosen, *clock)
+    lo, hi = format_datetime(lo_dt, locale, "long"), format_datetime(hi_dt, locale, "long")
+    if lo_dt is not None and result < lo_dt:
+        _bounds_error(messages, "before_min", lo, hi)
+    elif hi_dt is not None and result > hi_dt:
+        _bounds_error(messages, "after_max", lo, hi)
+    else:
+        return result
+    st.session_state[_rejected_key(key)] = True
+    return None
+
+
+def _rejected_key(key: str) -> str:
+    return f"{key}__rejected"
+
+
+def input_rejected(*keys: str) -> bool:
+    """True if a ``jalali_datetime_text_input`` drawn in this run showed an error.
+
+    The input returns None both when left empty and when refused; a caller that would
+    read None as "no time" (publish now, never expire) checks this before writing.
+    """
+    return any(st.session_state.get(_rejected_key(key), False) for key in keys)

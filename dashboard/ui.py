@@ -130,8 +130,12 @@ def show_flash() -> None:
 
 def date_messages() -> dict[str, str]:
     """Messages for the Jalali date inputs, in the user's language."""
-    return {"invalid_date": t("date.invalid"), "before_min": t("date.before_min"),
-            "after_max": t("date.after_max")}
+    # Unformatted: the inputs fill in {min}, {example}, {month}, ... themselves.
+    messages = {"invalid_date": t("date.invalid")}
+    for name in ("before_min", "after_max", "bad_format", "not_in_calendar", "bad_time",
+                 "missing_part", "echo", "example", "field_date", "field_time"):
+        messages[name] = t(f"date.{name}")
+    return messages
 
 
 def error_text(error: DomainError) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.jalali_input import jalali_datetime_input
+from dashboard.jalali_input import jalali_datetime_text_input
 from dashboard.meetings import reads
 from dashboard.meetings.viewer import Viewer, open_meeting
 from dashboard.number_input import whole_number_input
@@ -37,8 +37,8 @@ def show_create(v: Viewer) -> None:
                           max_chars=meetings.TITLE_MAX)
     type_id = st.selectbox(t("meetings.field.type"), [x.id for x in types], key=f"{k}_type",
                            format_func=lambda i: next(x.label(v.loc) for x in types if x.id == i))
-    starts_at = jalali_datetime_input(t("meetings.field.starts_at"), key=f"{k}_start",
-                                      locale=v.loc, messages=date_messages())
+    starts_at = jalali_datetime_text_input(t("meetings.field.starts_at"), key=f"{k}_start",
+                                           locale=v.loc, messages=date_messages())
     duration = whole_number_input(t("meetings.field.duration"), min_value=meetings.DURATION_MIN,
                                   max_value=meetings.DURATION_MAX, value=60, step=15,
                                   key=f"{k}_duration")

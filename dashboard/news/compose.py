@@ -12,7 +12,11 @@ from datetime import date, datetime
 import streamlit as st
 
 from dashboard.formatting import format_datetime
-from dashboard.jalali_input import jalali_date_input, jalali_datetime_input
+from dashboard.jalali_input import (
+    input_rejected,
+    jalali_date_input,
+    jalali_datetime_text_input,
+)
 from dashboard.news import reads
 from dashboard.news.viewer import Viewer, audience_text, department_labels, open_item, start_edit
 from dashboard.ui import date_messages, escape_markdown, flash, read, run_write, safe_markdown, t
@@ -170,14 +174,13 @@ def _time_fields(v: Viewer, detail: news.ItemDetail | None, key: _Keys, is_event
     stage = detail.stage if detail else None
     publish_at = None
     if news.allowed("release", stage):
-        publish_at = jalali_datetime_input(
+        publish_at = jalali_datetime_text_input(
             t("news.field.publish_at"), key=key("publish"), locale=v.loc, messages=date_messages(),
             value=detail.publish_at if detail and stage == "scheduled" else None,
             help=t("news.field.publish_at_help"))
-    expires_at = jalali_datetime_input(t("news.field.expires_at"), key=key("expires"),
-                                       locale=v.loc, messages=date_messages(),
-                                       value=detail.expires_at if detail else None,
-                                       help=t("news.field.expires_at_help"))
+    expires_at = jalali_datetime_text_input(
+        t("news.field.expires_at"), key=key("expires"), locale=v.loc, messages=date_messages(),
+        value=detail.expires_at if detail else None, help=t("news.field.expires_at_help"))
     return event_date, publish_at, expires_at
 
 
@@ -249,5 +252,8 @@ def show_compose(v: Viewer) -> None:
     data = news.AnnouncementInput(title=title, body=body, category_id=category_id,
                                   expires_at=expires_at, event_date=event_date, **reach, **files)
     clicked = _clicked(detail.stage if detail else None)
-    if clicked is not None:
+    if clicked is not None and input_rejected(key("publish"), key("expires")):
+        # None from a refused time would mean "now" / "never": write nothing instead.
+        st.error(t("date.fix_before_saving"))
+    elif clicked is not None:
         _save(v, clicked, data, publish_at, detail, key)

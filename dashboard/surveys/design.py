@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import tables
 from dashboard.formatting import format_number
-from dashboard.jalali_input import jalali_date_input, jalali_datetime_input
+from dashboard.jalali_input import jalali_date_input, jalali_datetime_text_input
 from dashboard.number_input import whole_number_input
 from dashboard.surveys import reads
 from dashboard.surveys.viewer import MISSING, Viewer
@@ -166,11 +166,11 @@ def show_form(viewer: Viewer) -> None:
                                 format_func=names.get,
                                 placeholder=t("surveys.choose_departments"))
         now = utcnow()
-        opens_at = jalali_datetime_input(t("surveys.opens_at"), key="survey_opens", value=now,
-                                         locale=lang, messages=messages)
-        closes_at = jalali_datetime_input(t("surveys.closes_at"), key="survey_closes",
-                                          value=now + timedelta(days=7), locale=lang,
-                                          messages=messages)
+        opens_at = jalali_datetime_text_input(t("surveys.opens_at"), key="survey_opens",
+                                              value=now, locale=lang, messages=messages)
+        closes_at = jalali_datetime_text_input(t("surveys.closes_at"), key="survey_closes",
+                                               value=now + timedelta(days=7), locale=lang,
+                                               messages=messages)
         left, middle, right = st.columns(3)
         cadence = left.selectbox(t("surveys.cadence"), list(surveys.CADENCES),
                                  format_func={c: t(f"surveys.cadence.{c}")

@@ -198,3 +198,79 @@ def test_datetime_input_accepts_naive_utc_and_checks_bounds() -> None:
     at.selectbox(key="at__hh").set_value(12).run()  # 12:30 Tehran = 09:00 UTC < 10:00 UTC
     assert at.session_state["result"] is None
     assert at.error[0].value == "تاریخ باید از 5 Farvardin 1403 13:30 به بعد باشد"
+
+
+# --- the compact control: one date field, one time field (issue 10) -----------------
+
+
+def _text_app(**kwargs: object) -> None:
+    import streamlit as st
+
+    from dashboard.jalali_input import input_rejected, jalali_datetime_text_input
+    from dashboard.ui import date_messages
+
+    st.session_state["locale"] = kwargs["locale"]  # date_messages() speaks the page's language
+    st.session_state["result"] = jalali_datetime_text_input(
+        "زمان", key="at", messages=date_messages(), **kwargs)
+    st.session_state["rejected"] = input_rejected("at")
+
+
+def _typed(at: AppTest, date_text: str, time_text: str) -> AppTest:
+    at.text_input(key="at__date").input(date_text)
+    at.text_input(key="at__time").input(time_text)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_text_control_shows_the_value_in_persian_with_weekday_and_gregorian() -> None:
+    value = datetime(2024, 3, 24, 11, 0, tzinfo=UTC)  # 14:30 in Tehran, Sunday 5 Farvardin
+    at = _run(_text_app, value=value, locale="fa")
+    assert at.session_state["result"] == value
+    assert at.text_input(key="at__date").value == "۱۴۰۳/۰۱/۰۵"
+    assert at.text_input(key="at__time").value == "۱۴:۳۰"
+    assert [c.value for c in at.caption] == ["یکشنبه ۵ فروردین ۱۴۰۳ — میلادی: ۲۴ مارس ۲۰۲۴"]
+    assert not at.selectbox and not at.error  # two text fields, no dropdowns
+
+
+def test_text_control_in_english() -> None:
+    at = _run(_text_app, locale="en")
+    assert at.session_state["result"] is None and not at.error and not at.caption
+    _typed(at, "۱۴۰۴-۱-۱", "9:00")
+    assert at.session_state["result"] == datetime(2025, 3, 21, 5, 30, tzinfo=UTC)
+    assert [c.value for c in at.caption] == ["Friday, 1 Farvardin 1404 — Gregorian: 21 March 2025"]
+    assert at.session_state["rejected"] is False
+
+
+def test_text_control_refuses_a_day_the_calendar_lacks() -> None:
+    at = _run(_text_app, locale="fa")
+    _typed(at, "1404/12/30", "10:00")
+    assert at.session_state["result"] is None and at.session_state["rejected"] is True
+    assert [e.value for e in at.error] == [
+        "تاریخ ۱۴۰۴/۱۲/۳۰ در تقویم وجود ندارد: اسفند سال ۱۴۰۴ ۲۹ روز دارد."]
+    _typed(at, "1403/12/30", "10:00")  # a leap year: it exists
+    assert at.session_state["result"] == datetime(2025, 3, 20, 6, 30, tzinfo=UTC)
+    assert not at.error and at.session_state["rejected"] is False
+
+
+def test_text_control_unreadable_and_half_filled() -> None:
+    at = _run(_text_app, locale="fa")
+    # empty fields show an example, marked as one, in Persian digits
+    assert at.text_input(key="at__date").placeholder.startswith("مثلاً ۱۴")
+    assert at.text_input(key="at__time").placeholder == "مثلاً ۰۹:۰۰"
+    _typed(at, "فردا", "25:00")
+    errors = [e.value for e in at.error]
+    assert len(errors) == 2 and errors[0].startswith("تاریخ را به شکل سال/ماه/روز")
+    assert errors[1].startswith("ساعت را به شکل ساعت:دقیقه")
+    _typed(at, "۱۴۰۵/۰۹/۱۰", "")
+    assert [e.value for e in at.error] == ["تاریخ و ساعت هر دو را بنویسید."]
+    assert at.session_state["result"] is None and at.session_state["rejected"] is True
+
+
+def test_text_control_checks_bounds() -> None:
+    at = _run(_text_app, value=datetime(2024, 3, 24, 11, 0), locale="en",
+              min_value=datetime(2024, 3, 24, 10, 0, tzinfo=UTC))
+    assert at.session_state["result"] == datetime(2024, 3, 24, 11, 0, tzinfo=UTC)
+    _typed(at, "1403/01/05", "12:30")  # 12:30 Tehran = 09:00 UTC < 10:00 UTC
+    assert at.session_state["result"] is None and at.session_state["rejected"] is True
+    assert at.error[0].value == "The date must not be before 5 Farvardin 1403 13:30."

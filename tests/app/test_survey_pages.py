@@ -7,12 +7,14 @@ import random
 import sqlite3
 from datetime import timedelta
 
+import jdatetime
 import pytest
 import streamlit as st
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
 from dashboard import cache, charts
+from dashboard.formatting import format_date, localize_digits
 from dashboard.surveys import hooks
 from data_access import db, departments, surveys, users
 from data_access.errors import PermissionDenied
@@ -468,3 +470,19 @@ def test_the_actions_form_lists_a_new_item_in_the_same_run(open_app):
         assert any("ثبت شد" in s.value for s in at.success)
     finally:
         _cleanup_actions("اقدام آزمون فهرست")
+
+
+def test_design_schedule_is_one_jalali_date_and_one_time_field(open_app):
+    """Issue 10: opening and closing times were five dropdowns each. A closing date the
+    calendar lacks is refused inside the form, with nothing created."""
+    at = open_app("pr", SURVEYS)
+    assert not [s for s in at.selectbox if (s.key or "").startswith("survey_opens")]
+    assert at.text_input(key="survey_opens__date").value == format_date(utcnow(), "fa")
+    year = next(y for y in range(jdatetime.date.today().year + 1, 1500)
+                if not jdatetime.date(y, 1, 1).isleap())
+    at.text_input(key="survey_closes__date").set_value(f"{year}/12/30")
+    next(b for b in at.button if b.label == CREATE).click().run()
+    assert not at.exception
+    shown = localize_digits(str(year), "fa")
+    assert (f"تاریخ {shown}/۱۲/۳۰ در تقویم وجود ندارد: اسفند سال {shown} ۲۹ روز دارد."
+            in [e.value for e in at.error])

@@ -88,11 +88,11 @@ def test_a_meeting_from_schedule_to_signed_minutes_and_a_done_action_item(browse
         k = "mt_new_0"
         page.locator(f".st-key-{k}_title input").fill(title)
         # Today at 08:00 Tehran time (already begun, so it can be held at once).
-        _choose(page, f"{k}_start__y", localize_digits(str(year), "fa"))
-        _choose(page, f"{k}_start__m", jalali_month_name(month, "fa"))
-        _choose(page, f"{k}_start__d", localize_digits(str(day), "fa"))
-        _choose(page, f"{k}_start__hh", "۰۸")
-        _choose(page, f"{k}_start__mm", "۰۰")
+        page.locator(f".st-key-{k}_start__date input").fill(
+            localize_digits(f"{year}/{month:02d}/{day:02d}", "fa"))
+        page.locator(f".st-key-{k}_start__time input").fill("۰۸:۰۰")
+        page.locator(f".st-key-{k}_start__time input").press("Enter")
+        settle(page)
         page.locator(f".st-key-{k}_place input").fill("سالن شورا")
         page.locator(f".st-key-{k}_attendees_search input").fill("کارمند نمونه")
         page.locator(f".st-key-{k}_attendees_search input").press("Enter")

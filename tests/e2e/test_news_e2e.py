@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import jdatetime
 import pytest
 from PIL import Image
 from sqlalchemy import select, update
@@ -281,3 +282,49 @@ def test_picking_a_row_in_manage_acts_on_it_and_the_preview_follows_the_text(bro
         page.get_by_role("tab", name="پیش‌نمایش").click()
         page.locator(".st-key-news_preview strong").get_by_text("تازه").wait_for()
         screenshot(page, "news_manage_pick_and_preview_fa")
+
+
+def test_publish_time_is_one_date_field_and_one_time_field_on_a_phone(browser, live_app):
+    """Issue 10: five dropdowns for one Jalali date-time. At 390 px in Persian: type the date
+    (Latin digits and '-' are fine), see the weekday and the Gregorian date, and a date the
+    calendar lacks is refused with nothing written."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                  has_touch=True, locale="fa-IR")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        from tests.e2e.test_mobile_e2e import _open, _phone_login  # the sidebar is hidden
+
+        _phone_login(page, live_app, "pr")
+        _open(page, f"{live_app.url}/announcements")
+        page.get_by_role("radio", name="نوشتن خبر").click()
+        settle(page, 1200)
+        title = f"زمان انتشار {uuid.uuid4().hex[:6]}"
+        _compose(page, title, "متن")
+        year = next(y for y in range(jdatetime.date.today().year + 1, 1500)
+                    if not jdatetime.date(y, 1, 1).isleap())
+        date_field = page.get_by_role("textbox", name="تاریخ (سال/ماه/روز)").first
+        time_field = page.get_by_role("textbox", name="ساعت (ساعت:دقیقه)").first
+        assert page.locator('[data-testid="stSelectbox"]').count() <= 3  # category, not 5 more
+        date_field.fill(f"{year}-1-15")
+        time_field.fill("۰۹:۳۰")
+        time_field.press("Enter")
+        settle(page)
+        page.get_by_text("میلادی:").first.wait_for()
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+        box = date_field.bounding_box()
+        assert box and box["width"] >= 150  # the whole '۱۴۰۶/۰۱/۱۵' fits on a phone
+        screenshot(page, "news-publish-time-phone-fa")
+        date_field.fill(f"{year}/12/30")
+        date_field.press("Enter")
+        settle(page)
+        page.get_by_text("در تقویم وجود ندارد").first.wait_for()
+        page.get_by_role("button", name="زمان‌بندی انتشار").click()
+        settle(page)
+        page.get_by_text("چیزی ذخیره نشد").first.wait_for()
+        screenshot(page, "news-publish-time-refused-phone-fa")
+        with db.session_scope(live_app.engine()) as session:
+            assert session.scalar(select(Announcement.id).where(
+                Announcement.title == title)) is None
+    finally:
+        context.close()
