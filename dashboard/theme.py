@@ -140,6 +140,9 @@ _DOCUMENT_SCRIPT = """<script>
     });
     document.querySelectorAll('[data-testid="stImageContainer"] img:not([alt])')
       .forEach((img) => img.setAttribute("alt", ""));
+    // A metric's sparkline is decoration: its card says the value and the change in words.
+    document.querySelectorAll('[data-testid="stMetric"] svg:not([aria-hidden])')
+      .forEach((svg) => svg.setAttribute("aria-hidden", "true"));
     document.querySelectorAll('input[role="combobox"][placeholder^="Choose"]').forEach((box) => {
       const mine = box.placeholder === "Choose options" ? doc.choose_many : doc.choose;
       if (box.placeholder !== mine) box.placeholder = mine;

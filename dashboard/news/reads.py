@@ -22,6 +22,7 @@ from dashboard.cache import (
     actor_of,
     cached,
     database_key,
+    for_this_run,
     generation,
     invalidate,
     viewer_key,
@@ -55,13 +56,20 @@ def _read_attention(session, actor: Actor) -> Attention:
 
 
 @cached(GROUP, ttl=60, per_run=True)  # the sidebar, the banner and home each ask
-def _attention(key: ViewerKey, generation: int) -> Attention:
+def _attention(key: ViewerKey, generation: int, urgent: tuple) -> Attention:
     return read(_read_attention, actor_of(key))
 
 
+@for_this_run  # one small indexed query per run, whoever asks
+def _urgent_version(database: str) -> tuple:
+    return read(news.urgent_version)
+
+
 def attention(actor: Actor) -> Attention:
-    """Unread count and urgent notices: the one cached call the hooks make on every run."""
-    return _attention(viewer_key(actor), generation(GROUP))
+    """Unread count and urgent notices: the one cached call the hooks make on every run,
+    fresh as soon as any process publishes or archives an urgent item."""
+    key = viewer_key(actor)
+    return _attention(key, generation(GROUP), _urgent_version(key[0]))
 
 
 @cached(GROUP, ttl=60)

@@ -95,6 +95,7 @@ from data_access.news.reading import (
     mark_read,
     unread_count,
     urgent_notices,
+    urgent_version,
 )
 from data_access.news.rules import STAGES, Action, Priority, Stage, allowed, released, stage_of
 
@@ -114,7 +115,7 @@ __all__ = [
     # reading
     "PAGE_SIZE", "FeedItem", "FileInfo", "ItemDetail", "StoredFile", "UrgentNotice",
     "acknowledge", "dismiss_banner", "excerpt", "feed", "file_content", "get_item",
-    "mark_read", "unread_count", "urgent_notices",
+    "mark_read", "unread_count", "urgent_notices", "urgent_version",
     # comments, events, managing
     "COMMENT_MAX", "CommentView", "add_comment", "comments", "set_comment_hidden",
     "EventItem", "EventMonth", "upcoming_events",

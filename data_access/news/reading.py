@@ -298,6 +298,17 @@ class UrgentNotice:
     publish_at: datetime
 
 
+def urgent_version(session: Session) -> tuple:
+    """Changes when an urgent item is published, archived or added, in any process or
+    replica: the banner's cache is keyed by it, so a water-outage notice published on
+    one replica shows on every other at their next run, not when a cache expires.
+    (Scheduled items that come due are picked up by the cache's minute.)"""
+    a = Announcement
+    return tuple(session.execute(
+        select(func.max(a.id), func.count(a.id))
+        .where(a.priority == "urgent", a.status == "live")).one())
+
+
 def urgent_notices(session: Session, actor: Actor, now: datetime | None = None
                    ) -> list[UrgentNotice]:
     """Urgent items the reader has neither acknowledged nor dismissed: the banner."""

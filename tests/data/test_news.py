@@ -272,6 +272,17 @@ def test_urgent_banner_until_acknowledged_or_dismissed(session, org, cats):
     assert error.value.key == "news.errors.ack_not_required"
 
 
+def test_urgent_version_changes_when_an_urgent_item_is_published(session, org, cats):
+    """The banner's cache key: another process's urgent item must change it."""
+    before = news.urgent_version(session)
+    publish(session, org.pr, cats)  # a normal item: the banner does not change
+    session.commit()
+    assert news.urgent_version(session) == before
+    publish(session, org.pr, cats, priority="urgent")
+    session.commit()
+    assert news.urgent_version(session) != before
+
+
 def test_urgent_item_for_another_department_shows_no_banner(session, org, cats):
     publish(session, org.pr, cats, priority="urgent", audience=[org.traffic])
     assert len(news.urgent_notices(session, org.employee, now=NOW)) == 1

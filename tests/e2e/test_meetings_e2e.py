@@ -306,7 +306,10 @@ def test_home_and_attendance_over_time_in_persian(browser, live_app):
         goto(page, live_app, "meetings")
         page.locator(".st-key-mt_view").get_by_text("حضور در جلسات", exact=True).click()
         settle(page, 1500)
-        page.locator(".st-key-mt_rate_chart").wait_for()
+        chart = page.locator(".st-key-mt_rate_chart")
+        chart.wait_for()
+        chart.scroll_into_view_if_needed()  # Plotly draws its axes once it is on screen
+        chart.locator(".xtick text").first.wait_for(state="attached")
         ticks = page.evaluate("() => [...document.querySelectorAll("
                               "'.st-key-mt_rate_chart .xtick text')].map(e => e.textContent)")
         assert ticks, "the chart has month labels"
