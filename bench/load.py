@@ -48,6 +48,7 @@ MAX_DURATION = 1800.0
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
 COOKIE_COMPONENT = "extra_streamlit_components.CookieManager.cookie_manager"
+DOCUMENT_COOKIE = re.compile(r"document\.cookie = (\"(?:[^\"\\\\]|\\\\.)*\");")
 OPEN_ITEM = re.compile(r"-news_open_\d+$")
 ACK_BANNER = re.compile(r"-banner_ack_\d+$")
 ANSWER_WAVE = re.compile(r"-answer_(\d+)$")  # "answer now" on the list of open waves
@@ -227,11 +228,27 @@ class Session:
                 outcome.error_alerts.append(element.alert.body)
         elif kind == "component_instance":
             return self._component(element.component_instance)
+        elif kind == "html":
+            self._document_cookie(element.html.body)
         else:
             widget_id = getattr(getattr(element, kind), "id", "")
             if isinstance(widget_id, str) and widget_id.startswith("$$ID-"):
                 outcome.elements[widget_id] = getattr(element, kind)
         return None
+
+    def _document_cookie(self, body: str) -> None:
+        """The sign-in cookie as the app writes it (auth.DocumentCookies): a script
+        `document.cookie = "name=value; path=/; expires=…"` — a browser stores or, with an
+        expiry in 1970, deletes it; so does this client."""
+        match = DOCUMENT_COOKIE.search(body)
+        if match is None:
+            return
+        name, _, rest = json.loads(match[1]).partition("=")
+        value = rest.split(";", 1)[0]
+        if value and "1970" not in rest:
+            self.cookies[name.strip()] = value
+        else:
+            self.cookies.pop(name.strip(), None)
 
     def _component(self, component) -> BackMsg | None:
         """The cookie manager's browser side: `getAll` reports the cookies, `set` stores
