@@ -45,7 +45,7 @@ def axe_violations(page, minimum: set[str] = SERIOUS) -> list[dict]:
 # and product names below, "English" (the language switch names the other language
 # in its own script), e-mail addresses, URLs, file names and usernames (Latin by design).
 ALLOWED_WORDS = ["English", "Peyvand", "Vazirmatn", "Streamlit", "CSV", "Excel", "PDF", "eNPS",
-                 "NPS", "KPI", "PNG", "JPG", "JPEG", "WEBP"]
+                 "NPS", "KPI", "PNG", "JPG", "JPEG", "WEBP", "SQLite", "PostgreSQL"]
 
 VISIBLE_LATIN = r"""([allowed, usernames, within]) => {
   const main = document.querySelector(within) || document.body;
