@@ -23,7 +23,7 @@ install-dev: $(BIN)/.installed-dev
 run: install
 	$(BIN)/python -m dashboard init-db
 	$(BIN)/python -m dashboard seed-demo --if-empty
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
+	$(BIN)/python -m dashboard.launch --server.port $(PORT)
 
 # nginx (Debian's package) in front of N app processes on DATABASE_URL, as deploy/ sets up
 # a server; foreground, Ctrl-C stops them all. Open http://127.0.0.1:8080

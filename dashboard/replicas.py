@@ -114,7 +114,7 @@ def serve(replicas: int, port: int, first_port: int, nginx: str = "nginx",
             return 1
         for replica_port in ports:
             processes.append(subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+                [sys.executable, "-m", "dashboard.launch",
                  "--server.port", str(replica_port), "--server.address", "127.0.0.1",
                  "--server.headless", "true", "--server.fileWatcherType", "none"], cwd=ROOT))
         for replica_port, process in zip(ports, processes, strict=True):

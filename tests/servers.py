@@ -1,5 +1,5 @@
 """Real servers for the tests that need them (tests/load, tests/faults): app processes
-(`streamlit run dashboard/app.py`) and the shipped nginx site in front of them."""
+(`python -m dashboard.launch`, as deployed) and the shipped nginx site in front of them."""
 
 from __future__ import annotations
 
@@ -84,12 +84,13 @@ class AppServer:
 
 
 def start_app(env: dict[str, str], workdir: Path, port: int | None = None) -> AppServer:
-    """`streamlit run dashboard/app.py` on a free port of 127.0.0.1, healthy when returned."""
+    """`python -m dashboard.launch` (the app as `make run` starts it) on a free port of
+    127.0.0.1, healthy when returned."""
     port = port or free_port()
     log = workdir / f"streamlit-{port}.log"
     with open(log, "w") as handle:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+            [sys.executable, "-m", "dashboard.launch",  # as `make run` and the units start it
              "--server.headless", "true", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.fileWatcherType", "none"],
             cwd=ROOT, env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT)

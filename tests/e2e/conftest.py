@@ -65,7 +65,7 @@ def live_app(tmp_path_factory):
            "INTRANET_COOKIE_KEY": os.urandom(32).hex(), "INTRANET_BCRYPT_ROUNDS": "4"}
     log = open(workdir / "streamlit.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+        [sys.executable, "-m", "dashboard.launch",  # as `make run` and the units start it
          "--server.headless", "true", "--server.port", str(port),
          "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
