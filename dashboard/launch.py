@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APP = ROOT / "dashboard" / "app.py"
+APP = ROOT / "dashboard" / "server.py"  # dashboard/app.py plus /api/health (see there)
 
 # What the sign-in page's first run imports, heaviest first, then what the pages
 # behind it need (dashboard.warmup imports the rest after the sign-in page is drawn).

@@ -2,14 +2,18 @@
 never the shared server): while it is down, pages say "try again in a moment" in the
 user's language; once it is back the same app process serves pages again; nothing is
 half-written. `python -m dashboard check --quick`, the health check for monitoring,
-fails while it is down."""
+fails while it is down, and so does the app's own `/api/health` route (503), without
+telling the caller where the database is."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 
 import pytest
 
@@ -52,18 +56,36 @@ def quick_check(env: dict[str, str]) -> subprocess.CompletedProcess:
                           env={**os.environ, **env}, capture_output=True, text=True, timeout=60)
 
 
+def health_route(server) -> tuple[int, dict, str]:
+    """GET the app's /api/health: (status, body, raw text)."""
+    try:
+        with urllib.request.urlopen(f"{server.url}/api/health", timeout=30) as response:
+            raw = response.read().decode()
+            return response.status, json.loads(raw), raw
+    except urllib.error.HTTPError as error:
+        raw = error.read().decode()
+        return error.code, json.loads(raw), raw
+
+
 def test_the_health_check_fails_while_the_database_is_down(app_on_private_cluster):
-    cluster, _, env, _ = app_on_private_cluster
+    cluster, server, env, engine = app_on_private_cluster
     up = quick_check(env)
     assert up.returncode == 0, up.stdout + up.stderr
     assert "ok   database" in up.stdout
+    assert health_route(server)[:2] == (200, {"status": "ok", "checks": {
+        "database": "ok", "migrations": "ok"}})
     cluster.stop()
     try:
         down = quick_check(env)
+        route_down = health_route(server)
     finally:
         cluster.start()
     assert down.returncode == 1
     assert "FAIL database: unreachable" in down.stdout
+    status, body, raw = route_down
+    assert (status, body) == (503, {"status": "fail", "checks": {"database": "FAIL"}})
+    assert str(engine.url.port) not in raw and "unreachable" not in raw
+    assert wait_until(lambda: health_route(server)[0] == 200, seconds=30)
 
 
 def test_a_restart_under_load_shows_try_again_then_recovers_without_restarting_the_app(

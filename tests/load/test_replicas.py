@@ -4,6 +4,7 @@ on its replica, websockets pass through, and Ctrl-C stops everything."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -100,6 +101,18 @@ def test_signed_in_sessions_work_through_nginx(replicas):
     assert report.errors == {}, report.error_samples
     assert report.signed_in == 3 and report.interactions >= 3
     assert sum(report.replicas.values()) == 3
+
+
+def test_the_readiness_route_answers_through_nginx_from_a_replica(replicas):
+    """/api/health (dashboard/server.py) passes through the shipped site: it reached
+    the database and found the schema at head, and says nothing more."""
+    _, port, replica_ports = replicas
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=30) as response:
+        assert response.status == 200
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["X-Peyvand-Replica"] in {f"127.0.0.1:{p}" for p in replica_ports}
+        assert json.loads(response.read()) == {
+            "status": "ok", "checks": {"database": "ok", "migrations": "ok"}}
 
 
 def test_ctrl_c_stops_nginx_and_every_replica(replicas):
