@@ -29,13 +29,25 @@ from dashboard.ui import (
     read_or_explain,
     run_write,
     safe_markdown,
+    show_refusal,
     t,
+    write_in_callback,
 )
 from data_access import meetings
 
 
 def _write(message: str, action, *args, **kwargs) -> bool:
     outcome = run_write(action, *args, **kwargs)
+    if outcome.ok:
+        reads.invalidate_all()
+        flash(t(message))
+    return outcome.ok
+
+
+def in_callback(place: str, message: str, action, *args, **kwargs) -> bool:
+    """`_write` as a button's callback (one run, not two): a refusal is said where
+    `show_refusal(place)` is drawn."""
+    outcome = write_in_callback(place, action, *args, **kwargs)
     if outcome.ok:
         reads.invalidate_all()
         flash(t(message))
@@ -139,17 +151,26 @@ def _add_item(v: Viewer, d: meetings.MeetingDetail) -> None:
 
 
 def _minutes_editor(v: Viewer, d: meetings.MeetingDetail, item: meetings.AgendaView) -> None:
+    # The keys carry the meeting's version: once saved, the editor is drawn afresh on the
+    # new version, and a second click of the old button finds nothing to call.
     key = f"mt_notes_{item.id}_{d.version}"
     notes = st.text_area(t("meetings.minutes.notes"), value=item.notes or "", key=key,
                          max_chars=meetings.NOTES_MAX, height=150)
     if notes:
         with st.expander(t("meetings.minutes.preview"), expanded=False):
             st.markdown(safe_markdown(notes))
-    done = st.checkbox(t("meetings.minutes.done"), value=item.done, key=f"{key}_done")
-    if st.button(t("meetings.minutes.save"), key=f"{key}_save", icon=":material/save:"):
-        if _write("meetings.saved", meetings.save_minutes, d.id, d.version, item.id, notes,
-                  done):
-            st.rerun()
+    st.checkbox(t("meetings.minutes.done"), value=item.done, key=f"{key}_done")
+    st.button(t("meetings.minutes.save"), key=f"{key}_save", icon=":material/save:",
+              on_click=_save_minutes, args=(d.id, d.version, item.id, key))
+    show_refusal(f"mt_minutes_{item.id}")
+
+
+def _save_minutes(meeting_id: int, version: int, item_id: int, key: str) -> None:
+    """The save button's callback: before the page is drawn, so the agenda shows the saved
+    notes in the click's own run."""
+    in_callback(f"mt_minutes_{item_id}", "meetings.saved", meetings.save_minutes, meeting_id,
+                version, item_id, st.session_state.get(key) or "",
+                bool(st.session_state.get(f"{key}_done")))
 
 
 def _attendance(v: Viewer, d: meetings.MeetingDetail) -> None:
