@@ -7,6 +7,7 @@ the top of every page run; see test_the_survey_clock_runs_once_per_page_run)."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import jdatetime
 import pytest
@@ -90,7 +91,7 @@ def _in_order(at) -> list:
         if children is None:
             found.append(node)
         else:
-            pending[:0] = list(children.values())
+            pending[:0] = [children[index] for index in sorted(children)]
     return found
 
 
@@ -98,7 +99,7 @@ def _said_after(at, key: str, message: str) -> bool:
     """`message` is an error drawn after the widget `key` (beside the form, not at the top)."""
     order = _in_order(at)
     widget = next(i for i, node in enumerate(order) if getattr(node, "key", None) == key)
-    return any(getattr(node, "type", None) == "alert" and node.proto.alert.body == message
+    return any(getattr(node, "type", None) == "error" and node.value == message
                and i > widget for i, node in enumerate(order))
 
 
@@ -373,3 +374,107 @@ def test_the_pager_moves_in_one_run(open_app, runs):
     at.button(key="user_page_prev").click().run()
     assert len(runs) == 1
     assert at.dataframe[0].value.equals(first)
+
+
+def _one_run(at, runs, button) -> None:
+    """Click `button`: the page runs once, without an error."""
+    button.click()
+    runs.clear()
+    at.run()
+    assert not at.exception, at.exception
+    assert len(runs) == 1, button.key or button.label  # each was 2: the click, then st.rerun()
+
+
+def _labelled(at, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_every_write_on_a_meeting_page_is_one_run(open_app, runs):
+    from data_access.models.action_items import ActionItem
+    from data_access.models.meetings import AgendaItem, Decision, Meeting, MeetingAttendee
+    from tests.app.test_meetings_page import _open, _schedule, _version
+
+    meeting_id = _schedule(f"جلسه یک اجرا در هر کار {uuid.uuid4().hex[:6]}",
+                           agenda=("بند یک", "بند دو"))
+
+    def agenda() -> list[tuple[int, str]]:
+        with db.session_scope() as session:
+            return [tuple(row) for row in session.execute(
+                select(AgendaItem.id, AgendaItem.title).where(
+                    AgendaItem.meeting_id == meeting_id).order_by(AgendaItem.position))]
+
+    at = _open(open_app, "manager", meeting_id)
+    # planned: an agenda item added, then one moved down; both drawn in the same run
+    at.text_input(key=f"mt_add_item_{meeting_id}_title").input("بند سه")
+    _one_run(at, runs, _labelled(at, "افزودن بند"))
+    assert [title for _, title in agenda()] == ["بند یک", "بند دو", "بند سه"]
+    assert "**۳. بند سه**" in [m.value for m in at.markdown]
+    first = agenda()[0][0]
+    _one_run(at, runs, at.button(key=f"mt_down_{first}_{_version(meeting_id)}"))
+    assert [title for _, title in agenda()] == ["بند دو", "بند یک", "بند سه"]
+    assert "**۲. بند یک**" in [m.value for m in at.markdown]
+    # held, with attendance
+    _one_run(at, runs, at.button(key=f"mt_hold_{meeting_id}_{_version(meeting_id)}"))
+    assert "جلسه برگزارشده ثبت شد؛ حضور و صورتجلسه را ثبت کنید." in [s.value for s in at.success]
+    for control in at.get("button_group"):
+        if control.key and control.key.startswith("mt_att_"):
+            control.set_value("present")
+    _one_run(at, runs, at.button(key=f"mt_att_save_{meeting_id}"))
+    with db.session_scope() as session:
+        assert set(session.scalars(select(MeetingAttendee.attendance).where(
+            MeetingAttendee.meeting_id == meeting_id))) == {"present"}
+    # a decision, then an action item owned by the attendee
+    next(a for a in at.text_area if a.label == "مصوبه تازه").input("مصوبه در یک اجرا")
+    _one_run(at, runs, _labelled(at, "ثبت مصوبه"))
+    assert "مصوبه در یک اجرا" in [x.value for x in at.text]
+    at.text_input(key=f"mt_add_action_{meeting_id}_title").input("اقدام در یک اجرا")
+    with db.session_scope() as session:
+        employee = users.active_actor(session, "employee").id
+    at.selectbox(key=f"mt_add_action_{meeting_id}_owner").set_value(employee)
+    due = jdatetime.date.fromgregorian(date=local_today() + timedelta(days=7))
+    at.selectbox(key=f"mt_due_{meeting_id}__y").set_value(due.year)
+    at.selectbox(key=f"mt_due_{meeting_id}__m").set_value(due.month)
+    at.selectbox(key=f"mt_due_{meeting_id}__d").set_value(due.day)
+    _one_run(at, runs, _labelled(at, "ثبت اقدام"))
+    assert "اقدام ثبت شد." in [s.value for s in at.success]
+    assert any("اقدام در یک اجرا" in m.value for m in at.markdown)  # listed in the same run
+    with db.session_scope() as session:
+        assert session.scalar(select(ActionItem.title).where(
+            ActionItem.source_meeting_id == meeting_id)) == "اقدام در یک اجرا"
+    # approved; then a decision's status changes
+    _one_run(at, runs, at.button(key=f"mt_approve_{meeting_id}_{_version(meeting_id)}"))
+    with db.session_scope() as session:
+        assert session.get(Meeting, meeting_id).status == "approved"
+        decision_id, decision_version = session.execute(select(Decision.id, Decision.version)
+                                                        .where(Decision.meeting_id == meeting_id)
+                                                        ).one()
+    form = f"mt_decision_status_{decision_id}_{decision_version}"
+    at.selectbox(key=f"{form}_status").set_value("implemented")
+    _one_run(at, runs, _labelled(at, "ذخیره وضعیت"))
+    with db.session_scope() as session:
+        assert session.get(Decision, decision_id).status == "implemented"
+    # the attendee signs off, and another objects
+    employee_page = _open(open_app, "employee", meeting_id)
+    _one_run(employee_page, runs, employee_page.button(key=f"mt_confirm_{meeting_id}"))
+    assert "امضای شما ثبت شد." in [s.value for s in employee_page.success]
+    with db.session_scope() as session:
+        me = users.active_actor(session, "employee")
+        assert session.get(MeetingAttendee, (meeting_id, me.id)).sign_off == "confirmed"
+    _one_run(employee_page, runs, _labelled(employee_page, "ثبت اعتراض"))  # no note: refused
+    assert _said_after(employee_page, f"mt_confirm_{meeting_id}",
+                       next(e.value for e in employee_page.error))
+    with db.session_scope() as session:
+        assert session.get(MeetingAttendee, (meeting_id, me.id)).sign_off == "confirmed"
+
+
+def test_adding_a_meeting_type_is_one_run_and_listed(open_app, runs):
+    at = open_app("admin", "meetings.py")
+    next(c for c in at.get("button_group") if c.key == "mt_view").set_value("types").run()
+    name = f"کمیته {uuid.uuid4().hex[:6]}"
+    at.text_input(key="mt_new_type_fa").input(name)
+    _one_run(at, runs, _labelled(at, "افزودن نوع جلسه"))
+    assert f"- {escape_markdown(name)}" in [m.value for m in at.markdown]
+    assert "نوع جلسه افزوده شد." in [s.value for s in at.success]
+    at.text_input(key="mt_new_type_fa").input(name)
+    _one_run(at, runs, _labelled(at, "افزودن نوع جلسه"))
+    assert _said_after(at, "mt_new_type_en", "نوع جلسه‌ای با این نام وجود دارد.")
