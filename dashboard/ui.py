@@ -198,7 +198,34 @@ def write_in_callback(place: str, action: Callable[..., T], *args: Any, **kwargs
 
 def keep_refusal(place: str, text: str, icon: str | None = None) -> None:
     """From a callback: a message `show_refusal(place)` shows beside the form."""
-    st.session_state.setdefault(_refusal_key(place), []).append((text, icon))
+    kept = st.session_state.setdefault(_refusal_key(place), [])
+    if (text, icon) not in kept:  # the same message once
+        kept.append((text, icon))
+
+
+def forget_refusals() -> None:
+    """At the end of every run (the router calls it): a refusal is said in the click's own
+    run or not at all, never later beside a form drawn again after a page that failed."""
+    for name in [name for name in st.session_state if str(name).startswith("_refused_")]:
+        del st.session_state[name]
+
+
+@contextmanager
+def said_at(place: str) -> Iterator[None]:
+    """Around a widget callback's reads. A callback runs before the router's
+    `database_guard` is entered, and an exception there would be Streamlit's error page:
+    instead, a DomainError, a database that cannot be used right now or an unexpected
+    error is kept, like a refused write, for `show_refusal(place)`."""
+    def keep(text: str, icon: str | None = None) -> None:
+        keep_refusal(place, text, icon)
+
+    try:
+        yield
+    except DomainError as error:
+        keep(error_text(error))
+    except Exception as error:
+        if not explain_database_trouble(error, place, keep):
+            apologise(place, keep)
 
 
 def show_refusal(place: str) -> None:

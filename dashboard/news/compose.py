@@ -29,6 +29,7 @@ from dashboard.ui import (
     keep_refusal,
     read,
     safe_markdown,
+    said_at,
     show_refusal,
     t,
     write_in_callback,
@@ -264,6 +265,11 @@ def _save(v: Viewer, clicked: str, nonce: int) -> None:
     drawn once, on the saved version and with the message above it (one run, not two)."""
     if st.session_state.get("news_form_nonce", 0) != nonce:
         return  # the form this click belongs to was saved or replaced already
+    with said_at(PLACE):
+        _save_filled(v, clicked, nonce)
+
+
+def _save_filled(v: Viewer, clicked: str, nonce: int) -> None:
     detail = _item_being_edited(v)
     filled = _filled(v, detail, _Keys(nonce))
     if filled.time_refused:  # the field says why when it is drawn; write nothing

@@ -13,6 +13,7 @@ from dashboard.ui import (
     escape_markdown,
     read,
     read_or_explain,
+    said_at,
     show_refusal,
     t,
     write_in_callback,
@@ -40,9 +41,13 @@ def _submit(viewer: Viewer, wave_id: int) -> None:
     """The submit button's callback. It runs before the page is drawn, the sidebar's
     reminder included, so the thanks and the updated reminder show in the click's own
     run (one run, not two)."""
-    done: set[int] = st.session_state.setdefault("survey_done", set())
-    if wave_id in done:  # a double click's second submission: already recorded
-        return
+    if wave_id in st.session_state.setdefault("survey_done", set()):
+        return  # a double click's second submission: already recorded
+    with said_at(_place(wave_id)):
+        _submit_answers(viewer, wave_id)
+
+
+def _submit_answers(viewer: Viewer, wave_id: int) -> None:
     try:
         form = read(surveys.wave_form, viewer.actor, wave_id)
     except DomainError:
@@ -56,7 +61,7 @@ def _submit(viewer: Viewer, wave_id: int) -> None:
         if read(surveys.has_answered, viewer.actor, wave_id):  # another tab or device was first
             st.session_state.setdefault("survey_refused", set()).add(wave_id)
         return
-    done.add(wave_id)
+    st.session_state["survey_done"].add(wave_id)
     for item in form.items:
         st.session_state.pop(answer_key(wave_id, item.id), None)
     reads.after_answer()
@@ -115,7 +120,6 @@ def _question(viewer: Viewer, form: surveys.WaveForm, item: surveys.FormItem,
 
 def _answer_form(viewer: Viewer, wave_id: int) -> None:
     form = read_or_explain(read, surveys.wave_form, viewer.actor, wave_id)
-    show_refusal(_place(wave_id))
     # Callbacks, not "if clicked: ...; st.rerun()": the click's own run already shows the
     # other screen (one run, not two).
     st.button(t("surveys.back_to_list"), icon=back_icon(), on_click=_open_wave,
@@ -123,6 +127,7 @@ def _answer_form(viewer: Viewer, wave_id: int) -> None:
     st.subheader(escape_markdown(form.wave.title(viewer.lang)), anchor=False)
     st.caption(t("surveys.closes_on", when=viewer.when(form.wave.closes_at)))
     if wave_id in st.session_state.get("survey_refused", set()):
+        show_refusal(_place(wave_id))
         st.info(t("surveys.already_done"), icon=":material/info:")
         return
     if wave_id in st.session_state.get("survey_done", set()):
@@ -140,6 +145,7 @@ def _answer_form(viewer: Viewer, wave_id: int) -> None:
             _question(viewer, form, item, problems)
         st.form_submit_button(t("surveys.submit"), type="primary", key=f"survey_submit_{wave_id}",
                               icon=":material/send:", on_click=_submit, args=(viewer, wave_id))
+    show_refusal(_place(wave_id))  # under the button: a refused submission, said once
 
 
 def _wave_list(viewer: Viewer, waves: list[surveys.OpenWave]) -> None:

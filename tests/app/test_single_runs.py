@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from dashboard.formatting import local_today
+from dashboard.i18n import translate
 from dashboard.surveys import hooks
 from dashboard.ui import escape_markdown
 from data_access import db, meetings, surveys, users
@@ -478,3 +479,38 @@ def test_adding_a_meeting_type_is_one_run_and_listed(open_app, runs):
     at.text_input(key="mt_new_type_fa").input(name)
     _one_run(at, runs, _labelled(at, "افزودن نوع جلسه"))
     assert _said_after(at, "mt_new_type_en", "نوع جلسه‌ای با این نام وجود دارد.")
+
+
+def test_a_database_refusal_inside_a_callback_is_said_beside_the_form(open_app, own_copy,  # noqa: F811
+                                                                      monkeypatch, runs):
+    """A callback runs outside the router's database guard: a read it does that the
+    database refuses is the usual "try again" message beside the form, not a traceback."""
+    import sqlite3
+
+    from sqlalchemy import exc as sa_exc
+
+    with db.session_scope(db.get_engine(own_copy)) as session:
+        employee = users.active_actor(session, "employee")
+        wave_id = surveys.open_waves_for(session, employee)[0].wave_id
+    at = open_app("employee", SURVEYS)
+    at.button(key=f"answer_{wave_id}").click().run()
+    real, calls = surveys.wave_form, []
+
+    def locked_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:  # the callback's read; the page's own read then works
+            raise sa_exc.OperationalError("SELECT", {},
+                                          sqlite3.OperationalError("database is locked"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(surveys, "wave_form", locked_once)
+    at.button(key=f"survey_submit_{wave_id}").click()
+    runs.clear()
+    at.run()
+    assert not at.exception
+    assert len(runs) == 1
+    unavailable = translate("errors.database_unavailable", "fa")
+    assert _said_after(at, f"survey_submit_{wave_id}", unavailable)
+    assert at.button(key=f"survey_submit_{wave_id}")  # the form is still there
+    at.run()
+    assert unavailable not in [e.value for e in at.error]  # said in that run only
