@@ -28,6 +28,7 @@ from typing import Literal
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.elements.lib.form_utils import is_in_form
 
 from dashboard.formatting import (
     InvalidJalaliDate,
@@ -473,15 +474,24 @@ def datetime_text_value(
 
 
 def _in_persian_digits(field_key: str) -> None:
-    """on_change of a field in fa: what was typed in Latin (or Arabic-Indic) digits reads
-    back in Persian digits on the next run, like the caption under it."""
+    """In fa, what was typed in Latin (or Arabic-Indic) digits reads back in Persian
+    digits on the next run, like the caption under the field."""
     text = st.session_state.get(field_key)
-    if text:
-        st.session_state[field_key] = localize_digits(to_western_digits(text), "fa")
+    persian = localize_digits(to_western_digits(text), "fa") if text else text
+    if persian != text:
+        st.session_state[field_key] = persian
 
 
-def _persian_digits_after_change(field_key: str, locale: str) -> dict:
-    return {"on_change": _in_persian_digits, "args": (field_key,)} if locale == "fa" else {}
+def _persian_digits_after_change(field_key: str, locale: str, where: DeltaGenerator) -> dict:
+    """The field's on_change that puts its digits in Persian (fa only). A field inside a
+    form may have no on_change (its value arrives with the submit): there it is done
+    before the field is drawn again, which is the same next run."""
+    if locale != "fa":
+        return {}
+    if is_in_form(where):
+        _in_persian_digits(field_key)
+        return {}
+    return {"on_change": _in_persian_digits, "args": (field_key,)}
 
 
 def jalali_datetime_text_input(
@@ -525,7 +535,7 @@ def jalali_datetime_text_input(
         max_chars=16,
         disabled=disabled,
         label_visibility="collapsed",
-        **_persian_digits_after_change(f"{key}__date", locale),
+        **_persian_digits_after_change(f"{key}__date", locale, date_col),
     )
     time_text = time_col.text_input(
         messages.get("field_time", _PART_LABELS[locale]["hour"]),
@@ -535,7 +545,7 @@ def jalali_datetime_text_input(
         max_chars=8,
         disabled=disabled,
         label_visibility="collapsed",
-        **_persian_digits_after_change(f"{key}__time", locale),
+        **_persian_digits_after_change(f"{key}__time", locale, time_col),
     )
     reading = read_datetime_text(date_text, time_text, locale=locale, messages=messages,
                                  min_value=min_value, max_value=max_value)
