@@ -321,7 +321,8 @@ def test_announcing_a_done_item_is_one_run_and_it_leaves_the_list(open_app, runs
 def test_a_survey_is_submitted_in_one_run_and_the_reminder_goes(open_app, own_copy, runs):  # noqa: F811
     with db.session_scope(db.get_engine(own_copy)) as session:
         employee = users.active_actor(session, "employee")
-        wave_id = surveys.open_waves_for(session, employee)[0].wave_id
+        wave_id = next(w for w in surveys.open_waves_for(session, employee)
+                       if not w.answered).wave_id
         form = surveys.wave_form(session, employee, wave_id)
     at = open_app("employee", SURVEYS)
     reminders = [w.value for w in at.sidebar.warning]
@@ -348,7 +349,8 @@ def test_a_survey_is_submitted_in_one_run_and_the_reminder_goes(open_app, own_co
 def test_a_missing_answer_is_one_run_and_said_by_the_question(open_app, own_copy, runs):  # noqa: F811
     with db.session_scope(db.get_engine(own_copy)) as session:
         employee = users.active_actor(session, "employee")
-        wave_id = surveys.open_waves_for(session, employee)[0].wave_id
+        wave_id = next(w for w in surveys.open_waves_for(session, employee)
+                       if not w.answered).wave_id
     at = open_app("employee", SURVEYS)
     at.button(key=f"answer_{wave_id}").click().run()
     at.button(key=f"survey_submit_{wave_id}").click()
@@ -491,7 +493,8 @@ def test_a_database_refusal_inside_a_callback_is_said_beside_the_form(open_app, 
 
     with db.session_scope(db.get_engine(own_copy)) as session:
         employee = users.active_actor(session, "employee")
-        wave_id = surveys.open_waves_for(session, employee)[0].wave_id
+        wave_id = next(w for w in surveys.open_waves_for(session, employee)
+                       if not w.answered).wave_id
     at = open_app("employee", SURVEYS)
     at.button(key=f"answer_{wave_id}").click().run()
     real, calls = surveys.wave_form, []
@@ -514,3 +517,17 @@ def test_a_database_refusal_inside_a_callback_is_said_beside_the_form(open_app, 
     assert at.button(key=f"survey_submit_{wave_id}")  # the form is still there
     at.run()
     assert unavailable not in [e.value for e in at.error]  # said in that run only
+
+
+def test_saving_an_action_items_note_is_one_run_and_shows_it(open_app, runs):
+    from data_access.models.action_items import ActionItem
+    from tests.app.test_action_items_page import _give
+
+    item_id = _give("employee", f"یادداشت در یک اجرا {uuid.uuid4().hex[:6]}",
+                    local_today() + timedelta(days=4))
+    at = open_app("employee", "action_items.py")
+    at.text_area(key=f"action_note_text_{item_id}").input("نصب شد.")
+    _one_run(at, runs, at.button(key=f"action_note_save_{item_id}"))
+    assert "نصب شد." in [x.value for x in at.text]  # the note above, in the same run
+    with db.session_scope() as session:
+        assert session.get(ActionItem, item_id).completion_note == "نصب شد."
