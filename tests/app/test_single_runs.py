@@ -531,3 +531,12 @@ def test_saving_an_action_items_note_is_one_run_and_shows_it(open_app, runs):
     assert "نصب شد." in [x.value for x in at.text]  # the note above, in the same run
     with db.session_scope() as session:
         assert session.get(ActionItem, item_id).completion_note == "نصب شد."
+
+
+def test_more_comments_are_shown_in_one_run(open_app, runs):
+    at = open_app("pr", "survey_results.py")
+    more = next((b for b in at.button if b.key and b.key.startswith("more_")), None)
+    assert more is not None, "the demo's closed wave has more than 20 comments on an item"
+    shown = len(at.text)
+    _one_run(at, runs, more)
+    assert len(at.text) > shown  # the longer list, in the click's own run
