@@ -22,6 +22,7 @@ from dashboard.ui import (  # noqa: E402
     database_guard,
     database_trouble,
     explain_database_trouble,
+    forget_refusals,
     language_picker,
     locale,
     read,
@@ -183,7 +184,10 @@ def _route() -> None:
         for banner in features.hooks("banner", actor):
             banner(actor)
         show_flash()
-        navigation.run()
+        try:
+            navigation.run()
+        finally:
+            forget_refusals()
 
 
 # Every run is inside the one database guard: a database that is down, restarting,

@@ -21,12 +21,14 @@ and ``st.time_input`` are Gregorian with Latin digits, so they are not used.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
+from streamlit.elements.lib.form_utils import is_in_form
 
 from dashboard.formatting import (
     InvalidJalaliDate,
@@ -48,8 +50,12 @@ __all__ = [
     "jalali_date_input",
     "jalali_datetime_input",
     "jalali_datetime_text_input",
+    "DateTimeReading",
+    "datetime_text_value",
     "input_rejected",
+    "jalali_date_value",
     "parse_clock_time",
+    "read_datetime_text",
     "year_options",
 ]
 
@@ -156,8 +162,12 @@ def _date_parts(
         placeholder=labels["year"],
         **common,
     )
-    chosen = [day, month, year]
-    if all(part is None for part in chosen):
+    return _date_from_parts(day, month, year)
+
+
+def _date_from_parts(day: int | None, month: int | None, year: int | None
+                     ) -> tuple[_Status, date | None]:
+    if day is None and month is None and year is None:
         return "empty", None
     if day is None or month is None or year is None:
         return "partial", None
@@ -167,15 +177,35 @@ def _date_parts(
         return "invalid", None
 
 
+def jalali_date_value(key: str) -> date | None:
+    """The date the ``jalali_date_input`` under ``key`` holds, from session state (for a
+    button's callback, which runs before the input is drawn again); None while it is
+    empty, incomplete or not in the calendar (the input itself says why when drawn).
+    Bounds are not checked."""
+    return _date_from_parts(*(st.session_state.get(f"{key}__{part}") for part in "dmy"))[1]
+
+
 def _part_labels(locale: str, messages: Mapping[str, str]) -> dict[str, str]:
     defaults = _PART_LABELS[locale]
     return {part: messages.get(part, text) for part, text in defaults.items()}
 
 
-def _bounds_error(
-    messages: Mapping[str, str], which: Literal["before_min", "after_max"], lo: str, hi: str
-) -> None:
-    st.error(messages[which].format(min=lo, max=hi))
+def _bounds_message(
+    chosen: date | datetime,
+    lo: date | datetime | None,
+    hi: date | datetime | None,
+    messages: Mapping[str, str],
+    show: Callable[[date | datetime | None], str],
+) -> str | None:
+    """The message for a value before ``lo`` or after ``hi`` (both shown with ``show``,
+    as ``{min}`` and ``{max}``), or None when it is within them."""
+    if lo is not None and chosen < lo:
+        which = "before_min"
+    elif hi is not None and chosen > hi:
+        which = "after_max"
+    else:
+        return None
+    return messages[which].format(min=show(lo), max=show(hi))
 
 
 def jalali_date_input(
@@ -220,12 +250,10 @@ def jalali_date_input(
     if chosen is None:
         st.error(messages["invalid_date"])
         return None
-    lo, hi = format_date(min_value, locale, "long"), format_date(max_value, locale, "long")
-    if min_value is not None and chosen < min_value:
-        _bounds_error(messages, "before_min", lo, hi)
-        return None
-    if max_value is not None and chosen > max_value:
-        _bounds_error(messages, "after_max", lo, hi)
+    problem = _bounds_message(chosen, min_value, max_value, messages,
+                              lambda d: format_date(d, locale, "long"))
+    if problem is not None:
+        st.error(problem)
         return None
     return chosen
 
@@ -306,14 +334,18 @@ def jalali_datetime_input(
         st.error(messages["invalid_date"])
         return None
     result = tehran_local_to_utc(chosen, hour, minute)
-    lo, hi = format_datetime(lo_dt, locale, "long"), format_datetime(hi_dt, locale, "long")
-    if lo_dt is not None and result < lo_dt:
-        _bounds_error(messages, "before_min", lo, hi)
-        return None
-    if hi_dt is not None and result > hi_dt:
-        _bounds_error(messages, "after_max", lo, hi)
+    problem = _datetime_bounds(result, lo_dt, hi_dt, locale, messages)
+    if problem is not None:
+        st.error(problem)
         return None
     return result
+
+
+def _datetime_bounds(result: datetime, lo_dt: datetime | None, hi_dt: datetime | None,
+                     locale: str, messages: Mapping[str, str]) -> str | None:
+    """The bounds check and messages both date-time inputs share (long Jalali date-times)."""
+    return _bounds_message(result, lo_dt, hi_dt, messages,
+                           lambda moment: format_datetime(moment, locale, "long"))
 
 
 def parse_clock_time(text: str) -> tuple[int, int]:
@@ -362,6 +394,106 @@ def _echo(d: date, locale: str, messages: Mapping[str, str]) -> str:
     return template.format(jalali=jalali, gregorian=gregorian)
 
 
+@dataclass(frozen=True)
+class DateTimeReading:
+    """What a ``jalali_datetime_text_input``'s two fields say: the instant (None while
+    empty or refused), the messages for a refusal, and the date's echo (weekday and
+    Gregorian date) once the date is valid."""
+
+    value: datetime | None
+    errors: tuple[str, ...] = ()
+    echo: str | None = None
+
+    @property
+    def rejected(self) -> bool:
+        return bool(self.errors)
+
+
+def read_datetime_text(
+    date_text: str | None,
+    time_text: str | None,
+    *,
+    locale: str,
+    messages: Mapping[str, str],
+    min_value: datetime | None = None,
+    max_value: datetime | None = None,
+) -> DateTimeReading:
+    """Read a Jalali date text and an 'HH:MM' text (Tehran time) without drawing anything.
+
+    The one reading of ``jalali_datetime_text_input``: the widget draws what this says,
+    and a button's callback (which runs before the widget is drawn) reads the fields'
+    values through ``datetime_text_value``.
+    """
+    _check_locale(locale)
+    lo_dt, hi_dt = (to_display_tz(v) if v is not None else None for v in (min_value, max_value))
+    date_text, time_text = (date_text or "").strip(), (time_text or "").strip()
+    if not date_text and not time_text:
+        return DateTimeReading(None)
+    errors: list[str] = []
+    chosen: date | None = None
+    echo: str | None = None
+    if date_text:
+        problem = date_text_error(date_text, locale, messages)
+        if problem is None:
+            chosen = parse_jalali_date(date_text)
+            echo = _echo(chosen, locale, messages)
+        else:
+            errors.append(problem)
+    clock: tuple[int, int] | None = None
+    if time_text:
+        try:
+            clock = parse_clock_time(time_text)
+        except ValueError:
+            errors.append(messages.get("bad_time", messages["invalid_date"]).format(
+                example=localize_digits("09:30", locale)))
+    if not date_text or not time_text:
+        errors.append(messages.get("missing_part", messages["invalid_date"]))
+    if errors or chosen is None or clock is None:
+        return DateTimeReading(None, tuple(errors), echo)
+    result = tehran_local_to_utc(chosen, *clock)
+    problem = _datetime_bounds(result, lo_dt, hi_dt, locale, messages)
+    if problem is not None:
+        return DateTimeReading(None, (problem,), echo)
+    return DateTimeReading(result, (), echo)
+
+
+def datetime_text_value(
+    key: str,
+    *,
+    locale: str,
+    messages: Mapping[str, str],
+    min_value: datetime | None = None,
+    max_value: datetime | None = None,
+) -> DateTimeReading:
+    """The reading of the ``jalali_datetime_text_input`` under ``key``, from session state:
+    for a button's callback, which runs before the input is drawn again. A field not
+    drawn in the last run reads as empty."""
+    return read_datetime_text(
+        st.session_state.get(f"{key}__date"), st.session_state.get(f"{key}__time"),
+        locale=locale, messages=messages, min_value=min_value, max_value=max_value)
+
+
+def _in_persian_digits(field_key: str) -> None:
+    """In fa, what was typed in Latin (or Arabic-Indic) digits reads back in Persian
+    digits on the next run, like the caption under the field."""
+    text = st.session_state.get(field_key)
+    persian = localize_digits(to_western_digits(text), "fa") if text else text
+    if persian != text:
+        st.session_state[field_key] = persian
+
+
+def _persian_digits_after_change(field_key: str, locale: str, where: DeltaGenerator) -> dict:
+    """The field's on_change that puts its digits in Persian (fa only). A field inside a
+    form may have no on_change (its value arrives with the submit): there it is done
+    before the field is drawn again, which is the same next run."""
+    if locale != "fa":
+        return {}
+    if is_in_form(where):
+        _in_persian_digits(field_key)
+        return {}
+    return {"on_change": _in_persian_digits, "args": (field_key,)}
+
+
 def jalali_datetime_text_input(
     label: str,
     *,
@@ -379,7 +511,8 @@ def jalali_datetime_text_input(
     Same contract as ``jalali_datetime_input``: None while both fields are empty; None
     with an ``st.error`` for a half-filled, malformed or non-existent date or time, or
     one outside [min_value, max_value]. The date accepts Persian, Arabic-Indic or Latin
-    digits and '/' or '-'. Widget keys ``f'{key}__date'`` and ``f'{key}__time'``.
+    digits and '/' or '-'; in fa, what was typed is shown in Persian digits on the next
+    run. Widget keys ``f'{key}__date'`` and ``f'{key}__time'``.
     ``messages`` as from ``dashboard.ui.date_messages``; only 'invalid_date',
     'before_min' and 'after_max' are required.
     """
@@ -402,6 +535,7 @@ def jalali_datetime_text_input(
         max_chars=16,
         disabled=disabled,
         label_visibility="collapsed",
+        **_persian_digits_after_change(f"{key}__date", locale, date_col),
     )
     time_text = time_col.text_input(
         messages.get("field_time", _PART_LABELS[locale]["hour"]),
@@ -411,46 +545,16 @@ def jalali_datetime_text_input(
         max_chars=8,
         disabled=disabled,
         label_visibility="collapsed",
+        **_persian_digits_after_change(f"{key}__time", locale, time_col),
     )
-    date_text, time_text = (date_text or "").strip(), (time_text or "").strip()
-    st.session_state[_rejected_key(key)] = False
-    if not date_text and not time_text:
-        return None
-
-    errors: list[str] = []
-    chosen: date | None = None
-    if date_text:
-        problem = date_text_error(date_text, locale, messages)
-        if problem is None:
-            chosen = parse_jalali_date(date_text)
-            date_col.caption(_echo(chosen, locale, messages))
-        else:
-            errors.append(problem)
-    clock: tuple[int, int] | None = None
-    if time_text:
-        try:
-            clock = parse_clock_time(time_text)
-        except ValueError:
-            errors.append(messages.get("bad_time", messages["invalid_date"]).format(
-                example=localize_digits("09:30", locale)))
-    if not date_text or not time_text:
-        errors.append(messages.get("missing_part", messages["invalid_date"]))
-    if errors or chosen is None or clock is None:
-        for message in errors:
-            st.error(message)
-        st.session_state[_rejected_key(key)] = True
-        return None
-
-    result = tehran_local_to_utc(chosen, *clock)
-    lo, hi = format_datetime(lo_dt, locale, "long"), format_datetime(hi_dt, locale, "long")
-    if lo_dt is not None and result < lo_dt:
-        _bounds_error(messages, "before_min", lo, hi)
-    elif hi_dt is not None and result > hi_dt:
-        _bounds_error(messages, "after_max", lo, hi)
-    else:
-        return result
-    st.session_state[_rejected_key(key)] = True
-    return None
+    reading = read_datetime_text(date_text, time_text, locale=locale, messages=messages,
+                                 min_value=min_value, max_value=max_value)
+    if reading.echo is not None:
+        date_col.caption(reading.echo)
+    for message in reading.errors:
+        st.error(message)
+    st.session_state[_rejected_key(key)] = reading.rejected
+    return reading.value
 
 
 def _rejected_key(key: str) -> str:

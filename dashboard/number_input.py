@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard.formatting import format_number, to_western_digits
 from dashboard.ui import locale, t
 
-__all__ = ["parse_whole_number", "whole_number_input"]
+__all__ = ["parse_whole_number", "whole_number_input", "whole_number_value"]
 
 
 def parse_whole_number(text: str, min_value: int, max_value: int) -> int | None:
@@ -29,13 +29,30 @@ def parse_whole_number(text: str, min_value: int, max_value: int) -> int | None:
     return number if min_value <= number <= max_value else None
 
 
+def _widget_key(key: str, lang: str) -> str:
+    return f"{key}_{lang}"  # each language its own widget: a switch never mixes their values
+
+
+def whole_number_value(key: str, *, min_value: int, max_value: int, value: int) -> int | None:
+    """What the `whole_number_input` under `key` holds, from session state (for a button's
+    callback, which runs before the input is drawn again): the number, `value` if the
+    input was not drawn, None when what was typed is not a whole number in range."""
+    lang = locale()
+    held = st.session_state.get(_widget_key(key, lang))
+    if held is None:
+        return value
+    if lang != "fa":
+        return int(held)
+    return parse_whole_number(held, min_value, max_value)
+
+
 def whole_number_input(label: str, *, min_value: int, max_value: int, value: int,
                        key: str, step: int = 1, help: str | None = None,  # noqa: A002
                        where: Any = st) -> int | None:
     """A whole number between `min_value` and `max_value`; None (with a message shown)
     when what the reader typed is not one. `where` is st or a column."""
     lang = locale()
-    key = f"{key}_{lang}"  # each language its own widget: a switch never mixes their values
+    key = _widget_key(key, lang)
     if lang != "fa":
         return int(where.number_input(label, min_value=min_value, max_value=max_value,
                                       value=value, step=step, key=key, help=help))

@@ -151,23 +151,87 @@ class Outcome(Generic[T]):
     value: T | None = None
 
 
-def run_write(action: Callable[..., T], *args: Any, **kwargs: Any) -> Outcome[T]:
-    """Run one data_access write in its own transaction.
+# How a write's refusal reaches the person: a message text and its icon (or None).
+Say = Callable[[str, str | None], None]
 
-    A user's mistake is shown in their language and nothing is written; an
-    unexpected failure is logged with a reference the user can quote.
-    """
+
+def _show_error(text: str, icon: str | None = None) -> None:
+    st.error(text, icon=icon)
+
+
+def _write(say: Say, action: Callable[..., T], args: tuple, kwargs: dict) -> Outcome[T]:
     try:
         with session_scope() as session:
             result = action(session, current_actor(), *args, **kwargs)
         run_memo().clear()  # reads later in this run see the write
         return Outcome(True, result)
     except DomainError as error:
-        st.error(error_text(error))
+        say(error_text(error), None)
     except Exception as error:
-        if not explain_database_trouble(error, getattr(action, "__name__", str(action))):
-            apologise(getattr(action, "__name__", str(action)))
+        if not explain_database_trouble(error, getattr(action, "__name__", str(action)), say):
+            apologise(getattr(action, "__name__", str(action)), say)
     return Outcome(False)
+
+
+def run_write(action: Callable[..., T], *args: Any, **kwargs: Any) -> Outcome[T]:
+    """Run one data_access write in its own transaction.
+
+    A user's mistake is shown in their language and nothing is written; an
+    unexpected failure is logged with a reference the user can quote.
+    """
+    return _write(_show_error, action, args, kwargs)
+
+
+def _refusal_key(place: str) -> str:
+    return f"_refused_{place}"
+
+
+def write_in_callback(place: str, action: Callable[..., T], *args: Any, **kwargs: Any
+                      ) -> Outcome[T]:
+    """`run_write` for a button's callback, which runs before the page is drawn (so the
+    page shows the write in the click's own run, with no second run). A refusal is
+    kept, not drawn: a callback's message would land at the top of the page, so
+    `show_refusal(place)` shows it beside the form, in that same run."""
+    st.session_state.pop(_refusal_key(place), None)
+    return _write(lambda text, icon: keep_refusal(place, text, icon), action, args, kwargs)
+
+
+def keep_refusal(place: str, text: str, icon: str | None = None) -> None:
+    """From a callback: a message `show_refusal(place)` shows beside the form."""
+    kept = st.session_state.setdefault(_refusal_key(place), [])
+    if (text, icon) not in kept:  # the same message once
+        kept.append((text, icon))
+
+
+def forget_refusals() -> None:
+    """At the end of every run (the router calls it): a refusal is said in the click's own
+    run or not at all, never later beside a form drawn again after a page that failed."""
+    for name in [name for name in st.session_state if str(name).startswith("_refused_")]:
+        del st.session_state[name]
+
+
+@contextmanager
+def said_at(place: str) -> Iterator[None]:
+    """Around a widget callback's reads. A callback runs before the router's
+    `database_guard` is entered, and an exception there would be Streamlit's error page:
+    instead, a DomainError, a database that cannot be used right now or an unexpected
+    error is kept, like a refused write, for `show_refusal(place)`."""
+    def keep(text: str, icon: str | None = None) -> None:
+        keep_refusal(place, text, icon)
+
+    try:
+        yield
+    except DomainError as error:
+        keep(error_text(error))
+    except Exception as error:
+        if not explain_database_trouble(error, place, keep):
+            apologise(place, keep)
+
+
+def show_refusal(place: str) -> None:
+    """Where the form is: the refusal `write_in_callback(place, ...)` kept, once."""
+    for text, icon in st.session_state.pop(_refusal_key(place), ()):
+        st.error(text, icon=icon)
 
 
 # SQLite's refusals that mean "the storage cannot take a write": its result codes.
@@ -208,7 +272,8 @@ def database_trouble(error: BaseException) -> str | None:
     return None
 
 
-def explain_database_trouble(error: BaseException, context: str) -> bool:
+def explain_database_trouble(error: BaseException, context: str,
+                             say: Say = _show_error) -> bool:
     """Show the localised message for a database that cannot be used right now and
     log it (without a traceback: the operator needs the cause, not the stack); False
     for any other error."""
@@ -217,7 +282,7 @@ def explain_database_trouble(error: BaseException, context: str) -> bool:
         return False
     log.warning("%s: database unusable (%s): %s", context, key,
                 str(getattr(error, "orig", error)).splitlines()[0][:300])
-    st.error(t(key), icon=":material/cloud_off:")
+    say(t(key), ":material/cloud_off:")
     return True
 
 
@@ -240,11 +305,11 @@ def database_guard(context: str, before_message: Callable[[], None] | None = Non
         st.stop()
 
 
-def apologise(context: str) -> None:
+def apologise(context: str, say: Say = _show_error) -> None:
     """An error the user did not cause: logged with a reference they can quote."""
     reference = uuid.uuid4().hex[:8]
     log.exception("%s failed (ref %s)", context, reference)
-    st.error(t("errors.unexpected", ref=reference))
+    say(t("errors.unexpected", ref=reference), None)
 
 
 def read(query: Callable[..., T], *args: Any, **kwargs: Any) -> T:

@@ -13,7 +13,7 @@ from dashboard.formatting import format_date
 from dashboard.navigation import page_path
 from dashboard.news import invalidate_all as refresh_news
 from dashboard.surveys.viewer import driver_name
-from dashboard.ui import escape_markdown, flash, read, run_write, t
+from dashboard.ui import escape_markdown, flash, read, show_refusal, t, write_in_callback
 from data_access import action_items, news
 
 
@@ -40,20 +40,31 @@ def show_announce(v: Viewer) -> None:
     for item in items:
         with st.expander(escape_markdown(item.title), icon=":material/campaign:"):
             title, body = _prefill(v, item)
-            with st.form(f"actions_announce_{item.id}_{item.version}"):
-                title = st.text_input(t("actions.announce.field_title"), value=title,
-                                      max_chars=news.TITLE_MAX)
-                body = st.text_area(t("actions.announce.field_body"), value=body,
-                                    height=200, max_chars=news.BODY_MAX)
-                if st.form_submit_button(t("actions.announce.publish"), type="primary",
-                                         icon=":material/campaign:"):
-                    data = news.AnnouncementInput(title=title, body=body, category_id=category)
-                    outcome = run_write(action_items.announce, item.id, item.version, data)
-                    if outcome.ok:
-                        refresh_news()
-                        reads.invalidate_all()
-                        flash(t("actions.announce.done"))
-                        st.rerun()
+            # The form's key carries the item's version (once announced, the item leaves
+            # this list, and a second click of the same form finds nothing to call) and
+            # the language, which the prefilled text is in.
+            form = f"actions_announce_{item.id}_{item.version}_{v.loc}"
+            with st.form(form):
+                st.text_input(t("actions.announce.field_title"), value=title,
+                              max_chars=news.TITLE_MAX, key=f"{form}_title")
+                st.text_area(t("actions.announce.field_body"), value=body, height=200,
+                             max_chars=news.BODY_MAX, key=f"{form}_body")
+                st.form_submit_button(t("actions.announce.publish"), type="primary",
+                                      icon=":material/campaign:", on_click=_announce,
+                                      args=(item.id, item.version, category, form))
+            show_refusal(form)
+
+
+def _announce(item_id: int, version: int, category: int, form: str) -> None:
+    """The publish button's callback: before the page is drawn, so the list no longer
+    offers the item and the message shows in the click's own run."""
+    data = news.AnnouncementInput(title=st.session_state.get(f"{form}_title") or "",
+                                  body=st.session_state.get(f"{form}_body") or "",
+                                  category_id=category)
+    if write_in_callback(form, action_items.announce, item_id, version, data).ok:
+        refresh_news()
+        reads.invalidate_all()
+        flash(t("actions.announce.done"))
 
 
 def announcement_link(announcement_id: int) -> None:

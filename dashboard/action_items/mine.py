@@ -10,7 +10,7 @@ from dashboard.action_items.viewer import Viewer
 from dashboard.formatting import format_date
 from dashboard.navigation import page_path
 from dashboard.surveys.viewer import driver_name
-from dashboard.ui import flash, run_write, t
+from dashboard.ui import flash, run_write, show_refusal, t, write_in_callback
 from data_access import action_items
 
 
@@ -65,15 +65,22 @@ def _note(item: action_items.MyActionItem) -> None:
     if item.completion_note:
         st.caption(t("actions.note"))
         st.text(item.completion_note)
-    with st.expander(t("actions.note"), expanded=False), \
-            st.form(f"action_note_{item.id}_{item.version}", enter_to_submit=False):
-        text = st.text_area(t("actions.note"), value=item.completion_note or "",
-                            max_chars=action_items.NOTE_MAX, help=t("actions.note_help"),
-                            label_visibility="collapsed", key=f"action_note_text_{item.id}")
-        if st.form_submit_button(t("actions.note_save"),
-                                 key=f"action_note_save_{item.id}") and run_write(
-                action_items.set_status, item.id, item.status,
-                expected_version=item.version, note=text).ok:
-            reads.invalidate_all()
-            flash(t("actions.note_saved"))
-            st.rerun()
+    form = f"action_note_{item.id}_{item.version}"
+    with st.expander(t("actions.note"), expanded=False):
+        with st.form(form, enter_to_submit=False):
+            st.text_area(t("actions.note"), value=item.completion_note or "",
+                         max_chars=action_items.NOTE_MAX, help=t("actions.note_help"),
+                         label_visibility="collapsed", key=f"action_note_text_{item.id}")
+            # Saved in the button's callback: the note above shows it in the click's own run.
+            st.form_submit_button(t("actions.note_save"), key=f"action_note_save_{item.id}",
+                                  on_click=_save_note, args=(item.id, item.status, item.version,
+                                                             form))
+        show_refusal(form)
+
+
+def _save_note(item_id: int, status: str, version: int, form: str) -> None:
+    if write_in_callback(form, action_items.set_status, item_id, status,
+                         expected_version=version,
+                         note=st.session_state.get(f"action_note_text_{item_id}") or "").ok:
+        reads.invalidate_all()
+        flash(t("actions.note_saved"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.formatting import format_date, format_datetime, format_number
-from dashboard.jalali_input import jalali_date_input
+from dashboard.jalali_input import jalali_date_input, jalali_date_value
 from dashboard.meetings import reads
 from dashboard.meetings.viewer import (
     Viewer,
@@ -21,21 +21,25 @@ from dashboard.meetings.viewer import (
     type_label,
     when,
 )
-from dashboard.number_input import whole_number_input
+from dashboard.number_input import whole_number_input, whole_number_value
 from dashboard.ui import (
     date_messages,
     escape_markdown,
     flash,
     read_or_explain,
-    run_write,
     safe_markdown,
+    show_refusal,
     t,
+    write_in_callback,
 )
 from data_access import meetings
 
 
-def _write(message: str, action, *args, **kwargs) -> bool:
-    outcome = run_write(action, *args, **kwargs)
+def in_callback(place: str, message: str, action, *args, **kwargs) -> bool:
+    """A button's write, run as its callback: before the page is drawn, so the meeting
+    shows the change in the click's own run (one run, not two). Success is flashed above
+    the page; a refusal is said where `show_refusal(place)` is drawn."""
+    outcome = write_in_callback(place, action, *args, **kwargs)
     if outcome.ok:
         reads.invalidate_all()
         flash(t(message))
@@ -66,18 +70,20 @@ def _lifecycle(v: Viewer, d: meetings.MeetingDetail) -> None:
                ("approve", meetings.approve, ":material/verified:"),
                ("reopen", meetings.reopen, ":material/lock_open:"),
                ("cancel", meetings.cancel, ":material/event_busy:")]
+    place = f"mt_lifecycle_{d.id}"
     with st.container(horizontal=True, gap="small"):
         for action, write, icon in buttons:
-            if action in d.actions and st.button(
-                    t(f"meetings.action.{action}"), key=f"mt_{action}_{d.id}_{d.version}",
-                    icon=icon, type="primary" if action in ("hold", "approve") else "secondary"):
-                if _write(f"meetings.action.{action}_done", write, d.id, d.version):
-                    st.rerun()
-        if d.may_edit and d.recurrence != "none" and d.status in ("held", "approved") and \
-                st.button(t("meetings.action.next"), key=f"mt_next_{d.id}",
-                          icon=":material/event_repeat:"):
-            if _write("meetings.action.next_done", meetings.create_next, d.id):
-                st.rerun()
+            if action in d.actions:
+                st.button(t(f"meetings.action.{action}"), key=f"mt_{action}_{d.id}_{d.version}",
+                          icon=icon, type="primary" if action in ("hold", "approve")
+                          else "secondary", on_click=in_callback,
+                          args=(place, f"meetings.action.{action}_done", write, d.id, d.version))
+        if d.may_edit and d.recurrence != "none" and d.status in ("held", "approved"):
+            # A second click is refused by data_access (the next one exists already).
+            st.button(t("meetings.action.next"), key=f"mt_next_{d.id}",
+                      icon=":material/event_repeat:", on_click=in_callback,
+                      args=(place, "meetings.action.next_done", meetings.create_next, d.id))
+    show_refusal(place)
 
 
 def _agenda(v: Viewer, d: meetings.MeetingDetail) -> None:
@@ -98,19 +104,21 @@ def _agenda(v: Viewer, d: meetings.MeetingDetail) -> None:
                 meta.append(t("meetings.agenda.follow_up"))
             st.caption(" · ".join(meta))
             if editing:
+                place = f"mt_item_{item.id}"
+                # Keyed by the meeting's version, which every move changes: the second
+                # click of a double click hits a button that is gone, and moves nothing.
                 with st.container(horizontal=True, gap="small"):
                     for label, steps, icon in (("up", -1, ":material/arrow_upward:"),
                                                ("down", 1, ":material/arrow_downward:")):
-                        if st.button(t(f"meetings.agenda.{label}"), key=f"mt_{label}_{item.id}",
-                                     icon=icon):
-                            if _write("meetings.saved", meetings.move_item, d.id, d.version,
-                                      item.id, steps):
-                                st.rerun()
-                    if st.button(t("meetings.agenda.remove"), key=f"mt_remove_{item.id}",
-                                 icon=":material/delete:"):
-                        if _write("meetings.saved", meetings.remove_item, d.id, d.version,
-                                  item.id):
-                            st.rerun()
+                        st.button(t(f"meetings.agenda.{label}"), icon=icon,
+                                  key=f"mt_{label}_{item.id}_{d.version}", on_click=in_callback,
+                                  args=(place, "meetings.saved", meetings.move_item, d.id,
+                                        d.version, item.id, steps))
+                    st.button(t("meetings.agenda.remove"), key=f"mt_remove_{item.id}_{d.version}",
+                              icon=":material/delete:", on_click=in_callback,
+                              args=(place, "meetings.saved", meetings.remove_item, d.id,
+                                    d.version, item.id))
+                show_refusal(place)
             elif "edit_minutes" in d.actions:
                 _minutes_editor(v, d, item)
             elif item.notes:
@@ -120,45 +128,63 @@ def _agenda(v: Viewer, d: meetings.MeetingDetail) -> None:
         _add_item(v, d)
 
 
+ITEM_MINUTES = dict(min_value=0, max_value=meetings.MINUTES_ALLOTTED_MAX, value=10)
+
+
 def _add_item(v: Viewer, d: meetings.MeetingDetail) -> None:
-    with st.form(f"mt_add_item_{d.id}", clear_on_submit=True):
-        title = st.text_input(t("meetings.agenda.new"), max_chars=meetings.ITEM_TITLE_MAX)
+    form = f"mt_add_item_{d.id}"
+    with st.form(form, clear_on_submit=True):
+        st.text_input(t("meetings.agenda.new"), max_chars=meetings.ITEM_TITLE_MAX,
+                      key=f"{form}_title")
         names = {a.user_id: a.name for a in d.attendees}
-        presenter = st.selectbox(t("meetings.agenda.presenter"), [None, *names],
-                                 placeholder=t("meetings.agenda.no_presenter"),
-                                 format_func=lambda i: t("meetings.agenda.no_presenter")
-                                 if i is None else names[i])
-        minutes = whole_number_input(t("meetings.agenda.minutes_allotted"), min_value=0,
-                                     max_value=meetings.MINUTES_ALLOTTED_MAX, value=10, step=5,
-                                     key=f"mt_add_item_{d.id}_minutes")
-        submitted = st.form_submit_button(t("meetings.agenda.add"), icon=":material/add:")
-        if submitted and minutes is not None:
-            if _write("meetings.saved", meetings.add_item, d.id, d.version, title, presenter,
-                      int(minutes)):
-                st.rerun()
+        st.selectbox(t("meetings.agenda.presenter"), [None, *names],
+                     placeholder=t("meetings.agenda.no_presenter"), key=f"{form}_presenter",
+                     format_func=lambda i: t("meetings.agenda.no_presenter")
+                     if i is None else names[i])
+        whole_number_input(t("meetings.agenda.minutes_allotted"), step=5,
+                           key=f"{form}_minutes", **ITEM_MINUTES)
+        st.form_submit_button(t("meetings.agenda.add"), icon=":material/add:",
+                              on_click=_add_item_now, args=(d.id, d.version, form))
+    show_refusal(form)
+
+
+def _add_item_now(meeting_id: int, version: int, form: str) -> None:
+    minutes = whole_number_value(f"{form}_minutes", **ITEM_MINUTES)
+    if minutes is not None:  # else the field says why when it is drawn
+        in_callback(form, "meetings.saved", meetings.add_item, meeting_id, version,
+                    st.session_state.get(f"{form}_title") or "",
+                    st.session_state.get(f"{form}_presenter"), minutes)
 
 
 def _minutes_editor(v: Viewer, d: meetings.MeetingDetail, item: meetings.AgendaView) -> None:
+    # The keys carry the meeting's version: once saved, the editor is drawn afresh on the
+    # new version, and a second click of the old button finds nothing to call.
     key = f"mt_notes_{item.id}_{d.version}"
     notes = st.text_area(t("meetings.minutes.notes"), value=item.notes or "", key=key,
                          max_chars=meetings.NOTES_MAX, height=150)
     if notes:
         with st.expander(t("meetings.minutes.preview"), expanded=False):
             st.markdown(safe_markdown(notes))
-    done = st.checkbox(t("meetings.minutes.done"), value=item.done, key=f"{key}_done")
-    if st.button(t("meetings.minutes.save"), key=f"{key}_save", icon=":material/save:"):
-        if _write("meetings.saved", meetings.save_minutes, d.id, d.version, item.id, notes,
-                  done):
-            st.rerun()
+    st.checkbox(t("meetings.minutes.done"), value=item.done, key=f"{key}_done")
+    st.button(t("meetings.minutes.save"), key=f"{key}_save", icon=":material/save:",
+              on_click=_save_minutes, args=(d.id, d.version, item.id, key))
+    show_refusal(f"mt_minutes_{item.id}")
+
+
+def _save_minutes(meeting_id: int, version: int, item_id: int, key: str) -> None:
+    """The save button's callback: before the page is drawn, so the agenda shows the saved
+    notes in the click's own run."""
+    in_callback(f"mt_minutes_{item_id}", "meetings.saved", meetings.save_minutes, meeting_id,
+                version, item_id, st.session_state.get(key) or "",
+                bool(st.session_state.get(f"{key}_done")))
 
 
 def _attendance(v: Viewer, d: meetings.MeetingDetail) -> None:
     st.subheader(t("meetings.attendance.title"), anchor=False)
     recording = "record_attendance" in d.actions
-    chosen: dict[int, str | None] = {}
     for person in d.attendees:
         if recording:
-            chosen[person.user_id] = st.segmented_control(
+            st.segmented_control(
                 escape_markdown(person.name), list(meetings.ATTENDANCE),
                 default=person.attendance, key=f"mt_att_{person.user_id}_{d.version}",
                 format_func=lambda a: t(f"meetings.attendance.{a}"))
@@ -174,10 +200,17 @@ def _attendance(v: Viewer, d: meetings.MeetingDetail) -> None:
                 st.text(person.sign_off_note)
     for guest in d.guests:
         st.markdown(f"{escape_markdown(guest)} · {t('meetings.attendance.guest')}")
-    if recording and st.button(t("meetings.attendance.save"), key=f"mt_att_save_{d.id}",
-                               icon=":material/how_to_reg:"):
-        if _write("meetings.saved", meetings.record_attendance, d.id, d.version, chosen):
-            st.rerun()
+    if recording:
+        st.button(t("meetings.attendance.save"), key=f"mt_att_save_{d.id}",
+                  icon=":material/how_to_reg:", on_click=_save_attendance,
+                  args=(d.id, d.version, [p.user_id for p in d.attendees]))
+        show_refusal(f"mt_attendance_{d.id}")
+
+
+def _save_attendance(meeting_id: int, version: int, people: list[int]) -> None:
+    chosen = {person: st.session_state.get(f"mt_att_{person}_{version}") for person in people}
+    in_callback(f"mt_attendance_{meeting_id}", "meetings.saved", meetings.record_attendance,
+                meeting_id, version, chosen)
 
 
 def _decisions(v: Viewer, d: meetings.MeetingDetail) -> None:
@@ -193,28 +226,42 @@ def _decisions(v: Viewer, d: meetings.MeetingDetail) -> None:
             if "decision_status" in d.actions:
                 _decision_status(decision)
     if "add_decision" in d.actions:
-        with st.form(f"mt_add_decision_{d.id}", clear_on_submit=True):
-            text = st.text_area(t("meetings.decisions.new"), max_chars=meetings.DECISION_MAX,
-                                height=100)
-            if st.form_submit_button(t("meetings.decisions.add"), icon=":material/gavel:"):
-                if _write("meetings.decisions.added", meetings.add_decision, d.id, d.version,
-                          text, d.department_id):
-                    st.rerun()
+        form = f"mt_add_decision_{d.id}"
+        with st.form(form, clear_on_submit=True):
+            st.text_area(t("meetings.decisions.new"), max_chars=meetings.DECISION_MAX,
+                         height=100, key=f"{form}_text")
+            st.form_submit_button(t("meetings.decisions.add"), icon=":material/gavel:",
+                                  on_click=_add_decision, args=(d.id, d.version,
+                                                                d.department_id, form))
+        show_refusal(form)
+
+
+def _add_decision(meeting_id: int, version: int, department_id: int, form: str) -> None:
+    in_callback(form, "meetings.decisions.added", meetings.add_decision, meeting_id, version,
+                st.session_state.get(f"{form}_text") or "", department_id)
 
 
 def _decision_status(decision: meetings.DecisionView) -> None:
-    with st.form(f"mt_decision_status_{decision.id}_{decision.version}", border=False):
+    # Keyed by the decision's version: once saved, a second click finds nothing to call.
+    form = f"mt_decision_status_{decision.id}_{decision.version}"
+    with st.form(form, border=False):
         with st.container(horizontal=True, vertical_alignment="bottom"):
-            status = st.selectbox(t("meetings.register.status"),
-                                  list(meetings.DECISION_STATUSES),
-                                  index=list(meetings.DECISION_STATUSES).index(decision.status),
-                                  format_func=lambda s: t(f"meetings.decision_status.{s}"))
-            newer = st.text_input(t("meetings.decisions.superseded_by_number"), max_chars=20,
-                                  help=t("meetings.register.search_help"))
-        if st.form_submit_button(t("meetings.decisions.save_status"), icon=":material/save:"):
-            if _write("meetings.saved", meetings.set_decision_status, decision.id,
-                      decision.version, status, superseded_by_number=newer):
-                st.rerun()
+            st.selectbox(t("meetings.register.status"), list(meetings.DECISION_STATUSES),
+                         index=list(meetings.DECISION_STATUSES).index(decision.status),
+                         format_func=lambda s: t(f"meetings.decision_status.{s}"),
+                         key=f"{form}_status")
+            st.text_input(t("meetings.decisions.superseded_by_number"), max_chars=20,
+                          help=t("meetings.register.search_help"), key=f"{form}_newer")
+        st.form_submit_button(t("meetings.decisions.save_status"), icon=":material/save:",
+                              on_click=_set_decision_status,
+                              args=(decision.id, decision.version, form))
+    show_refusal(form)
+
+
+def _set_decision_status(decision_id: int, version: int, form: str) -> None:
+    in_callback(form, "meetings.saved", meetings.set_decision_status, decision_id, version,
+                st.session_state.get(f"{form}_status"),
+                superseded_by_number=st.session_state.get(f"{form}_newer") or "")
 
 
 def _action_items(v: Viewer, d: meetings.MeetingDetail) -> None:
@@ -227,23 +274,32 @@ def _action_items(v: Viewer, d: meetings.MeetingDetail) -> None:
         st.markdown(" · ".join(parts))
     if "add_action_item" not in d.actions:
         return
-    with st.form(f"mt_add_action_{d.id}", clear_on_submit=True):
-        title = st.text_input(t("meetings.actions.new"), max_chars=200)
+    form = f"mt_add_action_{d.id}"
+    with st.form(form, clear_on_submit=True):
+        st.text_input(t("meetings.actions.new"), max_chars=200, key=f"{form}_title")
         names = {a.user_id: a.name for a in d.attendees}
-        owner = st.selectbox(t("meetings.actions.owner"), list(names),
-                             format_func=lambda i: names[i], index=None,
-                             placeholder=t("meetings.actions.choose_owner"))
-        due = jalali_date_input(t("meetings.actions.due_on"), key=f"mt_due_{d.id}",
-                                locale=v.loc, messages=date_messages())
+        st.selectbox(t("meetings.actions.owner"), list(names), format_func=lambda i: names[i],
+                     index=None, placeholder=t("meetings.actions.choose_owner"),
+                     key=f"{form}_owner")
+        jalali_date_input(t("meetings.actions.due_on"), key=f"mt_due_{d.id}", locale=v.loc,
+                          messages=date_messages())
         numbers = {x.id: number_text(x.number, v.loc) for x in d.decisions}
-        decision = st.selectbox(t("meetings.actions.decision"), [None, *numbers],
-                                placeholder=t("meetings.actions.no_decision"),
-                                format_func=lambda i: t("meetings.actions.no_decision")
-                                if i is None else numbers[i])
-        if st.form_submit_button(t("meetings.actions.add"), icon=":material/add_task:"):
-            if _write("meetings.actions.added", meetings.create_action_item, d.id, d.version,
-                      title=title, owner_id=owner, due_on=due, decision_id=decision):
-                st.rerun()
+        st.selectbox(t("meetings.actions.decision"), [None, *numbers],
+                     placeholder=t("meetings.actions.no_decision"), key=f"{form}_decision",
+                     format_func=lambda i: t("meetings.actions.no_decision")
+                     if i is None else numbers[i])
+        st.form_submit_button(t("meetings.actions.add"), icon=":material/add_task:",
+                              on_click=_add_action_item, args=(d.id, d.version, form))
+    show_refusal(form)
+
+
+def _add_action_item(meeting_id: int, version: int, form: str) -> None:
+    state = st.session_state
+    in_callback(form, "meetings.actions.added", meetings.create_action_item, meeting_id,
+                version, title=state.get(f"{form}_title") or "",
+                owner_id=state.get(f"{form}_owner"),
+                due_on=jalali_date_value(f"mt_due_{meeting_id}"),
+                decision_id=state.get(f"{form}_decision"))
 
 
 def _sign_off(v: Viewer, d: meetings.MeetingDetail) -> None:
@@ -254,16 +310,22 @@ def _sign_off(v: Viewer, d: meetings.MeetingDetail) -> None:
     if me is not None and me.sign_off:
         st.success(t(f"meetings.sign_off.mine_{me.sign_off}",
                      when=format_datetime(me.signed_at, v.loc)))
+    place = f"mt_objection_{d.id}"
     with st.container(horizontal=True, gap="small"):
-        if st.button(t("meetings.sign_off.confirm"), key=f"mt_confirm_{d.id}", type="primary",
-                     icon=":material/draw:"):
-            if _write("meetings.sign_off.done", meetings.sign_off, d.id, "confirmed"):
-                st.rerun()
-    with st.form(f"mt_objection_{d.id}", clear_on_submit=True):
-        note = st.text_area(t("meetings.sign_off.note"), max_chars=meetings.NOTE_MAX, height=80)
-        if st.form_submit_button(t("meetings.sign_off.object"), icon=":material/report:"):
-            if _write("meetings.sign_off.done", meetings.sign_off, d.id, "objection", note):
-                st.rerun()
+        st.button(t("meetings.sign_off.confirm"), key=f"mt_confirm_{d.id}", type="primary",
+                  icon=":material/draw:", on_click=in_callback,
+                  args=(place, "meetings.sign_off.done", meetings.sign_off, d.id, "confirmed"))
+    with st.form(place, clear_on_submit=True):
+        st.text_area(t("meetings.sign_off.note"), max_chars=meetings.NOTE_MAX, height=80,
+                     key=f"{place}_note")
+        st.form_submit_button(t("meetings.sign_off.object"), icon=":material/report:",
+                              on_click=_object, args=(d.id, place))
+    show_refusal(place)
+
+
+def _object(meeting_id: int, place: str) -> None:
+    in_callback(place, "meetings.sign_off.done", meetings.sign_off, meeting_id, "objection",
+                st.session_state.get(f"{place}_note") or "")
 
 
 def _documents(v: Viewer, d: meetings.MeetingDetail) -> None:

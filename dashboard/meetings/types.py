@@ -7,19 +7,26 @@ import streamlit as st
 
 from dashboard.meetings import reads
 from dashboard.meetings.viewer import Viewer
-from dashboard.ui import escape_markdown, flash, run_write, t
+from dashboard.ui import escape_markdown, flash, show_refusal, t, write_in_callback
 from data_access import meetings
+
+FORM = "mt_new_type"
 
 
 def show_types(v: Viewer) -> None:
     for kind in reads.meeting_types(v.actor):
         english = f" · {escape_markdown(kind.name_en)}" if kind.name_en else ""
         st.markdown(f"- {escape_markdown(kind.name_fa)}{english}")
-    with st.form("mt_new_type", clear_on_submit=True):
-        name_fa = st.text_input(t("meetings.types.name_fa"), max_chars=100)
-        name_en = st.text_input(t("meetings.types.name_en"), max_chars=100)
-        if st.form_submit_button(t("meetings.types.add"), icon=":material/add:"):
-            if run_write(meetings.add_meeting_type, name_fa, name_en).ok:
-                reads.invalidate_all()
-                flash(t("meetings.types.added"))
-                st.rerun()
+    with st.form(FORM, clear_on_submit=True):
+        st.text_input(t("meetings.types.name_fa"), max_chars=100, key=f"{FORM}_fa")
+        st.text_input(t("meetings.types.name_en"), max_chars=100, key=f"{FORM}_en")
+        # Added in the button's callback: the list above shows it in the click's own run.
+        st.form_submit_button(t("meetings.types.add"), icon=":material/add:", on_click=_add)
+    show_refusal(FORM)
+
+
+def _add() -> None:
+    if write_in_callback(FORM, meetings.add_meeting_type, st.session_state.get(f"{FORM}_fa") or "",
+                         st.session_state.get(f"{FORM}_en") or "").ok:
+        reads.invalidate_all()
+        flash(t("meetings.types.added"))

@@ -7,19 +7,33 @@ table in data_access.news.rules.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import datetime
 
 import streamlit as st
 
 from dashboard.formatting import format_datetime
 from dashboard.jalali_input import (
-    input_rejected,
+    DateTimeReading,
+    datetime_text_value,
     jalali_date_input,
+    jalali_date_value,
     jalali_datetime_text_input,
 )
 from dashboard.news import reads
 from dashboard.news.viewer import Viewer, audience_text, department_labels, open_item, start_edit
-from dashboard.ui import date_messages, escape_markdown, flash, read, run_write, safe_markdown, t
+from dashboard.ui import (
+    date_messages,
+    escape_markdown,
+    flash,
+    keep_refusal,
+    read,
+    safe_markdown,
+    said_at,
+    show_refusal,
+    t,
+    write_in_callback,
+)
 from data_access import news
 from data_access.clock import utcnow
 from data_access.errors import NotFound
@@ -80,13 +94,13 @@ def _show_editing(detail: news.ItemDetail | None) -> bool:
     return True
 
 
-def _text_fields(detail: news.ItemDetail | None, key: _Keys) -> tuple[str, int, str]:
-    """Title, category and the Markdown body beside its preview."""
+def _text_fields(detail: news.ItemDetail | None, key: _Keys) -> int:
+    """Title, category and the Markdown body beside its preview; the category chosen."""
     category_ids = [c.id for c in reads.categories()]
     if detail is not None and detail.category_id not in category_ids:
         category_ids.append(detail.category_id)
-    title = st.text_input(t("news.field.title"), value=detail.title if detail else "",
-                          max_chars=news.TITLE_MAX, key=key("title"))
+    st.text_input(t("news.field.title"), value=detail.title if detail else "",
+                  max_chars=news.TITLE_MAX, key=key("title"))
     category_id = st.selectbox(
         t("news.field.category"), category_ids, format_func=reads.category_label,
         index=category_ids.index(detail.category_id) if detail else 0, key=key("category"))
@@ -103,106 +117,134 @@ def _text_fields(detail: news.ItemDetail | None, key: _Keys) -> tuple[str, int, 
             st.markdown(safe_markdown(body))
         else:
             st.caption(t("news.compose.preview_empty"))
-    return title, category_id, body
+    return category_id
 
 
 def _uploads(files) -> list[news.Upload]:
     return [news.Upload(f.name, f.getvalue()) for f in files or []]
 
 
-def _file_fields(v: Viewer, detail: news.ItemDetail | None, key: _Keys) -> dict:
+def _file_fields(v: Viewer, detail: news.ItemDetail | None, key: _Keys) -> None:
     """The cover and attachments: new uploads, and which of the present ones to drop."""
     cover_col, files_col = st.container(key="news_uploads").columns(2)
     with cover_col:
-        cover = st.file_uploader(t("news.field.cover"), type=["png", "jpg", "jpeg", "webp"],
-                                 key=key("cover"),
-                                 max_upload_size=news.IMAGE_MAX_BYTES // news.MB)
+        st.file_uploader(t("news.field.cover"), type=["png", "jpg", "jpeg", "webp"],
+                         key=key("cover"), max_upload_size=news.IMAGE_MAX_BYTES // news.MB)
         st.caption(t("news.field.cover_help", max_mb=news.IMAGE_MAX_BYTES // news.MB))
-        remove_cover = False
         if detail is not None and detail.cover is not None:
             reads.picture(detail.cover.id, v.actor, 480, width=240)
-            remove_cover = st.checkbox(t("news.field.remove_cover"), key=key("remove_cover"))
+            st.checkbox(t("news.field.remove_cover"), key=key("remove_cover"))
     with files_col:
-        attachments = st.file_uploader(
+        st.file_uploader(
             t("news.field.attachments"), type=["pdf", "docx", "xlsx"],
             accept_multiple_files=True, key=key("attachments"),
             max_upload_size=news.ATTACHMENT_MAX_BYTES // news.MB)
         st.caption(t("news.field.attachments_help",
                      max_mb=news.ATTACHMENT_MAX_BYTES // news.MB, count=news.ATTACHMENTS_MAX))
-        remove_attachments = [
-            attachment.id for attachment in (detail.attachments if detail else ())
-            if st.checkbox(t("news.field.remove_attachment",
-                             name=escape_markdown(attachment.filename)),
-                           key=key(f"remove_attachment_{attachment.id}"))]
-    return dict(cover=_uploads([cover])[0] if cover else None, remove_cover=remove_cover,
-                attachments=_uploads(attachments), remove_attachments=remove_attachments)
+        for attachment in detail.attachments if detail else ():
+            st.checkbox(t("news.field.remove_attachment",
+                          name=escape_markdown(attachment.filename)),
+                        key=key(f"remove_attachment_{attachment.id}"))
 
 
-def _reach_fields(v: Viewer, detail: news.ItemDetail | None, key: _Keys) -> dict:
+def _reach_fields(v: Viewer, detail: news.ItemDetail | None, key: _Keys) -> None:
     """Audience, priority, pinning, acknowledgement and comments."""
     labels = department_labels(v)
-    audience = st.multiselect(
+    st.multiselect(
         t("news.field.audience"), list(labels),
         default=[d for d in (detail.audience if detail else ()) if d in labels],
         format_func=labels.get, key=key("audience"), placeholder=t("news.field.everyone"),
         help=t("news.field.audience_help"))
-    priority = st.segmented_control(
+    st.segmented_control(
         t("news.field.priority"), list(news.PRIORITIES),
         format_func=lambda p: t(f"news.priority.{p}"),
         default=detail.priority if detail else "normal", key=key("priority"), required=True)
     with st.container(horizontal=True, gap="medium"):
-        pinned = st.checkbox(t("news.field.pinned"), value=detail.pinned if detail else False,
-                             key=key("pinned"))
-        ack_required = st.checkbox(t("news.field.ack_required"),
-                                   value=detail.ack_required if detail else False,
-                                   key=key("ack"), help=t("news.field.ack_required_help"))
-        comments_enabled = st.checkbox(t("news.field.comments_enabled"),
-                                       value=detail.comments_enabled if detail else True,
-                                       key=key("comments"))
-    return dict(audience=audience, priority=priority or "normal", pinned=pinned,
-                ack_required=ack_required, comments_enabled=comments_enabled)
+        st.checkbox(t("news.field.pinned"), value=detail.pinned if detail else False,
+                    key=key("pinned"))
+        st.checkbox(t("news.field.ack_required"), value=detail.ack_required if detail else False,
+                    key=key("ack"), help=t("news.field.ack_required_help"))
+        st.checkbox(t("news.field.comments_enabled"),
+                    value=detail.comments_enabled if detail else True, key=key("comments"))
 
 
-def _time_fields(v: Viewer, detail: news.ItemDetail | None, key: _Keys, is_event: bool
-                 ) -> tuple[date | None, datetime | None, datetime | None]:
-    """(event date, publish time, expiry): the publish time only while it can still change."""
-    event_date = None
+def _time_fields(v: Viewer, detail: news.ItemDetail | None, key: _Keys, is_event: bool) -> None:
+    """Event date, publish time (only while it can still change) and expiry."""
     if is_event:
-        event_date = jalali_date_input(t("news.field.event_date"), key=key("event"),
-                                       value=detail.event_date if detail else None, locale=v.loc,
-                                       messages=date_messages())
+        jalali_date_input(t("news.field.event_date"), key=key("event"),
+                          value=detail.event_date if detail else None, locale=v.loc,
+                          messages=date_messages())
     stage = detail.stage if detail else None
-    publish_at = None
     if news.allowed("release", stage):
-        publish_at = jalali_datetime_text_input(
+        jalali_datetime_text_input(
             t("news.field.publish_at"), key=key("publish"), locale=v.loc, messages=date_messages(),
             value=detail.publish_at if detail and stage == "scheduled" else None,
             help=t("news.field.publish_at_help"))
-    expires_at = jalali_datetime_text_input(
+    jalali_datetime_text_input(
         t("news.field.expires_at"), key=key("expires"), locale=v.loc, messages=date_messages(),
         value=detail.expires_at if detail else None, help=t("news.field.expires_at_help"))
-    return event_date, publish_at, expires_at
+
+
+@dataclass(frozen=True)
+class _Filled:
+    """What the composer's fields hold: the item, its publish time and whether a time was
+    refused (None from a refused time would mean "now" / "never")."""
+
+    data: news.AnnouncementInput
+    publish_at: datetime | None
+    time_refused: bool
+
+
+def _filled(v: Viewer, detail: news.ItemDetail | None, key: _Keys) -> _Filled:
+    """The fields' values, read from session state: the save buttons' callback runs before
+    the fields are drawn again."""
+    state = st.session_state
+    category_id = state.get(key("category"))
+    is_event = category_id in {c.id for c in reads.categories(True) if c.is_event}
+    times = {name: datetime_text_value(key(name), locale=v.loc, messages=date_messages())
+             for name in ("publish", "expires")}
+    if not news.allowed("release", detail.stage if detail else None):
+        times["publish"] = DateTimeReading(None)  # not drawn: an item readers already have
+    cover = state.get(key("cover"))
+    data = news.AnnouncementInput(
+        title=state.get(key("title")) or "", body=state.get(key("body")) or "",
+        category_id=category_id, priority=state.get(key("priority")) or "normal",
+        pinned=bool(state.get(key("pinned"))), ack_required=bool(state.get(key("ack"))),
+        comments_enabled=bool(state.get(key("comments"), True)),
+        audience=list(state.get(key("audience")) or ()), expires_at=times["expires"].value,
+        event_date=jalali_date_value(key("event")) if is_event else None,
+        cover=_uploads([cover])[0] if cover else None,
+        remove_cover=bool(state.get(key("remove_cover"))),
+        attachments=_uploads(state.get(key("attachments"))),
+        remove_attachments=[a.id for a in (detail.attachments if detail else ())
+                            if state.get(key(f"remove_attachment_{a.id}"))])
+    return _Filled(data, times["publish"].value,
+                   times["publish"].rejected or times["expires"].rejected)
 
 
 # The save buttons: (what is pressed, label, widget key, icon, primary?); the first three
 # while an item can still be released, the last one for an item readers already have.
+# Their widget keys carry the form's nonce (news_f<nonce>_publish ...): a second click of a
+# form already saved is a click on a button the saved form no longer has, so it does nothing.
 RELEASE_BUTTONS = (
-    ("draft", "news.compose.save_draft", "news_save_draft", ":material/save:", False),
-    ("publish", "news.compose.publish", "news_publish", ":material/campaign:", True),
-    ("schedule", "news.compose.schedule", "news_schedule", ":material/schedule_send:", False),
+    ("draft", "news.compose.save_draft", "save_draft", ":material/save:", False),
+    ("publish", "news.compose.publish", "publish", ":material/campaign:", True),
+    ("schedule", "news.compose.schedule", "schedule", ":material/schedule_send:", False),
 )
-SAVE_BUTTON = ("save", "news.compose.save_changes", "news_save_changes", ":material/save:", True)
+SAVE_BUTTON = ("save", "news.compose.save_changes", "save_changes", ":material/save:", True)
+PLACE = "news_compose"  # where a refused save is said: under the buttons
 
 
-def _clicked(stage: news.Stage | None) -> str | None:
-    """The save button pressed, if any: draft / publish / schedule, or save for a released item."""
+def _buttons(v: Viewer, stage: news.Stage | None, key: _Keys) -> None:
+    """The save buttons (draft / publish / schedule, or save for a released item); a
+    refused save is said under them."""
     buttons = RELEASE_BUTTONS if news.allowed("release", stage) else (SAVE_BUTTON,)
-    clicked = None
     with st.container(horizontal=True, gap="small", key="news_compose_actions"):
-        for name, label, key, icon, primary in buttons:
-            if st.button(t(label), key=key, icon=icon, type="primary" if primary else "secondary"):
-                clicked = name
-    return clicked
+        for name, label, button_key, icon, primary in buttons:
+            st.button(t(label), key=key(button_key), icon=icon,
+                      type="primary" if primary else "secondary",
+                      on_click=_save, args=(v, name, key.nonce))
+    show_refusal(PLACE)
 
 
 def _saved_message(v: Viewer, clicked: str, data: news.AnnouncementInput,
@@ -218,25 +260,36 @@ def _saved_message(v: Viewer, clicked: str, data: news.AnnouncementInput,
              count=read(news.audience_headcount, v.actor, data.audience))
 
 
-def _save(v: Viewer, clicked: str, data: news.AnnouncementInput, publish_at: datetime | None,
-          detail: news.ItemDetail | None, key: _Keys) -> None:
-    """Write, then reload the composer on the saved version. Called below the buttons, so
-    that an error message spans the page."""
+def _save(v: Viewer, clicked: str, nonce: int) -> None:
+    """A save button's callback: it runs before the page is drawn, so the composer is
+    drawn once, on the saved version and with the message above it (one run, not two)."""
+    if st.session_state.get("news_form_nonce", 0) != nonce:
+        return  # the form this click belongs to was saved or replaced already
+    with said_at(PLACE):
+        _save_filled(v, clicked, nonce)
+
+
+def _save_filled(v: Viewer, clicked: str, nonce: int) -> None:
+    detail = _item_being_edited(v)
+    filled = _filled(v, detail, _Keys(nonce))
+    if filled.time_refused:  # the field says why when it is drawn; write nothing
+        keep_refusal(PLACE, t("date.fix_before_saving"))
+        return
+    publish_at = filled.publish_at
     if clicked == "publish" and publish_at is not None and publish_at > utcnow():
         clicked = "schedule"  # a filled-in future time is what "publish" means then
     action, _ = SAVES[clicked]
     times = (publish_at,) if clicked == "schedule" else ()
-    outcome = run_write(action, data, *times, item_id=detail.id if detail else None,
-                        expected_version=st.session_state.get("news_edit_version"))
+    outcome = write_in_callback(PLACE, action, filled.data, *times,
+                                item_id=detail.id if detail else None,
+                                expected_version=st.session_state.get("news_edit_version"))
     if outcome.ok:
         saved: news.Saved = outcome.value
         reads.invalidate_all()
-        flash(_saved_message(v, clicked, data, publish_at))
+        flash(_saved_message(v, clicked, filled.data, publish_at))
+        # A new nonce: the composer is drawn with fresh widgets, on the saved version.
         st.session_state.update(news_edit_id=saved.id, news_edit_version=saved.version,
-                                news_form_nonce=key.nonce + 1)
-        # The form is drawn above with the old keys: a rerun draws it afresh on the saved
-        # version (and the flash at the top).
-        st.rerun()
+                                news_form_nonce=nonce + 1)
 
 
 def show_compose(v: Viewer) -> None:
@@ -245,15 +298,8 @@ def show_compose(v: Viewer) -> None:
     if not _show_editing(detail):
         return
     events = {c.id for c in reads.categories(True) if c.is_event}
-    title, category_id, body = _text_fields(detail, key)
-    files = _file_fields(v, detail, key)
-    reach = _reach_fields(v, detail, key)
-    event_date, publish_at, expires_at = _time_fields(v, detail, key, category_id in events)
-    data = news.AnnouncementInput(title=title, body=body, category_id=category_id,
-                                  expires_at=expires_at, event_date=event_date, **reach, **files)
-    clicked = _clicked(detail.stage if detail else None)
-    if clicked is not None and input_rejected(key("publish"), key("expires")):
-        # None from a refused time would mean "now" / "never": write nothing instead.
-        st.error(t("date.fix_before_saving"))
-    elif clicked is not None:
-        _save(v, clicked, data, publish_at, detail, key)
+    category_id = _text_fields(detail, key)
+    _file_fields(v, detail, key)
+    _reach_fields(v, detail, key)
+    _time_fields(v, detail, key, category_id in events)
+    _buttons(v, detail.stage if detail else None, key)

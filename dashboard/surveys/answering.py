@@ -8,8 +8,18 @@ from dashboard import theme
 from dashboard.formatting import format_number, localize_digits
 from dashboard.surveys import reads
 from dashboard.surveys.viewer import Viewer, enps_anchor, likert_label
-from dashboard.ui import back_icon, escape_markdown, read, read_or_explain, run_write, t
+from dashboard.ui import (
+    back_icon,
+    escape_markdown,
+    read,
+    read_or_explain,
+    said_at,
+    show_refusal,
+    t,
+    write_in_callback,
+)
 from data_access import surveys
+from data_access.errors import DomainError
 
 
 def answer_key(wave_id: int, item_id: int) -> str:
@@ -27,26 +37,38 @@ def show(viewer: Viewer) -> None:
         _wave_list(viewer, waves)
 
 
-def _process_submission(viewer: Viewer, form: surveys.WaveForm) -> None:
-    """Runs before the form is drawn, on the rerun its submit button caused."""
-    wave_id = form.wave.wave_id
-    done: set[int] = st.session_state.setdefault("survey_done", set())
-    if wave_id in done:  # a double click's second rerun: already recorded
-        return
+def _submit(viewer: Viewer, wave_id: int) -> None:
+    """The submit button's callback. It runs before the page is drawn, the sidebar's
+    reminder included, so the thanks and the updated reminder show in the click's own
+    run (one run, not two)."""
+    if wave_id in st.session_state.setdefault("survey_done", set()):
+        return  # a double click's second submission: already recorded
+    with said_at(_place(wave_id)):
+        _submit_answers(viewer, wave_id)
+
+
+def _submit_answers(viewer: Viewer, wave_id: int) -> None:
+    try:
+        form = read(surveys.wave_form, viewer.actor, wave_id)
+    except DomainError:
+        return  # closed meanwhile: the page falls back to the list of open waves
     answers = {item.id: st.session_state.get(answer_key(wave_id, item.id)) for item in form.items}
     problems = surveys.check_answers(form.items, answers)
     st.session_state["survey_problems"] = problems
     if problems:
         return
-    if not run_write(surveys.submit, wave_id, answers).ok:
+    if not write_in_callback(_place(wave_id), surveys.submit, wave_id, answers).ok:
         if read(surveys.has_answered, viewer.actor, wave_id):  # another tab or device was first
             st.session_state.setdefault("survey_refused", set()).add(wave_id)
         return
-    done.add(wave_id)
+    st.session_state["survey_done"].add(wave_id)
     for item in form.items:
         st.session_state.pop(answer_key(wave_id, item.id), None)
     reads.after_answer()
-    st.rerun()  # the sidebar reminder was drawn before this submission
+
+
+def _place(wave_id: int) -> str:
+    return f"survey_form_{wave_id}"
 
 
 def _open_wave(wave_id: int | None) -> None:
@@ -98,8 +120,6 @@ def _question(viewer: Viewer, form: surveys.WaveForm, item: surveys.FormItem,
 
 def _answer_form(viewer: Viewer, wave_id: int) -> None:
     form = read_or_explain(read, surveys.wave_form, viewer.actor, wave_id)
-    if st.session_state.get(f"survey_submit_{wave_id}"):
-        _process_submission(viewer, form)
     # Callbacks, not "if clicked: ...; st.rerun()": the click's own run already shows the
     # other screen (one run, not two).
     st.button(t("surveys.back_to_list"), icon=back_icon(), on_click=_open_wave,
@@ -107,6 +127,7 @@ def _answer_form(viewer: Viewer, wave_id: int) -> None:
     st.subheader(escape_markdown(form.wave.title(viewer.lang)), anchor=False)
     st.caption(t("surveys.closes_on", when=viewer.when(form.wave.closes_at)))
     if wave_id in st.session_state.get("survey_refused", set()):
+        show_refusal(_place(wave_id))
         st.info(t("surveys.already_done"), icon=":material/info:")
         return
     if wave_id in st.session_state.get("survey_done", set()):
@@ -123,7 +144,8 @@ def _answer_form(viewer: Viewer, wave_id: int) -> None:
         for item in form.items:
             _question(viewer, form, item, problems)
         st.form_submit_button(t("surveys.submit"), type="primary", key=f"survey_submit_{wave_id}",
-                              icon=":material/send:")
+                              icon=":material/send:", on_click=_submit, args=(viewer, wave_id))
+    show_refusal(_place(wave_id))  # under the button: a refused submission, said once
 
 
 def _wave_list(viewer: Viewer, waves: list[surveys.OpenWave]) -> None:

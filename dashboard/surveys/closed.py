@@ -56,10 +56,13 @@ def show_comments(viewer: Viewer, chosen: Selection) -> None:
         for text in texts[:limit]:
             # User text: plain text only, never Markdown or HTML.
             st.container(border=True).text(isolate(text))
-        if len(texts) > limit and st.button(t("surveys.results.comments_more"),
-                                            key=f"more_{item.id}"):
-            st.session_state[limit_key] = limit + 40
-            st.rerun()
+        if len(texts) > limit:  # in the callback: the longer list is drawn in the same run
+            st.button(t("surveys.results.comments_more"), key=f"more_{item.id}",
+                      on_click=_show_more, args=(limit_key, limit + 40))
+
+
+def _show_more(limit_key: str, limit: int) -> None:
+    st.session_state[limit_key] = limit
 
 
 def _round(value: float | None, decimals: int = 1) -> float | None:

@@ -274,3 +274,48 @@ def test_text_control_checks_bounds() -> None:
     _typed(at, "1403/01/05", "12:30")  # 12:30 Tehran = 09:00 UTC < 10:00 UTC
     assert at.session_state["result"] is None and at.session_state["rejected"] is True
     assert at.error[0].value == "The date must not be before 5 Farvardin 1403 13:30."
+
+
+def test_text_control_shows_latin_digits_typed_in_fa_in_persian_on_the_next_run() -> None:
+    at = _run(_text_app, locale="fa")
+    _typed(at, "1405-9-10", "9:30")
+    # the field itself, not only the caption under it, now reads in Persian digits
+    assert at.text_input(key="at__date").value == "۱۴۰۵-۹-۱۰"
+    assert at.text_input(key="at__time").value == "۹:۳۰"
+    assert at.session_state["result"] == datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
+    assert at.caption[0].value.endswith("میلادی: ۱ دسامبر ۲۰۲۶")
+    _typed(at, "١٤٠٥/٠٩/١١", "۰۹:۳۰")  # Arabic-Indic digits too
+    assert at.text_input(key="at__date").value == "۱۴۰۵/۰۹/۱۱"
+
+
+def test_text_control_keeps_what_was_typed_in_en() -> None:
+    at = _run(_text_app, locale="en")
+    _typed(at, "1405-9-10", "9:30")
+    assert at.text_input(key="at__date").value == "1405-9-10"
+    assert at.text_input(key="at__time").value == "9:30"
+
+
+def _text_in_form_app() -> None:
+    import streamlit as st
+
+    from dashboard.jalali_input import jalali_datetime_text_input
+    from dashboard.ui import date_messages
+
+    st.session_state["locale"] = "fa"
+    with st.form("f"):
+        st.session_state["result"] = jalali_datetime_text_input(
+            "زمان", key="at", locale="fa", messages=date_messages())
+        st.form_submit_button("ثبت")
+
+
+def test_text_control_in_a_form_shows_latin_digits_in_persian_after_the_submit() -> None:
+    at = _run(_text_in_form_app)
+    at.text_input(key="at__date").input("1405/09/10")
+    at.text_input(key="at__time").input("09:30")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["result"] == datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
+    at.run()  # the run after the submit draws the fields again
+    assert at.text_input(key="at__date").value == "۱۴۰۵/۰۹/۱۰"
+    assert at.text_input(key="at__time").value == "۰۹:۳۰"
+    assert at.session_state["result"] == datetime(2026, 12, 1, 6, 0, tzinfo=UTC)

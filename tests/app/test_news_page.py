@@ -212,13 +212,13 @@ def test_publishing_from_the_composer_with_validation(open_app, app_env):
     with db.session_scope(db.get_engine(app_env)) as session:
         before = session.scalar(select(func.count()).select_from(Announcement))
     at.text_area(key="news_f0_body").input("متن خبر آزمایشی")
-    at.button(key="news_publish").click().run()
+    at.button(key="news_f0_publish").click().run()
     assert "عنوان خبر را بنویسید." in [e.value for e in at.error]
     with db.session_scope(db.get_engine(app_env)) as session:
         assert session.scalar(select(func.count()).select_from(Announcement)) == before
     title = f"خبر آزمایشی {uuid.uuid4().hex[:6]}"
     at.text_input(key="news_f0_title").input(title)
-    at.button(key="news_publish").click().run()
+    at.button(key="news_f0_publish").click().run()
     assert not at.exception
     assert f"«{escape_markdown(title)}» منتشر شد." in [s.value for s in at.success]
     assert item_id(app_env, title) is not None
@@ -237,7 +237,7 @@ def test_second_editor_is_told_someone_else_saved_first(open_app, app_env):
             title=title + " (admin)", body="متن", category_id=news.category_id(session, "news")),
             item_id=saved.id, expected_version=saved.version)
     at.text_input(key="news_f7_title").input(title + " (pr)")
-    at.button(key="news_save_changes").click().run()
+    at.button(key="news_f7_save_changes").click().run()
     # the one "changed by someone else" message of every editable row (data_access.versioning)
     assert any("در همین فاصله تغییر داده است" in e.value for e in at.error)
     with db.session_scope(db.get_engine(app_env)) as session:
@@ -286,7 +286,7 @@ def test_scheduling_with_the_jalali_date_time_inputs(open_app, app_env):
     # Latin digits and '-' in the date, Persian digits in the time
     at.text_input(key="news_f11_publish__date").input(f"{next_year}-1-15")
     at.text_input(key="news_f11_publish__time").input("۰۹:۳۰")
-    at.button(key="news_schedule").click().run()
+    at.button(key="news_f11_schedule").click().run()
     assert not at.exception
     with db.session_scope(db.get_engine(app_env)) as session:
         publish_at = session.scalars(select(Announcement.publish_at).where(
@@ -425,7 +425,7 @@ def test_publish_with_a_future_time_schedules_and_says_for_whom(open_app, app_en
     at.text_input(key="news_f12_publish__date").input(
         localize_digits(f"{next_year}/03/02", "fa"))
     at.text_input(key="news_f12_publish__time").input("08:00")
-    at.button(key="news_publish").click().run()
+    at.button(key="news_f12_publish").click().run()
     assert not at.exception
     with db.session_scope(db.get_engine(app_env)) as session:
         item = session.scalars(select(Announcement).where(Announcement.title == title)).one()
@@ -453,7 +453,7 @@ def test_publish_with_a_future_time_schedules_and_says_for_whom(open_app, app_en
     ("en", "1404/12/30 does not exist in the Jalali calendar: Esfand 1404 has 29 days.",
      "One of the dates or times above is not valid; correct it. Nothing was saved."),
 ])
-@pytest.mark.parametrize("button", ["news_publish", "news_schedule", "news_save_draft"])
+@pytest.mark.parametrize("button", ["publish", "schedule", "save_draft"])
 def test_a_publish_time_missing_from_the_calendar_writes_nothing(open_app, app_env, monkeypatch,
                                                                   locale, refused, fix, button):
     """A refused publish time used to read as "no time": «انتشار» then published at once."""
@@ -468,13 +468,13 @@ def test_a_publish_time_missing_from_the_calendar_writes_nothing(open_app, app_e
     at.text_area(key="news_f13_body").input("متن")
     at.text_input(key="news_f13_publish__date").input(f"{year}/12/30")
     at.text_input(key="news_f13_publish__time").input("۰۹:۰۰")
-    at.button(key=button).click().run()
+    at.button(key=f"news_f13_{button}").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == [refused, fix]
     assert item_id(app_env, title) is None
     # corrected to 29 Esfand, the same click schedules it
     at.text_input(key="news_f13_publish__date").input(f"{year}/12/29")
-    at.button(key="news_schedule").click().run()
+    at.button(key="news_f13_schedule").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert item_id(app_env, title) is not None
 
@@ -493,7 +493,7 @@ def test_scheduling_in_english_with_one_date_and_one_time_field(open_app, app_en
     at.run()
     assert any(f", 15 Farvardin {next_year} — Gregorian: " in c.value  # weekday first
                for c in at.caption), [c.value for c in at.caption]
-    at.button(key="news_schedule").click().run()
+    at.button(key="news_f14_schedule").click().run()
     assert not at.exception
     with db.session_scope(db.get_engine(app_env)) as session:
         publish_at = session.scalars(select(Announcement.publish_at).where(

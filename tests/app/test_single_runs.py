@@ -6,10 +6,19 @@ the top of every page run; see test_the_survey_clock_runs_once_per_page_run)."""
 
 from __future__ import annotations
 
-import pytest
+import uuid
+from datetime import timedelta
 
+import jdatetime
+import pytest
+from sqlalchemy import select
+
+from dashboard.formatting import local_today
+from dashboard.i18n import translate
 from dashboard.surveys import hooks
-from data_access import db, surveys, users
+from dashboard.ui import escape_markdown
+from data_access import db, meetings, surveys, users
+from data_access.models import utcnow
 from data_access.models.surveys import SurveyWave
 from tests.app.test_survey_confirmations import _choose, _open_row, own_copy  # noqa: F401
 
@@ -70,3 +79,464 @@ def test_a_comment_is_sent_in_one_run_and_listed(open_app, app_env, runs):
     assert len(runs) == 1  # was 2
     assert "یک نظر در یک اجرا" in [t.value for t in at.text]
     assert "نظر شما ثبت شد." in [s.value for s in at.success]
+
+
+# --- writes that used to run the page twice ------------------------------------------------------
+
+def _in_order(at) -> list:
+    """The main area's elements in the order they are drawn."""
+    found, pending = [], [at.main]
+    while pending:
+        node = pending.pop(0)
+        children = getattr(node, "children", None)
+        if children is None:
+            found.append(node)
+        else:
+            pending[:0] = [children[index] for index in sorted(children)]
+    return found
+
+
+def _said_after(at, key: str, message: str) -> bool:
+    """`message` is an error drawn after the widget `key` (beside the form, not at the top)."""
+    order = _in_order(at)
+    widget = next(i for i, node in enumerate(order) if getattr(node, "key", None) == key)
+    return any(getattr(node, "type", None) == "error" and node.value == message
+               and i > widget for i, node in enumerate(order))
+
+
+def _replay(at, states) -> None:
+    """The second click of a double click: the same widget states the first click sent,
+    arriving after the first click's run (the browser had not redrawn the form yet)."""
+    at._run(states)
+    assert not at.exception
+
+
+def _announcement(url: str, title: str):
+    from sqlalchemy import select
+
+    from data_access.models.news import Announcement
+
+    with db.session_scope(db.get_engine(url)) as session:
+        rows = session.execute(select(Announcement.id, Announcement.version).where(
+            Announcement.title == title)).all()
+    return [tuple(row) for row in rows]
+
+
+def test_publishing_news_is_one_run_and_the_composer_shows_the_saved_item(
+        open_app, app_env, runs):
+    from tests.app.test_news_page import open_news
+
+    at = open_news(open_app, "pr", view="compose", news_form_nonce=31)
+    title = f"یک اجرا برای انتشار {uuid.uuid4().hex[:6]}"
+    at.text_input(key="news_f31_title").input(title)
+    at.text_area(key="news_f31_body").input("متن")
+    at.button(key="news_f31_publish").click()
+    runs.clear()
+    at.run()
+    assert not at.exception
+    assert len(runs) == 1  # was 2: the click's run, then st.rerun()
+    assert f"«{escape_markdown(title)}» منتشر شد." in [s.value for s in at.success]
+    assert len(_announcement(app_env, title)) == 1
+    # drawn afresh (new keys) on the saved item, which now offers "save changes"
+    assert at.text_input(key="news_f32_title").value == title
+    assert at.button(key="news_f32_save_changes")
+
+
+def test_a_refused_news_save_is_one_run_said_under_the_buttons(open_app, app_env, runs):
+    from tests.app.test_news_page import open_news
+
+    at = open_news(open_app, "pr", view="compose", news_form_nonce=33)
+    body = f"بی‌عنوان {uuid.uuid4().hex[:6]}"
+    at.text_area(key="news_f33_body").input(body)
+    at.button(key="news_f33_publish").click()
+    runs.clear()
+    at.run()
+    assert not at.exception
+    assert len(runs) == 1
+    assert _said_after(at, "news_f33_publish", "عنوان خبر را بنویسید.")
+    assert at.text_area(key="news_f33_body").value == body  # nothing typed is lost
+    assert not at.success
+    at.text_input(key="news_f33_title").input("x").run()  # said once, not on every run
+    assert "عنوان خبر را بنویسید." not in [e.value for e in at.error]
+
+
+def test_scheduling_news_is_one_run_and_says_when(open_app, app_env, runs):
+    from tests.app.test_news_page import open_news
+
+    at = open_news(open_app, "pr", view="compose", news_form_nonce=34)
+    title = f"یک اجرا برای زمان‌بندی {uuid.uuid4().hex[:6]}"
+    at.text_input(key="news_f34_title").input(title)
+    at.text_area(key="news_f34_body").input("متن")
+    at.text_input(key="news_f34_publish__date").input(f"{jdatetime.date.today().year + 1}/1/15")
+    at.text_input(key="news_f34_publish__time").input("09:30")
+    at.button(key="news_f34_schedule").click()
+    runs.clear()
+    at.run()
+    assert not at.exception
+    assert len(runs) == 1
+    assert any(escape_markdown(title) in s.value and "زمان‌بندی شد" in s.value
+               for s in at.success)
+    assert len(_announcement(app_env, title)) == 1
+
+
+def test_a_refused_publish_time_is_one_run_and_writes_nothing(open_app, app_env, runs):
+    from tests.app.test_news_page import open_news
+
+    at = open_news(open_app, "pr", view="compose", news_form_nonce=35)
+    title = f"ساعت نادرست {uuid.uuid4().hex[:6]}"
+    at.text_input(key="news_f35_title").input(title)
+    at.text_area(key="news_f35_body").input("متن")
+    at.text_input(key="news_f35_publish__date").input("1410/01/15")
+    at.text_input(key="news_f35_publish__time").input("25:00")
+    at.button(key="news_f35_publish").click()
+    runs.clear()
+    at.run()
+    assert not at.exception
+    assert len(runs) == 1
+    assert _said_after(at, "news_f35_publish",
+                       "یکی از تاریخ‌ها یا ساعت‌های بالا درست نیست؛ آن را اصلاح کنید. "
+                       "چیزی ذخیره نشد.")
+    assert _announcement(app_env, title) == []
+
+
+def test_a_double_click_on_save_draft_saves_once(open_app, app_env):
+    from tests.app.test_news_page import open_news
+
+    at = open_news(open_app, "pr", view="compose", news_form_nonce=36)
+    title = f"دوبار کلیک {uuid.uuid4().hex[:6]}"
+    at.text_input(key="news_f36_title").input(title)
+    at.text_area(key="news_f36_body").input("متن")
+    at.button(key="news_f36_save_draft").click()
+    states = at._tree.get_widget_states()
+    at.run()
+    assert not at.exception
+    saved = _announcement(app_env, title)
+    assert len(saved) == 1
+    _replay(at, states)
+    assert _announcement(app_env, title) == saved  # not saved again: same version
+
+
+def _new_meeting(at, title: str, date_text: str) -> None:
+    at.text_input(key="mt_new_0_title").input(title)
+    at.text_input(key="mt_new_0_start__date").input(date_text)
+    at.text_input(key="mt_new_0_start__time").input("10:30")
+
+
+def _meetings_titled(title: str) -> int:
+    from sqlalchemy import func, select
+
+    from data_access.models.meetings import Meeting
+
+    with db.session_scope() as session:
+        return session.scalar(select(func.count()).select_from(Meeting).where(
+            Meeting.title == title))
+
+
+def test_scheduling_a_meeting_is_one_run_and_opens_it_once(open_app, runs):
+    at = open_app("manager", "meetings.py")
+    at.session_state["mt_view"] = "create"
+    at.run()
+    title = f"جلسه یک اجرا {uuid.uuid4().hex[:6]}"
+    _new_meeting(at, title, "1406/07/31")  # 31 Mehr does not exist
+    at.run()
+    next(b for b in at.button if b.key == "mt_new_0_submit").click()
+    runs.clear()
+    at.run()
+    assert not at.exception
+    assert len(runs) == 1
+    assert _said_after(at, "mt_new_0_submit", "این فیلد را پر کنید.")  # beside the form
+    assert _meetings_titled(title) == 0
+    _new_meeting(at, title, "1406/02/10")
+    at.run()
+    next(b for b in at.button if b.key == "mt_new_0_submit").click()
+    states = at._tree.get_widget_states()
+    runs.clear()
+    at.run()
+    assert not at.exception
+    assert len(runs) == 1  # was 2
+    assert at.header[0].value.endswith(escape_markdown(title))  # opened in the same run
+    assert any(title in s.value for s in at.success)
+    _replay(at, states)
+    assert _meetings_titled(title) == 1
+
+
+def test_saving_minutes_is_one_run_and_the_agenda_shows_them(open_app, runs):
+    from data_access.models.meetings import AgendaItem, Meeting
+    from tests.app.test_meetings_page import _open, _schedule
+
+    meeting_id = _schedule(f"جلسه صورتجلسه {uuid.uuid4().hex[:6]}")
+    with db.session_scope() as session:
+        manager = users.active_actor(session, "manager")
+        meetings.hold(session, manager, meeting_id, session.get(Meeting, meeting_id).version)
+        version = session.get(Meeting, meeting_id).version
+        item_id = session.scalars(select(AgendaItem.id).where(
+            AgendaItem.meeting_id == meeting_id)).one()
+    at = _open(open_app, "manager", meeting_id)
+    key = f"mt_notes_{item_id}_{version}"
+    at.text_area(key=key).input("گزارش ارائه شد")
+    next(b for b in at.button if b.key == f"{key}_save").click()
+    states = at._tree.get_widget_states()
+    runs.clear()
+    at.run()
+    assert not at.exception
+    assert len(runs) == 1  # was 2
+    assert "ذخیره شد." in [s.value for s in at.success]
+    with db.session_scope() as session:
+        saved = session.get(Meeting, meeting_id).version
+        assert session.get(AgendaItem, item_id).notes == "گزارش ارائه شد"
+    # drawn on the saved version, with the notes
+    assert at.text_area(key=f"mt_notes_{item_id}_{saved}").value == "گزارش ارائه شد"
+    _replay(at, states)
+    with db.session_scope() as session:
+        assert session.get(Meeting, meeting_id).version == saved  # not written twice
+
+
+def test_announcing_a_done_item_is_one_run_and_it_leaves_the_list(open_app, runs):
+    from data_access.models.action_items import ActionItem
+    from tests.app.test_action_items_page import _give, _team
+
+    item_id = _give("manager", f"اقدام اعلام‌شده {uuid.uuid4().hex[:6]}", local_today())
+    with db.session_scope() as session:
+        item = session.get(ActionItem, item_id)
+        item.status, item.done_at = "done", utcnow()
+    at = _team(open_app("pr", "action_items.py"), "announce")
+    next(b for b in at.button
+         if b.proto.form_id.startswith(f"actions_announce_{item_id}_")).click()
+    states = at._tree.get_widget_states()
+    runs.clear()
+    at.run()
+    assert not at.exception
+    assert len(runs) == 1  # was 2
+    assert "خبر منتشر شد و به اقدام پیوند خورد." in [s.value for s in at.success]
+    assert not [b for b in at.button
+                if b.proto.form_id.startswith(f"actions_announce_{item_id}_")]
+    with db.session_scope() as session:
+        announced = session.get(ActionItem, item_id).announcement_id
+    assert announced is not None
+    _replay(at, states)
+    with db.session_scope() as session:
+        assert session.get(ActionItem, item_id).announcement_id == announced
+
+
+def test_a_survey_is_submitted_in_one_run_and_the_reminder_goes(open_app, own_copy, runs):  # noqa: F811
+    with db.session_scope(db.get_engine(own_copy)) as session:
+        employee = users.active_actor(session, "employee")
+        wave_id = next(w for w in surveys.open_waves_for(session, employee)
+                       if not w.answered).wave_id
+        form = surveys.wave_form(session, employee, wave_id)
+    at = open_app("employee", SURVEYS)
+    reminders = [w.value for w in at.sidebar.warning]
+    assert reminders
+    at.button(key=f"answer_{wave_id}").click().run()
+    for item in form.items:
+        if item.kind == "likert5":
+            at.radio(key=f"survey_answer_{wave_id}_{item.id}").set_value(4)
+        elif item.kind == "enps":
+            at.radio(key=f"survey_answer_{wave_id}_{item.id}").set_value(8)
+        elif item.kind == "choice":
+            at.radio(key=f"survey_answer_{wave_id}_{item.id}").set_value(0)
+    at.button(key=f"survey_submit_{wave_id}").click()
+    runs.clear()
+    at.run()
+    assert not at.exception
+    assert len(runs) == 1  # was 2: the sidebar reminder was drawn before the submission
+    assert "پاسخ شما ثبت شد" in "\n".join(s.value for s in at.success)
+    assert [w.value for w in at.sidebar.warning] != reminders  # updated in the same run
+    with db.session_scope(db.get_engine(own_copy)) as session:
+        assert surveys.has_answered(session, employee, wave_id)
+
+
+def test_a_missing_answer_is_one_run_and_said_by_the_question(open_app, own_copy, runs):  # noqa: F811
+    with db.session_scope(db.get_engine(own_copy)) as session:
+        employee = users.active_actor(session, "employee")
+        wave_id = next(w for w in surveys.open_waves_for(session, employee)
+                       if not w.answered).wave_id
+    at = open_app("employee", SURVEYS)
+    at.button(key=f"answer_{wave_id}").click().run()
+    at.button(key=f"survey_submit_{wave_id}").click()
+    runs.clear()
+    at.run()
+    assert not at.exception
+    assert len(runs) == 1
+    assert at.error  # beside the questions
+    with db.session_scope(db.get_engine(own_copy)) as session:
+        assert not surveys.has_answered(session, employee, wave_id)
+
+
+def test_the_pager_moves_in_one_run(open_app, runs):
+    at = open_app("admin", "admin.py")
+    first = at.dataframe[0].value
+    runs.clear()
+    at.button(key="user_page_next").click().run()
+    assert not at.exception
+    assert len(runs) == 1  # was 2
+    assert at.session_state["user_page"] == 2
+    assert not at.dataframe[0].value.equals(first)
+    assert any(c.value.startswith("صفحه ۲ از ") for c in at.caption)
+    runs.clear()
+    at.button(key="user_page_prev").click().run()
+    assert len(runs) == 1
+    assert at.dataframe[0].value.equals(first)
+
+
+def _one_run(at, runs, button) -> None:
+    """Click `button`: the page runs once, without an error."""
+    button.click()
+    runs.clear()
+    at.run()
+    assert not at.exception, at.exception
+    assert len(runs) == 1, button.key or button.label  # each was 2: the click, then st.rerun()
+
+
+def _labelled(at, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_every_write_on_a_meeting_page_is_one_run(open_app, runs):
+    from data_access.models.action_items import ActionItem
+    from data_access.models.meetings import AgendaItem, Decision, Meeting, MeetingAttendee
+    from tests.app.test_meetings_page import _open, _schedule, _version
+
+    meeting_id = _schedule(f"جلسه یک اجرا در هر کار {uuid.uuid4().hex[:6]}",
+                           agenda=("بند یک", "بند دو"))
+
+    def agenda() -> list[tuple[int, str]]:
+        with db.session_scope() as session:
+            return [tuple(row) for row in session.execute(
+                select(AgendaItem.id, AgendaItem.title).where(
+                    AgendaItem.meeting_id == meeting_id).order_by(AgendaItem.position))]
+
+    at = _open(open_app, "manager", meeting_id)
+    # planned: an agenda item added, then one moved down; both drawn in the same run
+    at.text_input(key=f"mt_add_item_{meeting_id}_title").input("بند سه")
+    _one_run(at, runs, _labelled(at, "افزودن بند"))
+    assert [title for _, title in agenda()] == ["بند یک", "بند دو", "بند سه"]
+    assert "**۳. بند سه**" in [m.value for m in at.markdown]
+    first = agenda()[0][0]
+    _one_run(at, runs, at.button(key=f"mt_down_{first}_{_version(meeting_id)}"))
+    assert [title for _, title in agenda()] == ["بند دو", "بند یک", "بند سه"]
+    assert "**۲. بند یک**" in [m.value for m in at.markdown]
+    # held, with attendance
+    _one_run(at, runs, at.button(key=f"mt_hold_{meeting_id}_{_version(meeting_id)}"))
+    assert "جلسه برگزارشده ثبت شد؛ حضور و صورتجلسه را ثبت کنید." in [s.value for s in at.success]
+    for control in at.get("button_group"):
+        if control.key and control.key.startswith("mt_att_"):
+            control.set_value("present")
+    _one_run(at, runs, at.button(key=f"mt_att_save_{meeting_id}"))
+    with db.session_scope() as session:
+        assert set(session.scalars(select(MeetingAttendee.attendance).where(
+            MeetingAttendee.meeting_id == meeting_id))) == {"present"}
+    # a decision, then an action item owned by the attendee
+    next(a for a in at.text_area if a.label == "مصوبه تازه").input("مصوبه در یک اجرا")
+    _one_run(at, runs, _labelled(at, "ثبت مصوبه"))
+    assert "مصوبه در یک اجرا" in [x.value for x in at.text]
+    at.text_input(key=f"mt_add_action_{meeting_id}_title").input("اقدام در یک اجرا")
+    with db.session_scope() as session:
+        employee = users.active_actor(session, "employee").id
+    at.selectbox(key=f"mt_add_action_{meeting_id}_owner").set_value(employee)
+    due = jdatetime.date.fromgregorian(date=local_today() + timedelta(days=7))
+    at.selectbox(key=f"mt_due_{meeting_id}__y").set_value(due.year)
+    at.selectbox(key=f"mt_due_{meeting_id}__m").set_value(due.month)
+    at.selectbox(key=f"mt_due_{meeting_id}__d").set_value(due.day)
+    _one_run(at, runs, _labelled(at, "ثبت اقدام"))
+    assert "اقدام ثبت شد." in [s.value for s in at.success]
+    assert any("اقدام در یک اجرا" in m.value for m in at.markdown)  # listed in the same run
+    with db.session_scope() as session:
+        assert session.scalar(select(ActionItem.title).where(
+            ActionItem.source_meeting_id == meeting_id)) == "اقدام در یک اجرا"
+    # approved; then a decision's status changes
+    _one_run(at, runs, at.button(key=f"mt_approve_{meeting_id}_{_version(meeting_id)}"))
+    with db.session_scope() as session:
+        assert session.get(Meeting, meeting_id).status == "approved"
+        decision_id, decision_version = session.execute(select(Decision.id, Decision.version)
+                                                        .where(Decision.meeting_id == meeting_id)
+                                                        ).one()
+    form = f"mt_decision_status_{decision_id}_{decision_version}"
+    at.selectbox(key=f"{form}_status").set_value("implemented")
+    _one_run(at, runs, _labelled(at, "ذخیره وضعیت"))
+    with db.session_scope() as session:
+        assert session.get(Decision, decision_id).status == "implemented"
+    # the attendee signs off, and another objects
+    employee_page = _open(open_app, "employee", meeting_id)
+    _one_run(employee_page, runs, employee_page.button(key=f"mt_confirm_{meeting_id}"))
+    assert "امضای شما ثبت شد." in [s.value for s in employee_page.success]
+    with db.session_scope() as session:
+        me = users.active_actor(session, "employee")
+        assert session.get(MeetingAttendee, (meeting_id, me.id)).sign_off == "confirmed"
+    _one_run(employee_page, runs, _labelled(employee_page, "ثبت اعتراض"))  # no note: refused
+    assert _said_after(employee_page, f"mt_confirm_{meeting_id}",
+                       next(e.value for e in employee_page.error))
+    with db.session_scope() as session:
+        assert session.get(MeetingAttendee, (meeting_id, me.id)).sign_off == "confirmed"
+
+
+def test_adding_a_meeting_type_is_one_run_and_listed(open_app, runs):
+    at = open_app("admin", "meetings.py")
+    next(c for c in at.get("button_group") if c.key == "mt_view").set_value("types").run()
+    name = f"کمیته {uuid.uuid4().hex[:6]}"
+    at.text_input(key="mt_new_type_fa").input(name)
+    _one_run(at, runs, _labelled(at, "افزودن نوع جلسه"))
+    assert f"- {escape_markdown(name)}" in [m.value for m in at.markdown]
+    assert "نوع جلسه افزوده شد." in [s.value for s in at.success]
+    at.text_input(key="mt_new_type_fa").input(name)
+    _one_run(at, runs, _labelled(at, "افزودن نوع جلسه"))
+    assert _said_after(at, "mt_new_type_en", "نوع جلسه‌ای با این نام وجود دارد.")
+
+
+def test_a_database_refusal_inside_a_callback_is_said_beside_the_form(open_app, own_copy,  # noqa: F811
+                                                                      monkeypatch, runs):
+    """A callback runs outside the router's database guard: a read it does that the
+    database refuses is the usual "try again" message beside the form, not a traceback."""
+    import sqlite3
+
+    from sqlalchemy import exc as sa_exc
+
+    with db.session_scope(db.get_engine(own_copy)) as session:
+        employee = users.active_actor(session, "employee")
+        wave_id = next(w for w in surveys.open_waves_for(session, employee)
+                       if not w.answered).wave_id
+    at = open_app("employee", SURVEYS)
+    at.button(key=f"answer_{wave_id}").click().run()
+    real, calls = surveys.wave_form, []
+
+    def locked_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:  # the callback's read; the page's own read then works
+            raise sa_exc.OperationalError("SELECT", {},
+                                          sqlite3.OperationalError("database is locked"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(surveys, "wave_form", locked_once)
+    at.button(key=f"survey_submit_{wave_id}").click()
+    runs.clear()
+    at.run()
+    assert not at.exception
+    assert len(runs) == 1
+    unavailable = translate("errors.database_unavailable", "fa")
+    assert _said_after(at, f"survey_submit_{wave_id}", unavailable)
+    assert at.button(key=f"survey_submit_{wave_id}")  # the form is still there
+    at.run()
+    assert unavailable not in [e.value for e in at.error]  # said in that run only
+
+
+def test_saving_an_action_items_note_is_one_run_and_shows_it(open_app, runs):
+    from data_access.models.action_items import ActionItem
+    from tests.app.test_action_items_page import _give
+
+    item_id = _give("employee", f"یادداشت در یک اجرا {uuid.uuid4().hex[:6]}",
+                    local_today() + timedelta(days=4))
+    at = open_app("employee", "action_items.py")
+    at.text_area(key=f"action_note_text_{item_id}").input("نصب شد.")
+    _one_run(at, runs, at.button(key=f"action_note_save_{item_id}"))
+    assert "نصب شد." in [x.value for x in at.text]  # the note above, in the same run
+    with db.session_scope() as session:
+        assert session.get(ActionItem, item_id).completion_note == "نصب شد."
+
+
+def test_more_comments_are_shown_in_one_run(open_app, runs):
+    at = open_app("pr", "survey_results.py")
+    more = next((b for b in at.button if b.key and b.key.startswith("more_")), None)
+    assert more is not None, "the demo's closed wave has more than 20 comments on an item"
+    shown = len(at.text)
+    _one_run(at, runs, more)
+    assert len(at.text) > shown  # the longer list, in the click's own run

@@ -266,23 +266,25 @@ def test_a_confidential_meeting_stays_hidden_from_an_employee_not_invited(browse
         context.close()
 
 
+def _show_team_items(page) -> None:
+    """On /action-items: the view of my departments' items, once its table is drawn."""
+    page.locator(".st-key-actions_view").get_by_text("اقدام‌های واحدهای من",
+                                                     exact=True).click()
+    settle(page, 1500)
+    page.locator("[data-testid='stDataFrame']").first.wait_for()
+
+
 def test_a_managers_team_view_of_action_items_fits_a_phone(browser, live_app):
     context, page = _context(browser)
     try:
         login(page, live_app, "manager")
         goto(page, live_app, "action-items")
-        page.locator(".st-key-actions_view").get_by_text("اقدام‌های واحدهای من",
-                                                         exact=True).click()
-        settle(page, 1500)
-        page.locator("[data-testid='stDataFrame']").first.wait_for()
+        _show_team_items(page)
         screenshot(page, "action-items-team-fa-desktop")
         page.set_viewport_size({"width": 390, "height": 844})
         page.reload()
         page.locator('[data-testid="stSidebarNav"]').wait_for(state="attached")
-        page.locator(".st-key-actions_view").get_by_text("اقدام‌های واحدهای من",
-                                                         exact=True).click()
-        settle(page, 1500)
-        page.locator("[data-testid='stDataFrame']").first.wait_for()
+        _show_team_items(page)
         assert _no_sideways_scroll(page)
         assert page.evaluate("document.documentElement.dir") == "rtl"
         # "Any status" reads in Persian, never Streamlit's English placeholder.
