@@ -104,6 +104,10 @@ _SHARED = f"""
   }}
 }}
 """
+# Streamlit adds a full-screen button to every chart's toolbar with an English title
+# that Plotly's dictionary (dashboard/charts.py) never sees: the script renames it.
+FULLSCREEN_TEXTS = {"Fullscreen": "charts.fullscreen",
+                    "Close fullscreen": "charts.fullscreen_close"}
 # Streamlit's page is <html lang="en"> with English accessibility labels, and on a
 # phone its sidebar stays open over the page after a page link is tapped unless the
 # browser calls itself a phone. This script, re-run whenever its settings change,
@@ -143,6 +147,14 @@ _DOCUMENT_SCRIPT = """<script>
     // A metric's sparkline is decoration: its card says the value and the change in words.
     document.querySelectorAll('[data-testid="stMetric"] svg:not([aria-hidden])')
       .forEach((svg) => svg.setAttribute("aria-hidden", "true"));
+    // Streamlit's own full-screen button in a chart's toolbar: an English title that
+    // Plotly's dictionary (dashboard/charts.py) never sees.
+    document.querySelectorAll(".modebar-btn[data-title]").forEach((button) => {
+      const mine = doc.toolbar[button.getAttribute("data-title")];
+      if (!mine) return;
+      button.setAttribute("data-title", mine);
+      button.setAttribute("aria-label", mine);
+    });
     document.querySelectorAll('input[role="combobox"][placeholder^="Choose"]').forEach((box) => {
       const mine = box.placeholder === "Choose options" ? doc.choose_many : doc.choose;
       if (box.placeholder !== mine) box.placeholder = mine;
@@ -197,7 +209,9 @@ def document_settings(locale: str) -> dict[str, Any]:
             "choose": translate("a11y.choose_option", locale),
             "choose_many": translate("a11y.choose_options", locale),
             "units": {unit: translate(f"upload.unit.{unit.lower()}", locale)
-                      for unit in ("B", "KB", "MB", "GB")}}
+                      for unit in ("B", "KB", "MB", "GB")},
+            "toolbar": {english: translate(key, locale)
+                        for english, key in FULLSCREEN_TEXTS.items()}}
 
 
 def apply(locale: str) -> None:

@@ -49,14 +49,6 @@ class Measure:
     red: float | None = None
 
 
-def plotly_config(filename: str) -> dict:
-    """The chart's own toolbar: PNG download drawn in the browser (nothing fetched from
-    the internet), no Plotly logo or link, no selection tools."""
-    return {"displaylogo": False, "showLink": False, "showSendToCloud": False,
-            "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
-            "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
-
-
 def _rtl(text: str, lang: str) -> str:
     # Plotly's SVG text has no direction of its own: embed Persian lines right-to-left.
     return "<br>".join(f"\u202b{line}\u202c" for line in text.split("<br>")) \

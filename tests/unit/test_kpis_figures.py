@@ -93,13 +93,6 @@ def test_sparkline_runs_right_to_left_in_persian_and_skips_hidden_values(lang, e
     assert figures.sparkline([1, None, 2, 3], lang) == expected
 
 
-def test_png_comes_from_the_chart_toolbar_without_plotly_links():
-    config = figures.plotly_config("peyvand-kpi")
-    assert config["toImageButtonOptions"]["format"] == "png"
-    assert config["displaylogo"] is False and config["showLink"] is False
-    assert not any("http" in str(v) for v in config.values())
-
-
 def test_labels_and_values_in_the_readers_language():
     assert period_label(Period("month", 1405, 3), "fa") == "خرداد ۱۴۰۵"
     assert period_label(Period("quarter", 1405, 2), "fa") == "تابستان ۱۴۰۵"
