@@ -99,3 +99,22 @@ def test_labels_and_values_in_the_readers_language():
     assert period_label(Period("quarter", 1405, 2), "en") == "Q2 (summer) 1405"
     assert format_kpi_value(72.5, "percent", 1, "fa") == "۷۲٫۵٪"
     assert format_kpi_value(None, "count", 0, "en") == "—"
+
+
+def test_the_status_map_wraps_long_kpi_names_and_names_them_in_full_on_hover():
+    """On a phone the KPI names, one line each, took most of the map's width."""
+    first = "درصد پروژه‌های عمرانی طبق برنامه (برنامه ۲)"
+    second = "درصد پروژه‌های عمرانی طبق برنامه (برنامه ۳)"
+    cells = [figures.Cell(first, "منطقه ۱", "۷۰٪", "on_track"),
+             figures.Cell(second, "منطقه ۱", "۵۰٪", "off_track")]
+    figure = figures.status_heatmap(cells, [first, second], ["منطقه ۱"], "fa")
+    (trace,) = figure.data
+    labels = list(trace.y)
+    assert len(set(labels)) == 2  # every word kept: the two never become one row
+    for label in labels:
+        lines = [line.strip("\u202b\u202c") for line in label.split("<br>")]
+        assert len(lines) > 1 and all(len(line) <= figures.ROW_NAME_WIDTH for line in lines)
+        assert " ".join(lines) in (first, second)
+    assert first in trace.hovertext[0][0] and second in trace.hovertext[1][0]
+    assert figure.layout.margin.r <= 24 + 7 * figures.ROW_NAME_WIDTH
+    assert trace.z[0][0] == 2 and trace.z[1][0] == 0  # each row keeps its own cells
