@@ -55,12 +55,12 @@ def _thresholds(viewer: Viewer, key: str, kpi: kpis.KpiInfo | None) -> dict[str,
 
 # Written in each language: (field, widget), one column per language.
 TEXTS = (("name", "text_input"), ("description", "text_area"))
-# Chosen from a list: (field, options, default, where its words live), laid out in three
+# Chosen from a list: (field, options, default, its words' key prefix), laid out in three
 # columns (the unit and the decimals take the first row's first two).
-CHOICES = (("direction", DIRECTIONS, "higher", "kpis.ui.def.direction"),
-           ("frequency", FREQUENCIES, "month", "kpis.ui.freq"),
-           ("aggregation", AGGREGATIONS, "mean", "kpis.ui.def.aggregation"),
-           ("entered_by", ENTERED_BY, "managers", "kpis.ui.def.entered_by"))
+CHOICES = (("direction", DIRECTIONS, "higher", "kpis.ui.def.direction."),
+           ("frequency", FREQUENCIES, "month", "kpis.ui.freq."),
+           ("aggregation", AGGREGATIONS, "mean", "kpis.ui.def.aggregation."),
+           ("entered_by", ENTERED_BY, "managers", "kpis.ui.def.entered_by."))
 
 
 def _custom_fields(viewer: Viewer, key: str, kpi: kpis.KpiInfo | None) -> dict:
@@ -88,7 +88,7 @@ def _custom_fields(viewer: Viewer, key: str, kpi: kpis.KpiInfo | None) -> dict:
         fields[name] = column.selectbox(
             t(f"kpis.ui.def.{name}"), options,
             index=options.index(getattr(kpi, name, default)),
-            format_func=lambda value, words=words: t(f"{words}.{value}"), key=f"{key}_{name}")
+            format_func=lambda value, words=words: t(f"{words}{value}"), key=f"{key}_{name}")
     names = {d.id: ("\u2003" * d.depth) + d.label(viewer.lang) for d in department_tree()
              if d.active}
     chosen = [d for d in getattr(kpi, "reporting_department_ids", ()) if d in names]
