@@ -529,8 +529,10 @@ def _localize_axis(axis: Any, data: _AxisData, locale: str, is_x: bool) -> None:
 
 def _localize_colorbar(colorbar: Any, z: list[Any], cmin: Any, cmax: Any, locale: str) -> None:
     rtl = is_rtl(locale)
-    # y-axis labels move to the right in 'fa', so the colour bar moves left.
-    colorbar.update(x=-0.02 if rtl else 1.02, xanchor="right" if rtl else "left")
+    # y-axis labels move to the right in 'fa', so the colour bar moves left (a bar laid
+    # across, under or over the plot, stays where its figure put it).
+    if colorbar.orientation != "h":
+        colorbar.update(x=-0.02 if rtl else 1.02, xanchor="right" if rtl else "left")
     if colorbar.ticktext is not None:
         colorbar.ticktext = [localize_digits(str(t), locale) for t in colorbar.ticktext]
         return

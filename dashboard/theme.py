@@ -33,6 +33,7 @@ html, body, .stApp, [data-testid="stSidebar"], [data-testid="stMain"] { directio
 }
 [data-testid="stSidebarCollapseButton"] [data-testid="stIconMaterial"],
 [data-testid="stExpandSidebarButton"] [data-testid="stIconMaterial"] { transform: scaleX(-1); }
+[data-testid="stButtonGroup"] button:not(:last-child) { margin-right: 0; margin-left: -1px; }
 @media (max-width: 640px) {
   [data-testid="stElementToolbar"] { right: auto; left: 0; }
 }
@@ -41,7 +42,9 @@ html, body, .stApp, [data-testid="stSidebar"], [data-testid="stMain"] { directio
 # right-to-left layout leaves the squeezed sidebar drawn over the page: the RTL
 # rules above slide it off to the right instead, hidden, and mirror its arrows. On a
 # touch screen a table's toolbar is always shown: on the left it leaves the
-# right-aligned heading above the table readable.
+# right-aligned heading above the table readable. A segmented control's buttons share
+# a border by a -1px margin on their right: right-to-left it went past the first
+# (rightmost) button's edge, which its scrolling row then cut off.
 # Streamlit's upload button and size hint are English only; each form states
 # its own limits in its help text.
 _UPLOADER = """

@@ -167,12 +167,11 @@ class Cell:
 # map: on a phone, KPI names on one line took most of the screen's width.
 ROW_NAME_WIDTH = 14
 COLUMN_NAME_WIDTH = 16
+NAME_LINES = 3  # a longer name takes longer lines instead: every row is as tall as the tallest
 LINE_HEIGHT = 16  # px, one line of a 13 px label
 
 
-def _wrap(label: str, width: int) -> str:
-    """A long name on lines of about `width` characters (a longer word on a line of its
-    own). Every word is kept: two names never become one label of the map."""
+def _lines(label: str, width: int) -> list[str]:
     lines, line = [], ""
     for word in label.split():
         if line and len(line) + 1 + len(word) > width:
@@ -181,6 +180,16 @@ def _wrap(label: str, width: int) -> str:
         else:
             line = f"{line} {word}".strip()
     lines.append(line)
+    return lines
+
+
+def _wrap(label: str, width: int, max_lines: int = NAME_LINES) -> str:
+    """A long name on at most `max_lines` lines of about `width` characters (longer
+    lines where it needs more). Every word is kept: two names never become one label."""
+    lines = _lines(label, width)
+    while len(lines) > max_lines:
+        width += 1
+        lines = _lines(label, width)
     return "<br>".join(lines)
 
 
@@ -222,19 +231,22 @@ def status_heatmap(cells: Sequence[Cell], rows: Sequence[str], columns: Sequence
                     hover += f" · {status_word(cell.status, lang)}"
             texts[-1].append(text)
             hovers[-1].append(_rtl(hover, lang))
+    # The colour bar under the map, across it: beside it, it took a phone's cells' room.
     figure.update_traces(
         text=texts, textfont={"color": "#1F2937", "size": 12}, hovertext=hovers,
         colorbar={"tickmode": "array", "tickvals": list(STATUS_LEVEL.values()),
                   "ticktext": [status_word(s, lang) for s in STATUS_LEVEL],
-                  "thickness": 14, "len": 0.6, "outlinewidth": 0})
+                  "orientation": "h", "x": 0.5, "xanchor": "center", "y": 0,
+                  "yanchor": "top", "ypad": 12, "thickness": 12, "len": 1,
+                  "tickangle": 0, "tickfont": {"size": 11}, "outlinewidth": 0})
     figure.update_xaxes(side="top")
     lines = [w.split("<br>") for w in wrapped_rows.values()]
     longest = max((len(line) for name in lines for line in name), default=10)
     names = min(260, 24 + 7 * longest)
     row_height = max(40, 12 + LINE_HEIGHT * max((len(name) for name in lines), default=1))
-    figure.update_layout(height=max(280, 110 + row_height * len(rows)),
-                         margin={"r": names, "l": 80, "t": 96} if is_rtl(lang)
-                         else {"l": names, "r": 80, "t": 96})
+    figure.update_layout(height=max(280, 170 + row_height * len(rows)),
+                         margin={"r": names, "l": 16, "t": 96, "b": 16} if is_rtl(lang)
+                         else {"l": names, "r": 16, "t": 96, "b": 16})
     return charts.apply_locale(figure, lang)
 
 

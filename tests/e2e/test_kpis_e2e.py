@@ -125,12 +125,48 @@ def test_a_manager_moves_the_period_range_and_shares_the_view(browser, live_app,
         context.close()
 
 
+# The status map's room on a phone: its cells' width against the KPI names' and the
+# statuses' colour bar's, and the monthly/quarterly switch inside its row (a button
+# past the row's edge is cut off).
+MAP_ON_A_PHONE = """() => {
+  const chart = document.querySelector('.js-plotly-plot');
+  const ticks = chart ? [...chart.querySelectorAll('.ytick text')] : [];
+  const row = document.querySelector('.st-key-kpi_freq [data-testid="stButtonGroup"] > div');
+  if (!ticks.length || !row) return null;
+  const names = ticks.map((t) => t.getBoundingClientRect());
+  const frame = row.getBoundingClientRect();
+  const box = chart.getBoundingClientRect();
+  const cells = chart.querySelector('.nsewdrag').getBoundingClientRect();
+  const statuses = chart.querySelector('.colorbar').getBoundingClientRect();
+  return {
+    chart: box.width,
+    cells: cells.width,
+    statuses: [statuses.width, statuses.top >= cells.bottom, statuses.left >= box.left],
+    names: Math.max(...names.map((r) => r.right)) - Math.min(...names.map((r) => r.left)),
+    cut: [...row.querySelectorAll('button')].filter((b) => {
+      const box = b.getBoundingClientRect();
+      return box.left < frame.left - 0.5 || box.right > frame.right + 0.5;
+    }).map((b) => b.innerText),
+    scrolls: row.scrollWidth > row.clientWidth,
+  };
+}"""
+
+
 def test_kpi_views_fit_a_phone_in_persian(phone, live_app, kpi_code):  # noqa: F811
     _phone_login(phone, live_app, "manager")
     for view in ("cards", f"trend&kpi={kpi_code}", f"compare&kpi={kpi_code}", "heatmap"):
         _open(phone, f"{live_app.url}/kpis?view={view}")
         _assert_usable(phone, f"/kpis {view}")
         _screenshot(phone, f"manager_kpis_{view.split('&')[0]}")
+    # The status map (the last view): the KPI names took most of the width, and the
+    # switch's first button was cut at the right edge.
+    phone.wait_for_function(f"() => ({MAP_ON_A_PHONE})() !== null")
+    seen = phone.evaluate(MAP_ON_A_PHONE)
+    assert seen["cells"] >= 0.5 * seen["chart"], seen
+    assert seen["names"] <= 0.35 * seen["chart"], seen
+    width, below, inside = seen["statuses"]  # the statuses' colour bar, under the cells
+    assert width >= 0.5 * seen["chart"] and below and inside, seen
+    assert seen["cut"] == [] and not seen["scrolls"], seen
 
 
 

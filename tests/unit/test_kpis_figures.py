@@ -113,8 +113,15 @@ def test_the_status_map_wraps_long_kpi_names_and_names_them_in_full_on_hover():
     assert len(set(labels)) == 2  # every word kept: the two never become one row
     for label in labels:
         lines = [line.strip("\u202b\u202c") for line in label.split("<br>")]
-        assert len(lines) > 1 and all(len(line) <= figures.ROW_NAME_WIDTH for line in lines)
+        assert 1 < len(lines) <= figures.NAME_LINES
+        assert max(map(len, lines)) < len(first) / 2
         assert " ".join(lines) in (first, second)
     assert first in trace.hovertext[0][0] and second in trace.hovertext[1][0]
-    assert figure.layout.margin.r <= 24 + 7 * figures.ROW_NAME_WIDTH
+    assert figure.layout.margin.r < 24 + 7 * len(first) / 2  # was the whole name's width
+    # The statuses' colour bar lies across, under the map, not in the cells' room beside it.
+    assert (trace.colorbar.orientation, trace.colorbar.x, trace.colorbar.yanchor) == (
+        "h", 0.5, "top")
+    short = figures.status_heatmap(cells[:1], ["مشارکت کارکنان در نظرسنجی"], ["منطقه ۱"], "fa")
+    lines = short.data[0].y[0].split("<br>")
+    assert all(len(line.strip("\u202b\u202c")) <= figures.ROW_NAME_WIDTH for line in lines)
     assert trace.z[0][0] == 2 and trace.z[1][0] == 0  # each row keeps its own cells
