@@ -34,6 +34,12 @@ html, body, .stApp, [data-testid="stSidebar"], [data-testid="stMain"] { directio
 [data-testid="stSidebarCollapseButton"] [data-testid="stIconMaterial"],
 [data-testid="stExpandSidebarButton"] [data-testid="stIconMaterial"] { transform: scaleX(-1); }
 [data-testid="stButtonGroup"] button:not(:last-child) { margin-right: 0; margin-left: -1px; }
+[data-testid="stButtonGroup"] button:first-child:not(:last-child) {
+  border-radius: 0 0.5rem 0.5rem 0;
+}
+[data-testid="stButtonGroup"] button:last-child:not(:first-child) {
+  border-radius: 0.5rem 0 0 0.5rem;
+}
 @media (max-width: 640px) {
   [data-testid="stElementToolbar"] { right: auto; left: 0; }
 }
@@ -44,7 +50,8 @@ html, body, .stApp, [data-testid="stSidebar"], [data-testid="stMain"] { directio
 # touch screen a table's toolbar is always shown: on the left it leaves the
 # right-aligned heading above the table readable. A segmented control's buttons share
 # a border by a -1px margin on their right: right-to-left it went past the first
-# (rightmost) button's edge, which its scrolling row then cut off.
+# (rightmost) button's edge, which its scrolling row then cut off; their rounded
+# outer corners are mirrored too.
 # Streamlit's upload button and size hint are English only; each form states
 # its own limits in its help text.
 _UPLOADER = """
