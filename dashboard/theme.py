@@ -33,13 +33,8 @@ html, body, .stApp, [data-testid="stSidebar"], [data-testid="stMain"] { directio
 }
 [data-testid="stSidebarCollapseButton"] [data-testid="stIconMaterial"],
 [data-testid="stExpandSidebarButton"] [data-testid="stIconMaterial"] { transform: scaleX(-1); }
-[data-testid="stButtonGroup"] button:not(:last-child) { margin-right: 0; margin-left: -1px; }
-[data-testid="stButtonGroup"] button:first-child:not(:last-child) {
-  border-radius: 0 0.5rem 0.5rem 0;
-}
-[data-testid="stButtonGroup"] button:last-child:not(:first-child) {
-  border-radius: 0.5rem 0 0 0.5rem;
-}
+[data-testid="stButtonGroup"] > div { direction: ltr; transform: scaleX(-1); }
+[data-testid="stButtonGroup"] > div > button > * { direction: rtl; transform: scaleX(-1); }
 @media (max-width: 640px) {
   [data-testid="stElementToolbar"] { right: auto; left: 0; }
 }
@@ -48,10 +43,12 @@ html, body, .stApp, [data-testid="stSidebar"], [data-testid="stMain"] { directio
 # right-to-left layout leaves the squeezed sidebar drawn over the page: the RTL
 # rules above slide it off to the right instead, hidden, and mirror its arrows. On a
 # touch screen a table's toolbar is always shown: on the left it leaves the
-# right-aligned heading above the table readable. A segmented control's buttons share
-# a border by a -1px margin on their right: right-to-left it went past the first
-# (rightmost) button's edge, which its scrolling row then cut off; their rounded
-# outer corners are mirrored too.
+# right-aligned heading above the table readable. A segmented control is styled for
+# left-to-right only (its buttons share a border through a -1px margin on their right,
+# hide the border next to the chosen one, round their outer corners): right-to-left the
+# first (rightmost) button ran past the row's edge, which cut it off, and lost its outer
+# border. The row is laid out left to right and mirrored whole, its labels mirrored
+# back, so every one of those rules is mirrored with it.
 # Streamlit's upload button and size hint are English only; each form states
 # its own limits in its help text.
 _UPLOADER = """
