@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import Engine, create_engine, func, select, text
 
 from data_access import db
 from data_access.demo import seed_demo
@@ -106,6 +106,22 @@ def time_call(fn: Callable[[], object], runs: int) -> list[float]:
         fn()
         samples.append(time.perf_counter() - started)
     return samples
+
+
+def read_timer(engine: Engine, suite: str, runs: int) -> Callable[..., tuple[str, str]]:
+    """`timed(label, query, *args, **kwargs)`: the median of `runs` calls of
+    `query(session, *args, **kwargs)`, each in a session of its own, as a printed
+    figure ("<suite>: <label>", "12.3 ms")."""
+
+    def timed(label: str, query: Callable[..., object], *args: object,
+              **kwargs: object) -> tuple[str, str]:
+        def run() -> None:
+            with db.session_scope(engine) as session:
+                query(session, *args, **kwargs)
+
+        return f"{suite}: {label}", f"{median_ms(time_call(run, runs)):.1f} ms"
+
+    return timed
 
 
 def time_page(page: BenchPage, runs: int) -> tuple[float, float]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, func, select
 
-from bench.harness import BenchPage, median_ms, time_call
+from bench.harness import BenchPage, read_timer
 from data_access import db, kpis, users
 from data_access.kpis import builtin
 from data_access.kpis.periods import Period
@@ -49,12 +49,7 @@ def extra(engine: Engine, scale: str) -> list[tuple[str, str]]:
     month = Period.current("month").previous()
     quarter = month.quarter()
 
-    def timed(label: str, query, *args, **kwargs) -> tuple[str, str]:
-        def run() -> None:
-            with db.session_scope(engine) as session:
-                query(session, *args, **kwargs)
-
-        return f"kpis: {label}", f"{median_ms(time_call(run, RUNS)):.1f} ms"
+    timed = read_timer(engine, "kpis", RUNS)
 
     figures = [("kpis: departments / definitions / values",
                 " / ".join(f"{n:,}" for n in counts))]

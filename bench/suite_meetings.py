@@ -12,7 +12,7 @@ import time
 
 from sqlalchemy import Engine, delete, func, select
 
-from bench.harness import BenchPage, median_ms, time_call
+from bench.harness import BenchPage, read_timer
 from data_access import action_items, db, meetings, users
 from data_access.models.action_items import ActionItem
 from data_access.models.meetings import Decision, DecisionCounter, Meeting
@@ -69,12 +69,7 @@ def extra(engine: Engine, scale: str) -> list[tuple[str, str]]:
             Meeting.organiser_id == manager.id, Meeting.status == "approved")
             .order_by(Meeting.starts_at.desc()))
 
-    def timed(label: str, query, *args, **kwargs) -> tuple[str, str]:
-        def run() -> None:
-            with db.session_scope(engine) as session:
-                query(session, *args, **kwargs)
-
-        return f"meetings: {label}", f"{median_ms(time_call(run, RUNS)):.1f} ms"
+    timed = read_timer(engine, "meetings", RUNS)
 
     figures = [("meetings: meetings / decisions / action items",
                 " / ".join(f"{n:,}" for n in counts))]

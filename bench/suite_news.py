@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, func, select
 
-from bench.harness import BenchPage, median_ms, time_call
+from bench.harness import BenchPage, read_timer
 from data_access import db, news, users
 from data_access.models.news import Announcement, AnnouncementReach, AnnouncementReceipt
 
@@ -38,12 +38,7 @@ def extra(engine: Engine, scale: str) -> list[tuple[str, str]]:
             Announcement.priority == "urgent", Announcement.audience_all.is_(True),
             Announcement.ack_required.is_(True)).order_by(Announcement.id))
 
-    def timed(label: str, query, *args, **kwargs) -> tuple[str, str]:
-        def run() -> None:
-            with db.session_scope(engine) as session:
-                query(session, *args, **kwargs)
-
-        return f"news: {label}", f"{median_ms(time_call(run, RUNS)):.1f} ms"
+    timed = read_timer(engine, "news", RUNS)
 
     return [
         ("news: announcements / receipts / reach counters",

@@ -32,7 +32,7 @@ from dashboard.formatting import (
     jalali_to_gregorian,
     localize_digits,
 )
-from dashboard.i18n import is_rtl
+from dashboard.i18n import is_rtl, translate
 
 __all__ = [
     "FONT_FAMILY",
@@ -47,6 +47,7 @@ __all__ = [
     "bar_chart",
     "line_chart",
     "heatmap",
+    "plotly_config",
 ]
 
 FONT_FAMILY = "Vazirmatn, sans-serif"
@@ -90,6 +91,53 @@ def format_value(
     if value_format == "signed":
         return format_signed(x, locale, decimals)
     return format_number(x, locale, decimals)
+
+
+# --- the chart's toolbar ----------------------------------------------------
+
+# Plotly's own English texts (its toolbar's tooltips and the notices it shows) and the
+# locale keys that say them in the reader's language. Plotly looks each text up in the
+# config's `locales` dictionary; a text missing here stays English.
+PLOTLY_TEXTS: dict[str, str] = {
+    "Download plot as a PNG": "charts.plotly.download_png",
+    "Download plot": "charts.plotly.download",
+    "Zoom": "charts.plotly.zoom",
+    "Pan": "charts.plotly.pan",
+    "Box Select": "charts.plotly.box_select",
+    "Lasso Select": "charts.plotly.lasso_select",
+    "Zoom in": "charts.plotly.zoom_in",
+    "Zoom out": "charts.plotly.zoom_out",
+    "Autoscale": "charts.plotly.autoscale",
+    "Reset axes": "charts.plotly.reset_axes",
+    "Toggle Spike Lines": "charts.plotly.spike_lines",
+    "Show closest data on hover": "charts.plotly.hover_closest",
+    "Compare data on hover": "charts.plotly.hover_compare",
+    "Toggle show closest data on hover": "charts.plotly.hover_toggle",
+    "Double-click to zoom back out": "charts.plotly.zoom_back",
+    "Double-click on legend to isolate one trace": "charts.plotly.legend_isolate",
+    "Preparing image - this may take a few seconds": "charts.plotly.preparing_image",
+    "Image download succeeded": "charts.plotly.image_done",
+    "Sorry, there was a problem downloading your image!": "charts.plotly.image_failed",
+}
+# Streamlit's own full-screen button is not Plotly's: dashboard/theme.py renames it.
+
+
+def plotly_config(locale: str, filename: str | None = None, *,
+                  toolbar: bool = True) -> dict[str, Any]:
+    """The `config` of every `st.plotly_chart`: Plotly's texts in the reader's language
+    (passed inline as Plotly's `locale` and `locales`, so nothing is fetched), no Plotly
+    logo or link. With the toolbar: the PNG download drawn in the browser and named
+    `filename`, no selection tools; `toolbar=False` hides the toolbar."""
+    _check_locale(locale)
+    dictionary = {english: translate(key, locale) for english, key in PLOTLY_TEXTS.items()}
+    config: dict[str, Any] = {"locale": locale, "locales": {locale: {"dictionary": dictionary}},
+                              "displaylogo": False, "showLink": False, "showSendToCloud": False}
+    if not toolbar:
+        return config | {"displayModeBar": False}
+    return config | {
+        "toImageButtonOptions": {"format": "png", "filename": filename or "peyvand-chart",
+                                 "scale": 2},
+        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
 
 
 # --- ticks ------------------------------------------------------------------
@@ -481,8 +529,10 @@ def _localize_axis(axis: Any, data: _AxisData, locale: str, is_x: bool) -> None:
 
 def _localize_colorbar(colorbar: Any, z: list[Any], cmin: Any, cmax: Any, locale: str) -> None:
     rtl = is_rtl(locale)
-    # y-axis labels move to the right in 'fa', so the colour bar moves left.
-    colorbar.update(x=-0.02 if rtl else 1.02, xanchor="right" if rtl else "left")
+    # y-axis labels move to the right in 'fa', so the colour bar moves left (a bar laid
+    # across, under or over the plot, stays where its figure put it).
+    if colorbar.orientation != "h":
+        colorbar.update(x=-0.02 if rtl else 1.02, xanchor="right" if rtl else "left")
     if colorbar.ticktext is not None:
         colorbar.ticktext = [localize_digits(str(t), locale) for t in colorbar.ticktext]
         return

@@ -33,6 +33,8 @@ html, body, .stApp, [data-testid="stSidebar"], [data-testid="stMain"] { directio
 }
 [data-testid="stSidebarCollapseButton"] [data-testid="stIconMaterial"],
 [data-testid="stExpandSidebarButton"] [data-testid="stIconMaterial"] { transform: scaleX(-1); }
+[data-testid="stButtonGroup"] > div { direction: ltr; transform: scaleX(-1); }
+[data-testid="stButtonGroup"] > div > button > * { direction: rtl; transform: scaleX(-1); }
 @media (max-width: 640px) {
   [data-testid="stElementToolbar"] { right: auto; left: 0; }
 }
@@ -41,7 +43,12 @@ html, body, .stApp, [data-testid="stSidebar"], [data-testid="stMain"] { directio
 # right-to-left layout leaves the squeezed sidebar drawn over the page: the RTL
 # rules above slide it off to the right instead, hidden, and mirror its arrows. On a
 # touch screen a table's toolbar is always shown: on the left it leaves the
-# right-aligned heading above the table readable.
+# right-aligned heading above the table readable. A segmented control is styled for
+# left-to-right only (its buttons share a border through a -1px margin on their right,
+# hide the border next to the chosen one, round their outer corners): right-to-left the
+# first (rightmost) button ran past the row's edge, which cut it off, and lost its outer
+# border. The row is laid out left to right and mirrored whole, its labels mirrored
+# back, so every one of those rules is mirrored with it.
 # Streamlit's upload button and size hint are English only; each form states
 # its own limits in its help text.
 _UPLOADER = """
@@ -104,6 +111,10 @@ _SHARED = f"""
   }}
 }}
 """
+# Streamlit adds a full-screen button to every chart's toolbar with an English title
+# that Plotly's dictionary (dashboard/charts.py) never sees: the script renames it.
+FULLSCREEN_TEXTS = {"Fullscreen": "charts.fullscreen",
+                    "Close fullscreen": "charts.fullscreen_close"}
 # Streamlit's page is <html lang="en"> with English accessibility labels, and on a
 # phone its sidebar stays open over the page after a page link is tapped unless the
 # browser calls itself a phone. This script, re-run whenever its settings change,
@@ -143,6 +154,14 @@ _DOCUMENT_SCRIPT = """<script>
     // A metric's sparkline is decoration: its card says the value and the change in words.
     document.querySelectorAll('[data-testid="stMetric"] svg:not([aria-hidden])')
       .forEach((svg) => svg.setAttribute("aria-hidden", "true"));
+    // Streamlit's own full-screen button in a chart's toolbar: an English title that
+    // Plotly's dictionary (dashboard/charts.py) never sees.
+    document.querySelectorAll(".modebar-btn[data-title]").forEach((button) => {
+      const mine = doc.toolbar[button.getAttribute("data-title")];
+      if (!mine) return;
+      button.setAttribute("data-title", mine);
+      button.setAttribute("aria-label", mine);
+    });
     document.querySelectorAll('input[role="combobox"][placeholder^="Choose"]').forEach((box) => {
       const mine = box.placeholder === "Choose options" ? doc.choose_many : doc.choose;
       if (box.placeholder !== mine) box.placeholder = mine;
@@ -197,7 +216,9 @@ def document_settings(locale: str) -> dict[str, Any]:
             "choose": translate("a11y.choose_option", locale),
             "choose_many": translate("a11y.choose_options", locale),
             "units": {unit: translate(f"upload.unit.{unit.lower()}", locale)
-                      for unit in ("B", "KB", "MB", "GB")}}
+                      for unit in ("B", "KB", "MB", "GB")},
+            "toolbar": {english: translate(key, locale)
+                        for english, key in FULLSCREEN_TEXTS.items()}}
 
 
 def apply(locale: str) -> None:

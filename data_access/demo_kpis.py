@@ -3,16 +3,23 @@ satisfaction from the municipality's polls, complaints answered within the deadl
 media mentions, events held) with about 18 months of values, and at M and L more
 custom KPIs (40 in all at L, 3 years of monthly values per reporting department).
 
-Values wander around each KPI's target, some departments better than others, so
-every status appears; a few values were corrected (their history shows it). The
-current period is left open for the demo manager to fill in. Bulk inserts: about
-150,000 values at scale L.
+Each department's values are a series as such figures move: a level near the target
+(one department per KPI around its red line, so every status appears), a slow trend
+(most improving towards today), the KPI's season (one yearly shape a KPI shares across
+its departments, with the Nowruz holidays' dip in work that is counted), and noise that
+carries over from one period to the next; seeded, so the same seed gives the same
+values, and kept within each unit's range (shares 0–100 %, whole counts, durations
+never near zero). A few values were corrected (their history shows it). The current
+period is left open for the demo manager to fill in. Bulk inserts: about 150,000
+values at scale L.
 """
 
 from __future__ import annotations
 
 import importlib
+import math
 import random
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -34,6 +41,12 @@ KPI_COUNT = {"S": 4, "M": 12, "L": 40}
 MONTHS = {"S": 18, "M": 24, "L": 36}
 BATCH = 5_000
 CORRECTED_SHARE = 0.01
+# The series' parts, in units of the KPI's spread: how far a season swings, how much of
+# one period's noise carries into the next, how large a period's new noise is.
+SEASON = (0.4, 0.8)
+CARRY = 0.5
+NOISE = 0.35
+NOWRUZ_DIP = 0.8  # Farvardin's counted work: the holidays take about a fifth of it
 
 # name_fa, name_en, unit, decimals, direction, target, amber, red, frequency,
 # aggregation, entered_by, who reports ("districts", "top", "pr", "sample"), spread
@@ -119,15 +132,59 @@ def _reporters(kind: str, rng: random.Random, departments: list[int],
     return sorted(chosen or top or [root])
 
 
-def _value(rng: random.Random, spec: dict, bias: float, step: int, total: int) -> float:
-    """Around the target, a department's own bias, a slow trend towards the target."""
-    target, spread = float(spec["target"]), float(spec["spread"])
+@dataclass(frozen=True)
+class Season:
+    """A KPI's yearly shape, shared by the departments that report it."""
+
+    amplitude: float  # in spreads
+    phase: float  # radians; the peak's place in the Jalali year
+    nowruz: bool  # counted work that dips in Farvardin
+
+
+def season_of(rng: random.Random, spec: dict) -> Season:
+    return Season(rng.uniform(*SEASON), rng.uniform(0, 2 * math.pi),
+                  spec["aggregation"] == "sum" and spec["unit"] in ("count", "number"))
+
+
+def standing(rng: random.Random, spec: dict, struggling: bool) -> float:
+    """A department's level today: at the red line when it struggles (so its values
+    fall on both sides: at risk and off track), else near the target, a little under
+    or over it (some at risk now and then)."""
     better = 1 if spec["direction"] == "higher" else -1
-    drift = (step - total) / max(total, 1) * spread * 0.5 * better  # worse further back
-    value = target + bias * spread + drift + rng.gauss(0, spread * 0.6)
+    if struggling:
+        return float(spec["red"])
+    return float(spec["target"]) + better * rng.uniform(-0.9, 0.8) * float(spec["spread"])
+
+
+def _clamp(value: float, spec: dict) -> float:
     if spec["unit"] == "percent":
         value = min(100.0, value)
+    if spec["unit"] in ("hours", "days"):  # a duration is never near nothing
+        value = max(float(spec["target"]) * 0.2, value)
     return round(max(0.0, value), spec["decimals"])
+
+
+def series(rng: random.Random, spec: dict, season: Season, level: float,
+           periods: list[Period], *, improving: bool = True) -> list[float]:
+    """One department's values for `periods` (oldest first): its `level` today, a
+    trend over the span (better towards today when `improving`), the KPI's `season`
+    and noise that carries over from one period to the next."""
+    spread = float(spec["spread"])
+    better = 1 if spec["direction"] == "higher" else -1
+    change = rng.uniform(0.1, 1.0) if improving else rng.uniform(-0.6, 0.2)
+    noise = rng.gauss(0, NOISE / math.sqrt(1 - CARRY**2))  # as if it had run before
+    last = max(len(periods) - 1, 1)
+    values = []
+    for step, period in enumerate(periods):
+        month = period.number if period.kind == "month" else 3 * period.number - 1
+        angle = 2 * math.pi * (month - 1) / 12 + season.phase
+        trend = better * change * spread * (step / last - 1)  # worse further back
+        value = level + trend + season.amplitude * spread * math.sin(angle) + noise * spread
+        if season.nowruz and month == 1:
+            value *= NOWRUZ_DIP
+        values.append(_clamp(value, spec))
+        noise = CARRY * noise + rng.gauss(0, NOISE)
+    return values
 
 
 def seed(session: Session, context_or_scale: Any, rng: random.Random | None = None) -> None:
@@ -184,13 +241,14 @@ def seed(session: Session, context_or_scale: Any, rng: random.Random | None = No
         periods = [last.shift(-n) for n in range(count - 1, -1, -1)]
         # jdatetime is slow: once per period, not per value
         ends, keys = [p.end for p in periods], [p.key for p in periods]
+        season = season_of(rng, spec)
         for index, dept in enumerate(reporters):
             # One struggling department per KPI, so every status shows up.
             struggling = len(reporters) > 1 and index == len(reporters) // 2
-            bias = -2.5 if struggling else rng.uniform(-1.2, 1.0)
+            shown = series(rng, spec, season, standing(rng, spec, struggling), periods,
+                           improving=not struggling)
             who = pr_user if spec["entered_by"] == "pr" else managers.get(dept, pr_user)
-            for step, (key, end) in enumerate(zip(keys, ends, strict=True), start=1):
-                value = _value(rng, spec, bias, step, len(periods))
+            for key, end, value in zip(keys, ends, shown, strict=True):
                 entered = min(now - timedelta(days=1), datetime.combine(
                     end + timedelta(days=rng.randint(1, 9)), time(6, 30), tzinfo=UTC))
                 version = 1

@@ -3,12 +3,10 @@ generated passwords shown once."""
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 import streamlit as st
 
-from dashboard import tables
+from dashboard import tables, uploads
 from dashboard.admin.viewer import Viewer, role_label
 from dashboard.exports import csv_bytes
 from dashboard.formatting import format_number
@@ -27,17 +25,11 @@ def show(viewer: Viewer) -> None:
     if st.session_state.get("import_result") is not None:
         _result(st.session_state["import_result"])
         return
-    upload_key = f"import_file_{st.session_state.get('import_round', 0)}"
-    upload = st.file_uploader(t("admin.import_file"), type=["csv"], key=upload_key)
+    upload = uploads.checked_upload(t("admin.import_file"), ["csv"], "import",
+                                    lambda raw, _name: read(imports.preview, viewer.actor, raw))
     if upload is None:
         return
-    raw = upload.getvalue()
-    digest = hashlib.sha256(raw).hexdigest()
-    cached = st.session_state.get("import_preview")
-    if cached is None or cached[0] != digest:  # check each file once, not on every rerun
-        cached = (digest, read(imports.preview, viewer.actor, raw))
-        st.session_state["import_preview"] = cached
-    checked = cached[1]
+    checked = upload.checked
     if checked.errors:
         st.error(t("admin.import_errors", count=len(checked.errors)))
         tables.show([{
@@ -81,6 +73,5 @@ def _ready(viewer: Viewer, checked) -> None:
         outcome = run_write(imports.apply, prepared)
         if outcome.ok:
             st.session_state["import_result"] = outcome.value
-            st.session_state.pop("import_preview", None)
-            st.session_state["import_round"] = st.session_state.get("import_round", 0) + 1
+            uploads.start_over("import")
             st.rerun()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import charts
 from dashboard.kpis import downloads, figures, plots, reads
 from dashboard.kpis.filters import Filters
 from dashboard.kpis.viewer import Viewer
@@ -33,7 +34,8 @@ def show(viewer: Viewer, filters: Filters) -> None:
         st.plotly_chart(plots.compare(viewer.actor, kpi.code, filters.department_id, period,
                                       viewer.lang),
                         width="stretch", key="kpi_compare",
-                        config=figures.plotly_config(f"peyvand-kpi-{kpi.code}-{period.key}"))
+                        config=charts.plotly_config(viewer.lang,
+                                                    f"peyvand-kpi-{kpi.code}-{period.key}"))
     else:
         st.info(viewer.t("kpis.ui.compare.empty"))
     missing = [b.label for b in bars if b.suppressed or b.value is None]

@@ -53,21 +53,28 @@ def _thresholds(viewer: Viewer, key: str, kpi: kpis.KpiInfo | None) -> dict[str,
             for column, name in zip(columns, ("target", "amber", "red"), strict=True)}
 
 
+# Written in each language: (field, widget), one column per language.
+TEXTS = (("name", "text_input"), ("description", "text_area"))
+# Chosen from a list: (field, options, default, its words' key prefix), laid out in three
+# columns (the unit and the decimals take the first row's first two).
+CHOICES = (("direction", DIRECTIONS, "higher", "kpis.ui.def.direction."),
+           ("frequency", FREQUENCIES, "month", "kpis.ui.freq."),
+           ("aggregation", AGGREGATIONS, "mean", "kpis.ui.def.aggregation."),
+           ("entered_by", ENTERED_BY, "managers", "kpis.ui.def.entered_by."))
+
+
 def _custom_fields(viewer: Viewer, key: str, kpi: kpis.KpiInfo | None) -> dict:
     t = viewer.t
-    first, second = st.columns(2)
-    fields: dict = {
-        "name_fa": first.text_input(t("kpis.ui.def.name_fa"), value=getattr(kpi, "name_fa", "")
-                                    or "", key=f"{key}_name_fa"),
-        "name_en": second.text_input(t("kpis.ui.def.name_en"), value=getattr(kpi, "name_en", "")
-                                     or "", key=f"{key}_name_en") or None,
-        "description_fa": first.text_area(t("kpis.ui.def.description_fa"),
-                                          value=getattr(kpi, "description_fa", "") or "",
-                                          key=f"{key}_description_fa") or None,
-        "description_en": second.text_area(t("kpis.ui.def.description_en"),
-                                           value=getattr(kpi, "description_en", "") or "",
-                                           key=f"{key}_description_en") or None,
-    }
+    fields: dict = {}
+    by_language = dict(zip(("fa", "en"), st.columns(2), strict=True))
+    for name, widget in TEXTS:
+        for lang, column in by_language.items():
+            field = f"{name}_{lang}"
+            text = getattr(column, widget)(t(f"kpis.ui.def.{field}"),
+                                           value=getattr(kpi, field, "") or "",
+                                           key=f"{key}_{field}")
+            # Only the Persian name is required; an empty optional text is no text.
+            fields[field] = text if field == "name_fa" else text or None
     left, middle, right = st.columns(3)
     units = list(kpis.UNITS)
     fields["unit"] = left.selectbox(t("kpis.ui.def.unit"), units,
@@ -76,22 +83,12 @@ def _custom_fields(viewer: Viewer, key: str, kpi: kpis.KpiInfo | None) -> dict:
     fields["decimals"] = middle.number_input(t("kpis.ui.def.decimals"), 0, 4,
                                              value=getattr(kpi, "decimals", 0),
                                              key=f"{key}_decimals")
-    fields["direction"] = right.selectbox(
-        t("kpis.ui.def.direction"), DIRECTIONS,
-        index=DIRECTIONS.index(getattr(kpi, "direction", "higher")),
-        format_func=lambda d: t(f"kpis.ui.def.direction.{d}"), key=f"{key}_direction")
-    fields["frequency"] = left.selectbox(
-        t("kpis.ui.def.frequency"), FREQUENCIES,
-        index=FREQUENCIES.index(getattr(kpi, "frequency", "month")),
-        format_func=lambda f: t(f"kpis.ui.freq.{f}"), key=f"{key}_frequency")
-    fields["aggregation"] = middle.selectbox(
-        t("kpis.ui.def.aggregation"), AGGREGATIONS,
-        index=AGGREGATIONS.index(getattr(kpi, "aggregation", "mean")),
-        format_func=lambda a: t(f"kpis.ui.def.aggregation.{a}"), key=f"{key}_aggregation")
-    fields["entered_by"] = right.selectbox(
-        t("kpis.ui.def.entered_by"), ENTERED_BY,
-        index=ENTERED_BY.index(getattr(kpi, "entered_by", "managers")),
-        format_func=lambda e: t(f"kpis.ui.def.entered_by.{e}"), key=f"{key}_entered_by")
+    for column, (name, options, default, words) in zip(
+            (right, left, middle, right), CHOICES, strict=True):
+        fields[name] = column.selectbox(
+            t(f"kpis.ui.def.{name}"), options,
+            index=options.index(getattr(kpi, name, default)),
+            format_func=lambda value, words=words: t(f"{words}{value}"), key=f"{key}_{name}")
     names = {d.id: ("\u2003" * d.depth) + d.label(viewer.lang) for d in department_tree()
              if d.active}
     chosen = [d for d in getattr(kpi, "reporting_department_ids", ()) if d in names]

@@ -49,14 +49,6 @@ class Measure:
     red: float | None = None
 
 
-def plotly_config(filename: str) -> dict:
-    """The chart's own toolbar: PNG download drawn in the browser (nothing fetched from
-    the internet), no Plotly logo or link, no selection tools."""
-    return {"displaylogo": False, "showLink": False, "showSendToCloud": False,
-            "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
-            "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
-
-
 def _rtl(text: str, lang: str) -> str:
     # Plotly's SVG text has no direction of its own: embed Persian lines right-to-left.
     return "<br>".join(f"\u202b{line}\u202c" for line in text.split("<br>")) \
@@ -171,17 +163,34 @@ class Cell:
     suppressed: bool = False
 
 
-def _wrap(label: str, width: int = 16) -> str:
-    """A long department name on two or three lines under its column."""
-    words, lines, line = label.split(), [], ""
-    for word in words:
+# Characters on one line of a name beside (a KPI) or above (a department) the status
+# map: on a phone, KPI names on one line took most of the screen's width.
+ROW_NAME_WIDTH = 14
+COLUMN_NAME_WIDTH = 16
+NAME_LINES = 3  # a longer name takes longer lines instead: every row is as tall as the tallest
+LINE_HEIGHT = 16  # px, one line of a 13 px label
+
+
+def _lines(label: str, width: int) -> list[str]:
+    lines, line = [], ""
+    for word in label.split():
         if line and len(line) + 1 + len(word) > width:
             lines.append(line)
             line = word
         else:
             line = f"{line} {word}".strip()
     lines.append(line)
-    return "<br>".join(lines[:3])
+    return lines
+
+
+def _wrap(label: str, width: int, max_lines: int = NAME_LINES) -> str:
+    """A long name on at most `max_lines` lines of about `width` characters (longer
+    lines where it needs more). Every word is kept: two names never become one label."""
+    lines = _lines(label, width)
+    while len(lines) > max_lines:
+        width += 1
+        lines = _lines(label, width)
+    return "<br>".join(lines)
 
 
 def status_heatmap(cells: Sequence[Cell], rows: Sequence[str], columns: Sequence[str],
@@ -189,23 +198,21 @@ def status_heatmap(cells: Sequence[Cell], rows: Sequence[str], columns: Sequence
     """KPIs (rows) × departments (columns), each cell coloured by status and labelled
     with its value; the colour bar names the three statuses in words. A hidden cell
     (too few people to show a survey figure) says so; a KPI without thresholds is a
-    blank cell with its value."""
+    blank cell with its value. Names are wrapped (a phone keeps room for the cells);
+    a cell's hover names its KPI and department in full."""
     hidden_word = translate("kpis.ui.hidden_short", lang)
     # Row names in their own direction: «(eNPS) شاخص…» would otherwise lose its order.
-    named = {r: _rtl(r, lang) for r in rows}
-    rows_in = rows
-    cells = [Cell(named.get(c.row, c.row), c.column, c.value_text, c.status, c.suppressed)
-             for c in cells]
-    rows = [named[r] for r in rows_in]
-    wrapped = {c: _wrap(c) for c in columns}
-    frame = pd.DataFrame([{"kpi": c.row, "department": wrapped[c.column],
+    wrapped_rows = {r: _wrap(r, ROW_NAME_WIDTH) for r in rows}
+    labels = {r: _rtl(wrapped_rows[r], lang) for r in rows}
+    wrapped = {c: _wrap(c, COLUMN_NAME_WIDTH) for c in columns}
+    frame = pd.DataFrame([{"kpi": labels.get(c.row, c.row), "department": wrapped[c.column],
                            "status": STATUS_LEVEL.get(c.status) if c.status else None}
-                          for c in cells] or [{"kpi": r, "department": wrapped[columns[0]],
+                          for c in cells] or [{"kpi": labels[r], "department": wrapped[columns[0]],
                                                "status": None} for r in rows[:1]])
     x_order = [wrapped[c] for c in columns]
     figure = charts.heatmap(frame, "department", "kpi", "status", lang, zmin=-0.5, zmax=2.5,
-                            colorscale=STATUS_SCALE, x_order=x_order, y_order=list(rows),
-                            show_values=True)
+                            colorscale=STATUS_SCALE, x_order=x_order,
+                            y_order=[labels[r] for r in rows], show_values=True)
     by_place = {(c.row, c.column): c for c in cells}
     texts, hovers = [], []
     for row in rows:
@@ -224,17 +231,22 @@ def status_heatmap(cells: Sequence[Cell], rows: Sequence[str], columns: Sequence
                     hover += f" · {status_word(cell.status, lang)}"
             texts[-1].append(text)
             hovers[-1].append(_rtl(hover, lang))
+    # The colour bar under the map, across it: beside it, it took a phone's cells' room.
     figure.update_traces(
         text=texts, textfont={"color": "#1F2937", "size": 12}, hovertext=hovers,
         colorbar={"tickmode": "array", "tickvals": list(STATUS_LEVEL.values()),
                   "ticktext": [status_word(s, lang) for s in STATUS_LEVEL],
-                  "thickness": 14, "len": 0.6, "outlinewidth": 0})
+                  "orientation": "h", "x": 0.5, "xanchor": "center", "y": 0,
+                  "yanchor": "top", "ypad": 12, "thickness": 12, "len": 1,
+                  "tickangle": 0, "tickfont": {"size": 11}, "outlinewidth": 0})
     figure.update_xaxes(side="top")
-    longest = max((len(r) for r in rows), default=10)
+    lines = [w.split("<br>") for w in wrapped_rows.values()]
+    longest = max((len(line) for name in lines for line in name), default=10)
     names = min(260, 24 + 7 * longest)
-    figure.update_layout(height=max(280, 110 + 40 * len(rows)),
-                         margin={"r": names, "l": 80, "t": 96} if is_rtl(lang)
-                         else {"l": names, "r": 80, "t": 96})
+    row_height = max(40, 12 + LINE_HEIGHT * max((len(name) for name in lines), default=1))
+    figure.update_layout(height=max(280, 170 + row_height * len(rows)),
+                         margin={"r": names, "l": 16, "t": 96, "b": 16} if is_rtl(lang)
+                         else {"l": names, "r": 16, "t": 96, "b": 16})
     return charts.apply_locale(figure, lang)
 
 

@@ -4,11 +4,9 @@ again when it saves, and saves nothing unless every row is valid."""
 
 from __future__ import annotations
 
-import hashlib
-
 import streamlit as st
 
-from dashboard import tables
+from dashboard import tables, uploads
 from dashboard.formatting import format_number
 from dashboard.kpis import reads
 from dashboard.kpis.filters import Filters
@@ -38,18 +36,12 @@ def show(viewer: Viewer, filters: Filters) -> None:
     st.download_button(viewer.t("kpis.ui.import.template"), TEMPLATE.encode("utf-8-sig"),
                        "peyvand-kpi-values.csv", "text/csv", on_click="ignore",
                        key="kpi_import_template", icon=":material/download:")
-    round_ = st.session_state.get("kpi_import_round", 0)
-    upload = st.file_uploader(viewer.t("kpis.ui.import.file"), type=["csv", "xlsx"],
-                              key=f"kpi_import_file_{round_}")
+    upload = uploads.checked_upload(
+        viewer.t("kpis.ui.import.file"), ["csv", "xlsx"], "kpi_import",
+        lambda raw, name: read(kpis.import_preview, viewer.actor, raw, name))
     if upload is None:
         return
-    raw = upload.getvalue()
-    digest = hashlib.sha256(raw).hexdigest()
-    cached = st.session_state.get("kpi_import_preview")
-    if cached is None or cached[0] != digest:  # check each file once, not on every rerun
-        cached = (digest, read(kpis.import_preview, viewer.actor, raw, upload.name))
-        st.session_state["kpi_import_preview"] = cached
-    preview = cached[1]
+    preview = upload.checked
 
     def column(key: str) -> str:
         return viewer.t(f"kpis.ui.import.col.{key}")
@@ -77,9 +69,8 @@ def show(viewer: Viewer, filters: Filters) -> None:
     def progress(done_rows: int, total: int) -> None:
         bar.progress(done_rows / max(total, 1), text=viewer.t("kpis.ui.import.progress"))
 
-    outcome = run_write(kpis.import_commit, raw, upload.name, progress=progress)
+    outcome = run_write(kpis.import_commit, upload.raw, upload.name, progress=progress)
     if outcome.ok:
         reads.after_write()
-        st.session_state.pop("kpi_import_preview", None)
-        st.session_state["kpi_import_round"] = round_ + 1
+        uploads.start_over("kpi_import")
         done(viewer.t("kpis.ui.import.done", count=outcome.value))

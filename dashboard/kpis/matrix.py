@@ -6,7 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.kpis import downloads, figures, plots, reads
+from dashboard import charts
+from dashboard.kpis import downloads, plots, reads
 from dashboard.kpis.filters import Filters
 from dashboard.kpis.viewer import Viewer
 from dashboard.ui import escape_markdown, read_or_explain
@@ -30,7 +31,7 @@ def show(viewer: Viewer, filters: Filters) -> None:
     st.plotly_chart(plots.matrix(viewer.actor, filters.department_id, period, filters.group,
                                  viewer.lang),
                     width="stretch", key="kpi_heatmap",
-                    config=figures.plotly_config(f"peyvand-kpis-status-{period.key}"))
+                    config=charts.plotly_config(viewer.lang, f"peyvand-kpis-status-{period.key}"))
 
     def column(key: str) -> str:
         return viewer.t(f"kpis.ui.col.{key}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.kpis import downloads, figures, plots, reads
+from dashboard import charts
+from dashboard.kpis import downloads, plots, reads
 from dashboard.kpis.filters import Filters
 from dashboard.kpis.viewer import Viewer, kpi_description
 from dashboard.ui import escape_markdown, read_or_explain
@@ -36,7 +37,8 @@ def show(viewer: Viewer, filters: Filters) -> None:
         name = f"peyvand-kpi-{kpi.code}-{filters.first.key}-{filters.last.key}"
         st.plotly_chart(plots.trend(viewer.actor, kpi.code, filters.department_id,
                                     filters.first, filters.last, viewer.lang),
-                        width="stretch", config=figures.plotly_config(name), key="kpi_trend")
+                        width="stretch", config=charts.plotly_config(viewer.lang, name),
+                        key="kpi_trend")
     hidden = sum(p.suppressed for p in points)
     if hidden:
         st.caption(viewer.t("kpis.ui.trend.hidden", count=hidden))

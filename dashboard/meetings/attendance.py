@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.charts import bar_chart
+from dashboard.charts import bar_chart, plotly_config
 from dashboard.formatting import format_number, format_percent, jalali_month_name, localize_digits
 from dashboard.meetings.viewer import Viewer
 from dashboard.ui import read, read_or_explain, t
@@ -51,4 +51,4 @@ def show_attendance(v: Viewer) -> None:
     })
     st.plotly_chart(bar_chart(frame, month, rate, v.loc, value_format="percent",
                               show_values=True, labels={month: month, rate: rate}),
-                    key="mt_rate_chart", config={"displayModeBar": False})
+                    key="mt_rate_chart", config=plotly_config(v.loc, toolbar=False))

@@ -6,18 +6,19 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import tables
+from dashboard.charts import plotly_config
 from dashboard.exports import csv_bytes
 from dashboard.formatting import format_date
 from dashboard.news import reads
 from dashboard.news.figures import pending_table, pending_view, reach_view, trend_view
 from dashboard.news.viewer import Viewer, number, percent
-from dashboard.ui import read, t
+from dashboard.ui import locale, read, t
 from data_access import news
 from data_access.errors import NotFound
 
 
 def _chart(figure, key: str) -> None:
-    st.plotly_chart(figure, width="stretch", key=key, config={"displayModeBar": False})
+    st.plotly_chart(figure, width="stretch", key=key, config=plotly_config(locale(), toolbar=False))
 
 
 def _csv_button(label: str, data, file_name: str, key: str) -> None:

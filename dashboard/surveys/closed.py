@@ -10,7 +10,7 @@ from dashboard import tables
 from dashboard.exports import csv_bytes, xlsx_bytes
 from dashboard.i18n import is_rtl
 from dashboard.surveys import figures, reads
-from dashboard.surveys.results import CHART, Selection
+from dashboard.surveys.results import Selection, chart_options
 from dashboard.surveys.viewer import Viewer, isolate
 from dashboard.ui import escape_markdown, read, read_or_explain, t
 from data_access import surveys
@@ -26,7 +26,7 @@ def show_heatmap(viewer: Viewer, chosen: Selection) -> None:
     st.caption(t("surveys.results.heatmap_caption",
                  department=escape_markdown(viewer.group(rows[0].department))))
     st.plotly_chart(figures.heatmap(viewer.actor, wave_id, chosen.department_id, chosen.k,
-                                    viewer.lang), **CHART)
+                                    viewer.lang), **chart_options(viewer.lang))
     notes = [{t("surveys.results.col.department"): viewer.group(row.department),
               t("surveys.results.col.status"): chosen.hidden_text(row.hidden)
               + (" · " + t("surveys.results.reported_under",

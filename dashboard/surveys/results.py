@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from dashboard import tables
+from dashboard.charts import plotly_config
 from dashboard.formatting import format_number, format_percent, format_signed
 from dashboard.surveys import figures, reads
 from dashboard.surveys.viewer import MISSING, Viewer
@@ -16,7 +17,11 @@ from dashboard.ui import escape_markdown, read_or_explain, t
 from data_access import surveys
 from data_access.surveys import band
 
-CHART = {"width": "stretch", "config": {"displayModeBar": False}}
+
+def chart_options(lang: str) -> dict:
+    """How every survey chart is drawn: the column's width, Plotly's texts in `lang`,
+    no toolbar."""
+    return {"width": "stretch", "config": plotly_config(lang, toolbar=False)}
 
 
 @dataclass(frozen=True)
@@ -187,7 +192,8 @@ def show_drivers(viewer: Viewer, chosen: Selection) -> None:
     if chosen.compared and any(d.score is not None for d in drivers):
         st.markdown(f"**{t('surveys.results.compare')}**")
         st.plotly_chart(figures.compare(viewer.actor, chosen.wave.wave_id, chosen.department_id,
-                                        chosen.wave.status, viewer.lang), **CHART)
+                                        chosen.wave.status, viewer.lang),
+                        **chart_options(viewer.lang))
 
 
 def show_items(viewer: Viewer, chosen: Selection) -> None:
@@ -244,6 +250,6 @@ def show_trend(viewer: Viewer, chosen: Selection, only_if_shown: bool = False) -
         index=[None, *drivers].index(default), key=f"trend_highlight_{chosen.department_id}",
         format_func=lambda d: names[d] if d else t("surveys.results.trend_all"))
     st.plotly_chart(figures.trend(viewer.actor, survey_id, chosen.department_id, latest,
-                                  viewer.lang, highlight), **CHART)
+                                  viewer.lang, highlight), **chart_options(viewer.lang))
     if any(p.hidden for p in points):
         st.caption(t("surveys.results.trend_hidden"))

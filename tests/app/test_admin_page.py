@@ -3,6 +3,7 @@
 import re
 
 from data_access import db, users
+from data_access.models import Department
 
 
 def test_admin_sees_the_four_sections_and_each_opens(open_app):
@@ -72,3 +73,37 @@ def test_filters_set_to_any_say_so_in_persian(open_app):
     filters = [s for s in at.selectbox if s.key in ("user_role_filter", "user_dept_filter")]
     assert filters and all(s.value is None for s in filters)
     assert {s.placeholder for s in filters} == {"همه"}
+
+
+def _import_file(at, name: str, text: str) -> None:
+    at.session_state["admin_section"] = "import"
+    at.run()
+    at.file_uploader[0].set_value((name, text.encode("utf-8-sig"), "text/csv")).run()
+    assert not at.exception, at.exception
+
+
+def test_a_csv_import_is_checked_once_then_imported_and_the_uploader_starts_again(open_app):
+    at = open_app("admin", "admin.py")
+    header = "username,display_name,email,department,role,locale,password\n"
+    _import_file(at, "bad.csv", header + "x,,x@example.org,ناموجود,boss,fa,\n")
+    assert any("خطا پیدا شد" in e.value for e in at.error), [e.value for e in at.error]
+    assert "۲" in at.dataframe[-1].value.to_string()  # the bad row's line
+    assert not any(b.key == "import_now" for b in at.button)
+    digest, checked = at.session_state["import_preview"]
+    at.run()  # a rerun with the same file keeps the one check
+    assert at.session_state["import_preview"][1] is checked
+
+    with db.session_scope() as session:
+        department = users.active_actor(session, "manager").department_id
+        name = session.get(Department, department).name
+    _import_file(at, "good.csv", header + f"imported.one,شخص وارد شده,,{name},employee,fa,\n")
+    assert at.session_state["import_preview"][0] != digest
+    assert any(s.value == "همه ۱ سطر درست است." for s in at.success)
+    at.button(key="import_now").click().run()
+    assert not at.exception, at.exception
+    with db.session_scope() as session:
+        assert users.active_actor(session, "imported.one").department_id == department
+    assert "import_preview" not in at.session_state
+    assert at.session_state["import_round"] == 1
+    at.button(key="import_another").click().run()
+    assert at.file_uploader[0].key == "import_file_1"  # an empty uploader again

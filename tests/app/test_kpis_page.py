@@ -180,6 +180,9 @@ def test_a_valid_file_is_previewed_then_saved_on_confirmation(open_app):
     with db.session_scope() as session:
         (change,) = kpis.value_history(session, _actor("pr"), kpi.code)
     assert (change.new_value, change.via) == (12, "import")
+    # The checked file is forgotten and an empty uploader is offered for the next one.
+    assert "kpi_import_preview" not in at.session_state
+    assert at.file_uploader[0].key == "kpi_import_file_1" and at.file_uploader[0].value is None
 
 
 @pytest.mark.parametrize(("username", "shown"), [("manager", True), ("pr", True),
@@ -241,3 +244,38 @@ def test_pr_defines_a_kpi_and_inconsistent_thresholds_save_nothing(open_app):
                     if k.name_fa == "شاخص آزمون درست")
     assert (made.target, made.amber, made.red) == (90, 80, 60)
     assert made.reporting_department_ids == (manager.department_id,)
+
+
+def test_every_field_of_a_new_kpi_is_saved_and_shown_again_for_editing(open_app):
+    """Both languages' name and description, and each choice, reach define_kpi; the
+    English texts left empty are stored as none; the saved KPI's form shows them all."""
+    manager = _actor("manager")
+    at = _open(open_app, "pr", view="definitions")
+    prefix = "kpi_def___new___0"
+
+    def field(kind, name):
+        return next(f for f in getattr(at, kind) if f.key == f"{prefix}_{name}")
+
+    field("text_area", "description_fa").input("از نظرسنجی‌های ماهانه")
+    for name, value in (("direction", "lower"), ("frequency", "quarter"),
+                        ("aggregation", "sum"), ("entered_by", "pr"), ("unit", "count")):
+        field("selectbox", name).set_value(value)
+    _definition_form(at, "شاخص همه فیلدها", manager.department_id, "۱۰", "۱۵", "۲۵")
+    assert any("ذخیره شد" in s.value for s in at.success), _errors(at)
+    with db.session_scope() as session:
+        made = next(k for k in kpis.list_kpis(session, _actor("pr"))
+                    if k.name_fa == "شاخص همه فیلدها")
+    assert (made.name_en, made.description_fa, made.description_en) == (
+        None, "از نظرسنجی‌های ماهانه", None)
+    assert (made.unit, made.direction, made.frequency, made.aggregation, made.entered_by) == (
+        "count", "lower", "quarter", "sum", "pr")
+
+    at = _open(open_app, "pr", view="definitions")
+    _select(at, "kpi_def_pick").set_value(made.code).run()
+    prefix = f"kpi_def_{made.code}_{made.version}"
+    assert field("text_input", "name_fa").value == "شاخص همه فیلدها"
+    assert field("text_input", "name_en").value == ""
+    assert field("text_area", "description_fa").value == "از نظرسنجی‌های ماهانه"
+    assert [field("selectbox", n).value for n in
+            ("unit", "direction", "frequency", "aggregation", "entered_by")] == [
+        "count", "lower", "quarter", "sum", "pr"]

@@ -14,14 +14,17 @@ from hypothesis import strategies as st
 
 from dashboard.charts import (
     FONT_FAMILY,
+    PLOTLY_TEXTS,
     apply_locale,
     bar_chart,
     heatmap,
     jalali_date_ticks,
     line_chart,
     number_ticks,
+    plotly_config,
 )
 from dashboard.formatting import gregorian_to_jalali, jalali_month_name
+from dashboard.i18n import translate
 
 ASCII_DIGIT = re.compile("[0-9]")
 PERSIAN_DIGIT = re.compile("[۰-۹]")
@@ -311,3 +314,39 @@ def test_builders_use_one_font_and_palette() -> None:
 
 def _plain(label: str) -> str:
     return label.replace("\u202b", "").replace("\u202c", "")
+
+
+# --- the chart's toolbar (plotly_config) --------------------------------------------
+
+
+def test_png_comes_from_the_chart_toolbar_without_plotly_links():
+    config = plotly_config("fa", "peyvand-kpi")
+    assert config["toImageButtonOptions"] == {"format": "png", "filename": "peyvand-kpi",
+                                              "scale": 2}
+    assert config["displaylogo"] is False and config["showLink"] is False
+    assert not any("http" in str(v) for v in config.values())
+
+
+@pytest.mark.parametrize("locale", ["fa", "en"])
+def test_plotlys_own_texts_come_from_the_locale_files(locale):
+    """The toolbar's tooltips ("Download plot as a PNG", "Zoom", "Reset axes"…) were
+    English on a Persian page: Plotly looks them up in the config's own dictionary."""
+    config = plotly_config(locale, "chart")
+    assert config["locale"] == locale
+    dictionary = config["locales"][locale]["dictionary"]
+    assert dictionary == {english: translate(key, locale) for english, key in PLOTLY_TEXTS.items()}
+    assert {"Download plot as a PNG", "Zoom", "Pan", "Zoom in", "Zoom out",
+            "Reset axes"} <= dictionary.keys()
+    if locale == "fa":
+        assert dictionary["Reset axes"] == "بازگشت به نمای اول"
+        assert not any(ASCII_DIGIT.search(t) or re.search("[A-Za-z]", t)
+                       for t in dictionary.values())
+    json.dumps(config)  # Streamlit sends it as JSON
+
+
+def test_a_chart_without_toolbar_still_speaks_the_readers_language():
+    config = plotly_config("fa", toolbar=False)
+    assert config["displayModeBar"] is False and config["locale"] == "fa"
+    assert "toImageButtonOptions" not in config
+    with pytest.raises(ValueError):
+        plotly_config("de")

@@ -93,16 +93,35 @@ def test_sparkline_runs_right_to_left_in_persian_and_skips_hidden_values(lang, e
     assert figures.sparkline([1, None, 2, 3], lang) == expected
 
 
-def test_png_comes_from_the_chart_toolbar_without_plotly_links():
-    config = figures.plotly_config("peyvand-kpi")
-    assert config["toImageButtonOptions"]["format"] == "png"
-    assert config["displaylogo"] is False and config["showLink"] is False
-    assert not any("http" in str(v) for v in config.values())
-
-
 def test_labels_and_values_in_the_readers_language():
     assert period_label(Period("month", 1405, 3), "fa") == "خرداد ۱۴۰۵"
     assert period_label(Period("quarter", 1405, 2), "fa") == "تابستان ۱۴۰۵"
     assert period_label(Period("quarter", 1405, 2), "en") == "Q2 (summer) 1405"
     assert format_kpi_value(72.5, "percent", 1, "fa") == "۷۲٫۵٪"
     assert format_kpi_value(None, "count", 0, "en") == "—"
+
+
+def test_the_status_map_wraps_long_kpi_names_and_names_them_in_full_on_hover():
+    """On a phone the KPI names, one line each, took most of the map's width."""
+    first = "درصد پروژه‌های عمرانی طبق برنامه (برنامه ۲)"
+    second = "درصد پروژه‌های عمرانی طبق برنامه (برنامه ۳)"
+    cells = [figures.Cell(first, "منطقه ۱", "۷۰٪", "on_track"),
+             figures.Cell(second, "منطقه ۱", "۵۰٪", "off_track")]
+    figure = figures.status_heatmap(cells, [first, second], ["منطقه ۱"], "fa")
+    (trace,) = figure.data
+    labels = list(trace.y)
+    assert len(set(labels)) == 2  # every word kept: the two never become one row
+    for label in labels:
+        lines = [line.strip("\u202b\u202c") for line in label.split("<br>")]
+        assert 1 < len(lines) <= figures.NAME_LINES
+        assert max(map(len, lines)) < len(first) / 2
+        assert " ".join(lines) in (first, second)
+    assert first in trace.hovertext[0][0] and second in trace.hovertext[1][0]
+    assert figure.layout.margin.r < 24 + 7 * len(first) / 2  # was the whole name's width
+    # The statuses' colour bar lies across, under the map, not in the cells' room beside it.
+    assert (trace.colorbar.orientation, trace.colorbar.x, trace.colorbar.yanchor) == (
+        "h", 0.5, "top")
+    short = figures.status_heatmap(cells[:1], ["مشارکت کارکنان در نظرسنجی"], ["منطقه ۱"], "fa")
+    lines = short.data[0].y[0].split("<br>")
+    assert all(len(line.strip("\u202b\u202c")) <= figures.ROW_NAME_WIDTH for line in lines)
+    assert trace.z[0][0] == 2 and trace.z[1][0] == 0  # each row keeps its own cells

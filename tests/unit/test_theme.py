@@ -30,6 +30,9 @@ def test_document_settings_follow_the_language():
     fa, en = theme.document_settings("fa"), theme.document_settings("en")
     assert (fa["lang"], fa["dir"], en["lang"], en["dir"]) == ("fa", "rtl", "en", "ltr")
     assert fa["skip"] != en["skip"] and fa["anchor"] != en["anchor"]
+    # Streamlit's English full-screen button in a chart's toolbar, renamed by the script.
+    assert fa["toolbar"] == {"Fullscreen": "تمام‌صفحه", "Close fullscreen": "خروج از تمام‌صفحه"}
+    assert en["toolbar"]["Fullscreen"] == "Full screen"
 
 
 def test_scale_keys_match_the_phone_css():
