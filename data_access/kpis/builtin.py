@@ -22,7 +22,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select, true
+from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from data_access import clock
@@ -129,6 +129,28 @@ Result = dict[tuple[int, str], Value]  # (unit id, period key) -> value
 Within = Sequence[int] | None  # the departments counted; None: every department
 
 
+@dataclass(frozen=True)
+class Counting:
+    """What the counting queries count: the departments (`within`, None for all) and,
+    for one unit (cards, a series), that unit: then SQL sums over it directly, one row
+    per month instead of one per department and month."""
+
+    within: Within
+    single: int | None
+
+    def only(self, column):
+        """SQL: the row's department is one counted (any department for None)."""
+        return column.isnot(None) if self.within is None else column.in_(self.within)
+
+    def by(self, column) -> list:
+        """The department column to group by: none when one unit is counted."""
+        return [] if self.single is not None else [column]
+
+    def key(self, row: Sequence) -> tuple[int, Sequence]:
+        """(department or the one unit, the rest of the row)."""
+        return (self.single, row) if self.single is not None else (row[0], row[1:])
+
+
 def units_for(session: Session, tops: Iterable[int],
               parents: dict[int, int | None] | None = None) -> dict[int, frozenset[int]]:
     """The subtree of each department in `tops`."""
@@ -168,11 +190,12 @@ def compute_many(session: Session, codes: Sequence[str], units: Units,
     months = sorted({m for p in wanted for m in p.months() if not m.is_future(today)})
     counted = [code for code in codes if code not in SURVEY_MEASURES]
     if counted:
-        within = departments_counted(session, units)
+        scope = Counting(departments_counted(session, units),
+                         next(iter(units)) if len(units) == 1 else None)
         shared: dict[str, object] = {}  # what two codes count alike is counted once
         for code in counted:
             results[code].update(_counted(session, code, units, wanted, months, now, today,
-                                          within, shared))
+                                          scope, shared))
     return results
 
 
@@ -200,19 +223,25 @@ def _by_unit(rows: Mapping[tuple[int, str], object], units: Units) -> dict[tuple
 
 
 def _counted(session: Session, code: str, units: Units, wanted: Sequence[Period],
-             months: Sequence[Period], now: datetime, today: date, within: Within,
+             months: Sequence[Period], now: datetime, today: date, scope: Counting,
              shared: dict[str, object]) -> Result:
     result: Result = {}
     month_keys = {p: [m.key for m in p.months() if m in months] for p in wanted}
+
+    def by_unit(rows: Mapping[tuple[int, str], object]) -> dict[tuple[int, str], list]:
+        if scope.single is not None:  # counted for the one unit already
+            return {key: [x] for key, x in rows.items()}
+        return _by_unit(rows, units)
+
     if code == "actions_overdue":
-        grouped = _by_unit(_overdue(session, months, today, within), units)
+        grouped = by_unit(_overdue(session, months, today, scope))
         for unit in units:
             for period in wanted:
                 last = month_keys[period][-1]  # the period's end (or today)
                 result[(unit, period.key)] = Value(float(sum(grouped.get((unit, last), ()))))
         return result
     if code == "ack_median_hours":
-        grouped = _by_unit(_ack_histogram(session, months, now, within), units)
+        grouped = by_unit(_ack_histogram(session, months, now, scope))
         for unit in units:
             for period in wanted:
                 pooled: dict[int, int] = {}
@@ -223,13 +252,12 @@ def _counted(session: Session, code: str, units: Units, wanted: Sequence[Period]
                 median = _median(pooled)
                 result[(unit, period.key)] = Value(None if median is None else median / 10)
         return result
-    if code in _NEWS:
+    if code in _NEWS:  # per department even for one unit: capped per department
         if "news" not in shared:
-            shared["news"] = _news_rates(session, months, now, within)
-        rows = _NEWS[code](shared["news"])  # type: ignore[arg-type]
+            shared["news"] = _news_rates(session, months, now, scope)
+        grouped = _by_unit(_NEWS[code](shared["news"]), units)  # type: ignore[arg-type]
     else:
-        rows = _COUNTERS[code](session, months, now, today, within)
-    grouped = _by_unit(rows, units)
+        grouped = by_unit(_COUNTERS[code](session, months, now, today, scope))
     for unit in units:
         for period in wanted:
             numerator = denominator = 0
@@ -273,13 +301,12 @@ def _minutes_between(session: Session, later, earlier):
     return cast(func.round((func.julianday(later) - func.julianday(earlier)) * 1440), Integer)
 
 
-def _in(column, within: Within):
-    """SQL: the column is one of the departments counted (always true for None)."""
-    return true() if within is None else column.in_(within)
-
-
-def _pairs(rows) -> dict[tuple[int, str], tuple[int, int]]:
-    return {(dept, month): (int(num or 0), int(den or 0)) for dept, month, num, den in rows}
+def _pairs(rows, scope: Counting) -> dict[tuple[int, str], tuple[int, int]]:
+    found = {}
+    for row in rows:
+        dept, (month, num, den) = scope.key(row)
+        found[(dept, month)] = (int(num or 0), int(den or 0))
+    return found
 
 
 # --- News -------------------------------------------------------------------------------
@@ -287,7 +314,7 @@ def _pairs(rows) -> dict[tuple[int, str], tuple[int, int]]:
 NewsRates = dict[tuple[int, str], tuple[int, int, int, int]]
 
 
-def _news_rates(session: Session, months: Sequence[Period], now: datetime, within: Within
+def _news_rates(session: Session, months: Sequence[Period], now: datetime, scope: Counting
                 ) -> NewsRates:
     """Per department and month: (readers, audience members) over the items released
     that month whose audience includes the department, and (acknowledgers, audience
@@ -306,11 +333,13 @@ def _news_rates(session: Session, months: Sequence[Period], now: datetime, withi
     parents = parent_map(session)
     # Of an audience only the departments at or above a counted one matter: the others'
     # subtrees hold no counted department (all of them for the whole tree).
-    relevant = None if within is None else sorted(_with_ancestors(parents, within))
+    relevant = None if scope.within is None \
+        else sorted(_with_ancestors(parents, scope.within))
     items: dict[int, tuple[str, bool, bool, list[int]]] = {}
     for item_id, key, everyone, asks, dept in session.execute(
             select(a.id, month, a.audience_all, a.ack_required, aa.department_id)
-            .outerjoin(aa, and_(aa.announcement_id == a.id, _in(aa.department_id, relevant)))
+            .outerjoin(aa, and_(aa.announcement_id == a.id,
+                                Counting(relevant, None).only(aa.department_id)))
             .where(*released)).tuples():
         item = items.get(item_id)
         if item is None:
@@ -320,17 +349,18 @@ def _news_rates(session: Session, months: Sequence[Period], now: datetime, withi
     if not items:
         return {}
     heads = dict(session.execute(select(User.department_id, func.count())
-                                 .where(User.active.is_(True), User.department_id.isnot(None),
-                                        _in(User.department_id, within))
+                                 .where(User.active.is_(True),
+                                        scope.only(User.department_id))
                                  .group_by(User.department_id)).tuples().all())
     acks = func.sum(case((a.ack_required.is_(True), AnnouncementReach.acknowledgements),
                          else_=0))
     counted: dict[tuple[int, str], list[int]] = {}
+    # Per department even for one unit: a rate is capped per department (below).
     for dept, key, reads, acknowledged in session.execute(
             select(AnnouncementReach.department_id, month, func.sum(AnnouncementReach.reads),
                    acks)
             .join(a, a.id == AnnouncementReach.announcement_id)
-            .where(*released, _in(AnnouncementReach.department_id, within))
+            .where(*released, scope.only(AnnouncementReach.department_id))
             .group_by(AnnouncementReach.department_id, month)).tuples():
         counted[(dept, key)] = [int(reads or 0), 0, int(acknowledged or 0), 0]
     # Audiences: items of the same audience and month are counted together.
@@ -408,7 +438,7 @@ _NEWS = {
 
 
 def _ack_histogram(session: Session, months: Sequence[Period], now: datetime,
-                   within: Within) -> dict[tuple[int, str], dict[int, int]]:
+                   scope: Counting) -> dict[tuple[int, str], dict[int, int]]:
     """Per reader's department and month of the notice: how many acknowledgements of
     urgent notices came after how many tenths of an hour (a histogram, so the median
     of any subtree and quarter is exact to the tenth without reading receipts)."""
@@ -416,15 +446,17 @@ def _ack_histogram(session: Session, months: Sequence[Period], now: datetime,
     month = _month_of_instant(a.publish_at, months).label("month")
     tenths = cast(func.floor(_minutes_between(session, r.acknowledged_at, a.publish_at) / 6.0),
                   Integer).label("tenths")
+    per = scope.by(User.department_id)
     rows = session.execute(
-        select(User.department_id, month, tenths, func.count())
+        select(*per, month, tenths, func.count())
         .select_from(r).join(a, a.id == r.announcement_id).join(User, User.id == r.user_id)
         .where(a.status.in_(("live", "archived")), a.priority == "urgent",
                a.publish_at <= now, _instant_range(a.publish_at, months),
-               r.acknowledged_at.isnot(None), _in(User.department_id, within))
-        .group_by(User.department_id, month, tenths)).tuples()
+               r.acknowledged_at.isnot(None), scope.only(User.department_id))
+        .group_by(*per, month, tenths)).tuples()
     histogram: dict[tuple[int, str], dict[int, int]] = {}
-    for dept, key, bucket, count in rows:
+    for row in rows:
+        dept, (key, bucket, count) = scope.key(row)
         cell = histogram.setdefault((dept, key), {})
         bucket = max(0, int(bucket))
         cell[bucket] = cell.get(bucket, 0) + int(count)
@@ -455,7 +487,7 @@ def _median(histogram: Mapping[int, int]) -> float | None:
 # --- Action items -----------------------------------------------------------------------
 
 def _actions_on_time(session: Session, months: Sequence[Period], now: datetime, today: date,
-                     within: Within):
+                     scope: Counting):
     """Per owner's department and month of the due date: (done by the due day, items
     due that month that are done or already past their due day). Cancelled items
     count for neither; an item due later this month is not late yet."""
@@ -463,17 +495,18 @@ def _actions_on_time(session: Session, months: Sequence[Period], now: datetime, 
     month = _month_of_date(i.due_on, months).label("month")
     on_time = and_(i.status == "done", i.done_at.isnot(None),
                    _local_day(session, i.done_at, now) <= i.due_on)
+    per = scope.by(User.department_id)
     rows = session.execute(
-        select(User.department_id, month, func.sum(case((on_time, 1), else_=0)), func.count())
+        select(*per, month, func.sum(case((on_time, 1), else_=0)), func.count())
         .select_from(i).join(User, User.id == i.owner_id)
         .where(i.status != "cancelled", i.due_on >= months[0].start, i.due_on < months[-1].end,
-               _in(User.department_id, within),
+               scope.only(User.department_id),
                or_(i.due_on < today, i.status == "done"))
-        .group_by(User.department_id, month)).tuples()
-    return _pairs(rows)
+        .group_by(*per, month)).tuples()
+    return _pairs(rows, scope)
 
 
-def _overdue(session: Session, months: Sequence[Period], today: date, within: Within
+def _overdue(session: Session, months: Sequence[Period], today: date, scope: Counting
              ) -> dict[tuple[int, str], int]:
     """Per owner's department: overdue items at the end of each month (today for the
     running month): created by then, due before that day, not done by then, not
@@ -489,15 +522,15 @@ def _overdue(session: Session, months: Sequence[Period], today: date, within: Wi
     # Items overdue at none of the months' ends are left out before the sums: created
     # after the last, or done before the first (most of the history).
     last = min(months[-1].end, today)
-    rows = session.execute(
-        select(User.department_id, *columns).select_from(i).join(User, User.id == i.owner_id)
+    per = scope.by(User.department_id)
+    query = select(*per, *columns).select_from(i).join(User, User.id == i.owner_id) \
         .where(i.status != "cancelled", i.due_on < last, i.created_at < _instant(last),
                or_(i.status != "done", i.done_at.is_(None),
                    i.done_at >= _instant(min(months[0].end, today))),
-               _in(User.department_id, within))
-        .group_by(User.department_id)).tuples()
+               scope.only(User.department_id))
     found: dict[tuple[int, str], int] = {}
-    for dept, *counts in rows:
+    for row in session.execute(query.group_by(*per) if per else query).tuples():
+        dept, counts = scope.key(row)
         for m, count in zip(months, counts, strict=True):
             if count:
                 found[(dept, m.key)] = int(count)
@@ -510,19 +543,20 @@ _HELD = ("held", "approved")
 
 
 def _meetings_held(session: Session, months: Sequence[Period], now: datetime, today: date,
-                   within: Within):
+                   scope: Counting):
     m = Meeting
     month = _month_of_instant(m.starts_at, months).label("month")
+    per = scope.by(m.department_id)
     rows = session.execute(
-        select(m.department_id, month, func.count(), literal(0))
+        select(*per, month, func.count(), literal(0))
         .where(m.status.in_(_HELD), m.starts_at <= now, _instant_range(m.starts_at, months),
-               _in(m.department_id, within))
-        .group_by(m.department_id, month)).tuples()
-    return _pairs(rows)
+               scope.only(m.department_id))
+        .group_by(*per, month)).tuples()
+    return _pairs(rows, scope)
 
 
 def _minutes_approved(session: Session, months: Sequence[Period], now: datetime, today: date,
-                      within: Within):
+                      scope: Counting):
     """Per meeting department and month: (meetings whose minutes were approved within
     7 days of the start, meetings held that month that are approved or whose 7 days
     have passed)."""
@@ -531,30 +565,32 @@ def _minutes_approved(session: Session, months: Sequence[Period], now: datetime,
     deadline_minutes = int(MINUTES_DEADLINE.total_seconds() // 60)
     in_time = and_(m.approved_at.isnot(None),
                    _minutes_between(session, m.approved_at, m.starts_at) <= deadline_minutes)
+    per = scope.by(m.department_id)
     rows = session.execute(
-        select(m.department_id, month, func.sum(case((in_time, 1), else_=0)), func.count())
+        select(*per, month, func.sum(case((in_time, 1), else_=0)), func.count())
         .where(m.status.in_(_HELD), _instant_range(m.starts_at, months),
-               _in(m.department_id, within),
+               scope.only(m.department_id),
                or_(m.approved_at.isnot(None), m.starts_at <= now - MINUTES_DEADLINE))
-        .group_by(m.department_id, month)).tuples()
-    return _pairs(rows)
+        .group_by(*per, month)).tuples()
+    return _pairs(rows, scope)
 
 
 def _decisions_implemented(session: Session, months: Sequence[Period], now: datetime,
-                           today: date, within: Within):
+                           today: date, scope: Counting):
     """Per responsible department (else the meeting's) and month of the meeting:
     (decisions implemented, decisions not superseded)."""
     m, d = Meeting, Decision
     month = _month_of_instant(m.starts_at, months).label("month")
     dept = func.coalesce(d.responsible_department_id, m.department_id).label("dept")
+    per = scope.by(dept)
     rows = session.execute(
-        select(dept, month, func.sum(case((d.status == "implemented", 1), else_=0)),
+        select(*per, month, func.sum(case((d.status == "implemented", 1), else_=0)),
                func.count())
         .select_from(d).join(m, m.id == d.meeting_id)
         .where(m.status.in_(_HELD), m.starts_at <= now, _instant_range(m.starts_at, months),
-               d.status != "superseded", _in(dept, within))
-        .group_by(dept, month)).tuples()
-    return _pairs(rows)
+               d.status != "superseded", scope.only(dept))
+        .group_by(*per, month)).tuples()
+    return _pairs(rows, scope)
 
 
 _COUNTERS = {
