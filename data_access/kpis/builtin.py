@@ -7,7 +7,11 @@ shown) and a computation per Jalali month and department subtree.
 The computations count in SQL, grouped by department and month (a CASE over the
 months asked for), so one call costs one or two queries whatever the number of
 departments; Python only adds the grouped rows up the department tree
-(`Unit`: a department's subtree) and months up to quarters. Survey KPIs are not
+(`Unit`: a department's subtree) and months up to quarters. For one unit (the
+cards, a series) SQL sums over the unit itself, by month only, and the whole tree is
+counted without a list of its departments (`Counting`); the read and acknowledgement
+rates share one count, per department (they are capped per department). At scale L
+this is what keeps a cold /kpis under a second and a half. Survey KPIs are not
 counted here at all: they are read from the stored pre-aggregates of the waves,
 with the results page's own suppression decisions (see `_survey`).
 
