@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from data_access import clock
 from data_access.departments import descendants, parent_map
@@ -339,12 +339,16 @@ def _news_rates(session: Session, months: Sequence[Period], now: datetime, scope
     # subtrees hold no counted department (all of them for the whole tree).
     relevant = None if scope.within is None \
         else sorted(_with_ancestors(parents, scope.within))
+    query = select(a.id, month, a.audience_all, a.ack_required, aa.department_id) \
+        .outerjoin(aa, and_(aa.announcement_id == a.id,
+                            Counting(relevant, None).only(aa.department_id))) \
+        .where(*released)
+    if relevant is not None:  # items addressed elsewhere add nothing: not even read
+        named = aliased(AnnouncementAudience)
+        query = query.where(or_(a.audience_all.is_(True), a.id.in_(
+            select(named.announcement_id).where(named.department_id.in_(relevant)))))
     items: dict[int, tuple[str, bool, bool, list[int]]] = {}
-    for item_id, key, everyone, asks, dept in session.execute(
-            select(a.id, month, a.audience_all, a.ack_required, aa.department_id)
-            .outerjoin(aa, and_(aa.announcement_id == a.id,
-                                Counting(relevant, None).only(aa.department_id)))
-            .where(*released)).tuples():
+    for item_id, key, everyone, asks, dept in session.execute(query).tuples():
         item = items.get(item_id)
         if item is None:
             item = items[item_id] = (key, bool(everyone), bool(asks), [])
