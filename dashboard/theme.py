@@ -43,13 +43,18 @@ html, body, .stApp, [data-testid="stSidebar"], [data-testid="stMain"] { directio
 # touch screen a table's toolbar is always shown: on the left it leaves the
 # right-aligned heading above the table readable.
 # Streamlit's upload button and size hint are English only; each form states
-# its own limits in its help text.
+# its own limits in its help text. Once a file is chosen, the "+" button beside its chip
+# (named by its aria-label, which the document script translates) carries Streamlit's
+# hidden English text "add icon": hidden for good, and it takes no "Choose file" label.
 _UPLOADER = """
 [data-testid="stFileUploaderDropzoneInstructions"],
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] {{
   display: none;
 }}
 [data-testid="stFileUploaderDropzone"] button [data-has-shortcut]::after {{ content: {label}; }}
+[data-testid="stFileUploader"] button[aria-label] [data-has-shortcut]::after {{ content: none; }}
+[data-testid="stFileUploader"] button[aria-label]
+  [data-has-shortcut] > span:not([data-testid]):not([style]) {{ display: none; }}
 [data-testid="stFileUploader"] [data-peyvand-size] {{ font-size: 0; }}
 [data-testid="stFileUploader"] [data-peyvand-size]::after {{
   content: attr(data-peyvand-size); font-size: 0.75rem;
@@ -57,6 +62,53 @@ _UPLOADER = """
 """
 _LTR = """
 html, body, .stApp { direction: ltr; }
+"""
+# Markdown someone wrote (a news body, its preview) reads in its own direction, whatever
+# the interface's: a Persian body right to left in English too (ui.user_markdown picks the
+# direction from the text). Its bullets and numbers sit inside the card on the reading
+# side, a quotation's bar on that side, code stays left to right (isolated inside a line),
+# a long link breaks instead of widening a phone's page, and a "# heading" in a body is
+# a heading of that body, not a page title.
+_BODY_PREFIX = "user_markdown_"
+_BODY = ('.stApp [class*="st-key-' + _BODY_PREFIX + '{direction}"]'
+         ' [data-testid="stMarkdownContainer"]')
+_USER_MARKDOWN = """
+{rtl} {{ direction: rtl; text-align: right; overflow-wrap: anywhere; }}
+{ltr} {{ direction: ltr; text-align: left; overflow-wrap: anywhere; }}
+{rtl} :is(p, li, h1, h2, h3, h4, h5, h6, th, td, blockquote) {{ text-align: right; }}
+{ltr} :is(p, li, h1, h2, h3, h4, h5, h6, th, td, blockquote) {{ text-align: left; }}
+{rtl} :is(ul, ol) {{ padding: 0 1.5em 0 0; margin-left: 0; margin-right: 0; }}
+{ltr} :is(ul, ol) {{ padding: 0 0 0 1.5em; margin-left: 0; margin-right: 0; }}
+{rtl} li {{ margin-left: 0; margin-right: 0; padding: 0 0.3em 0 0; }}
+{ltr} li {{ margin-left: 0; margin-right: 0; padding: 0 0 0 0.3em; }}
+{rtl} blockquote {{
+  border-left: none; border-right: 0.2em solid {bar}; margin-left: 0; margin-right: 0;
+  padding: 0 0.75em 0 0;
+}}
+{ltr} blockquote {{
+  border-right: none; border-left: 0.2em solid {bar}; margin-left: 0; margin-right: 0;
+  padding: 0 0 0 0.75em;
+}}
+{any} :is(pre, pre code, [data-testid="stCode"]) {{
+  direction: ltr; text-align: left; unicode-bidi: isolate;
+}}
+{any} :is(:not(pre) > code, a) {{
+  unicode-bidi: plaintext;
+}}
+{any} :is(h1, h2, h3, h4, h5, h6) {{
+  line-height: 1.5; padding: 0.75rem 0 0.375rem 0;
+}}
+{any} h1 {{ font-size: 1.5rem; }}
+{any} h2 {{ font-size: 1.3rem; }}
+{any} h3 {{ font-size: 1.15rem; }}
+{any} :is(h4, h5, h6) {{
+  font-size: 1rem;
+}}
+""".format(rtl=_BODY.format(direction="rtl_"), ltr=_BODY.format(direction="ltr_"),
+           any=_BODY.format(direction=""), bar="#b9b7b3")
+# In Persian a numbered list counts in Persian digits, like every other number.
+_PERSIAN_LISTS = """
+.stApp [data-testid="stMarkdownContainer"] ol { list-style-type: persian; }
 """
 _SCRIPT_KEY = "peyvand_document"
 _SMALL_SCRIPT_PREFIX = "peyvand_script_"
@@ -147,6 +199,14 @@ _DOCUMENT_SCRIPT = """<script>
       const mine = box.placeholder === "Choose options" ? doc.choose_many : doc.choose;
       if (box.placeholder !== mine) box.placeholder = mine;
     });
+    const relabel = (button, label) => {
+      if (button.getAttribute("aria-label") !== label) button.setAttribute("aria-label", label);
+    };
+    document.querySelectorAll('[data-testid="stFileUploader"] button[aria-label="Add files"]')
+      .forEach((button) => relabel(button, doc.add_files));
+    document.querySelectorAll('[data-testid="stFileChipDeleteBtn"] button[aria-label^="Remove "]')
+      .forEach((button) => relabel(button, doc.remove_file.replace(
+        "{name}", button.getAttribute("aria-label").slice("Remove ".length))));
     if (doc.dir !== "rtl") return;
     const sizes = '[data-testid="stFileUploader"] :is(small, span, div)';
     document.querySelectorAll(sizes).forEach((size) => {
@@ -188,6 +248,12 @@ def scale_key(widget_key: str) -> str:
     return f"{_SCALE_PREFIX}{widget_key}"
 
 
+def user_markdown_key(name: str, direction: str) -> str:
+    """The key of the container that lays out someone's Markdown (`name` unique on the
+    page) in `direction` ("rtl" or "ltr")."""
+    return f"{_BODY_PREFIX}{direction}_{name}"
+
+
 def document_settings(locale: str) -> dict[str, Any]:
     """What the document script applies: the page's language, direction and labels."""
     locale = locale if locale in LOCALES else "fa"  # only ever one of ours in the script
@@ -196,6 +262,8 @@ def document_settings(locale: str) -> dict[str, Any]:
             "anchor": translate("a11y.link_to_heading", locale),
             "choose": translate("a11y.choose_option", locale),
             "choose_many": translate("a11y.choose_options", locale),
+            "add_files": translate("upload.add_files", locale),
+            "remove_file": translate("upload.remove_file", locale),
             "units": {unit: translate(f"upload.unit.{unit.lower()}", locale)
                       for unit in ("B", "KB", "MB", "GB")}}
 
@@ -203,8 +271,8 @@ def document_settings(locale: str) -> dict[str, Any]:
 def apply(locale: str) -> None:
     label = json.dumps(translate("upload.choose_file", locale), ensure_ascii=False)
     # One <style> element: st.html injects a style-only snippet without taking space.
-    st.html(f"<style>{_RTL if is_rtl(locale) else _LTR}{_UPLOADER.format(label=label)}"
-            f"{_SHARED}</style>")
+    language = _RTL + _PERSIAN_LISTS if is_rtl(locale) else _LTR
+    st.html(f"<style>{language}{_UPLOADER.format(label=label)}{_SHARED}{_USER_MARKDOWN}</style>")
     with st.container(key=_SCRIPT_KEY):
         st.html(_DOCUMENT_SCRIPT % script_data(locale), unsafe_allow_javascript=True)
 

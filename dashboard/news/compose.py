@@ -19,7 +19,15 @@ from dashboard.jalali_input import (
 )
 from dashboard.news import reads
 from dashboard.news.viewer import Viewer, audience_text, department_labels, open_item, start_edit
-from dashboard.ui import date_messages, escape_markdown, flash, read, run_write, safe_markdown, t
+from dashboard.ui import (
+    date_messages,
+    escape_markdown,
+    flash,
+    read,
+    run_write,
+    t,
+    user_markdown,
+)
 from data_access import news
 from data_access.clock import utcnow
 from data_access.errors import NotFound
@@ -99,8 +107,8 @@ def _text_fields(detail: news.ItemDetail | None, key: _Keys) -> tuple[str, int, 
                                height=380, max_chars=news.BODY_MAX, key=key("body"),
                                help=t("news.field.body_help"))
     with preview_tab, st.container(border=True, key="news_preview"):
-        if body.strip():
-            st.markdown(safe_markdown(body))
+        if body.strip():  # exactly as the item page shows it
+            user_markdown(body, "news_preview")
         else:
             st.caption(t("news.compose.preview_empty"))
     return title, category_id, body
