@@ -169,7 +169,11 @@ def test_the_uploader_speaks_persian(page, live_app, tmp_path):
     settle(page)
     shown = size.evaluate("el => getComputedStyle(el, '::after').content")
     assert shown == '"۲۲ بایت"', shown
-    # Known, not yet fixed: the chosen file's chip carries the text "add icon" (Streamlit's).
-    assert [text for text in latin_text(page, ["users.csv"], within=uploader)
-            if text != "add icon"] == []
+    # The "+" beside the chosen file's chip carried Streamlit's hidden text "add icon".
+    assert latin_text(page, ["users.csv"], within=uploader) == []
+    labels = page.evaluate("""(uploader) => [...document.querySelectorAll(
+      `${uploader} button[aria-label]`)].map((button) => button.getAttribute("aria-label"))""",
+                           uploader)
+    assert "افزودن پرونده" in labels and "حذف users.csv" in labels, labels
+    assert page.get_by_role("button", name="افزودن پرونده").is_visible()
     screenshot(page, "a11y_uploader_fa")
