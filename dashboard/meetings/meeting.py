@@ -28,8 +28,8 @@ from dashboard.ui import (
     flash,
     read_or_explain,
     run_write,
-    safe_markdown,
     t,
+    user_markdown,
 )
 from data_access import meetings
 
@@ -115,7 +115,7 @@ def _agenda(v: Viewer, d: meetings.MeetingDetail) -> None:
                 _minutes_editor(v, d, item)
             elif item.notes:
                 with st.container(key=f"mt_notes_{item.id}"):
-                    st.markdown(safe_markdown(item.notes))
+                    user_markdown(item.notes, f"mt_notes_{item.id}")
     if editing:
         _add_item(v, d)
 
@@ -144,7 +144,7 @@ def _minutes_editor(v: Viewer, d: meetings.MeetingDetail, item: meetings.AgendaV
                          max_chars=meetings.NOTES_MAX, height=150)
     if notes:
         with st.expander(t("meetings.minutes.preview"), expanded=False):
-            st.markdown(safe_markdown(notes))
+            user_markdown(notes, f"{key}_preview")
     done = st.checkbox(t("meetings.minutes.done"), value=item.done, key=f"{key}_done")
     if st.button(t("meetings.minutes.save"), key=f"{key}_save", icon=":material/save:"):
         if _write("meetings.saved", meetings.save_minutes, d.id, d.version, item.id, notes,
