@@ -97,14 +97,15 @@ _LTR_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]")
 
 
 def writing_direction(text: str) -> str | None:
-    """"rtl" or "ltr": the direction most of the text's letters are written in (code and
-    addresses aside), or None when it has no letters. A Persian body with some English
-    words is "rtl"."""
+    """"rtl" or "ltr": the direction of the text's prose (code and addresses aside), or
+    None when it has no letters. A Persian body with English words in it is "rtl": a
+    Persian word has fewer letters than its English neighbour (no written short vowels),
+    so a third of the letters in a right-to-left script is enough."""
     prose = _NOT_PROSE.sub(" ", text)
     rtl, ltr = len(_RTL_LETTER.findall(prose)), len(_LTR_LETTER.findall(prose))
     if not rtl and not ltr:
         return None
-    return "rtl" if rtl >= ltr else "ltr"
+    return "rtl" if 2 * rtl >= ltr else "ltr"
 
 
 def user_markdown(text: str, name: str) -> None:

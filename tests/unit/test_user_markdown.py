@@ -14,6 +14,8 @@ from dashboard.ui import writing_direction
 @pytest.mark.parametrize(("text", "expected"), [
     ("سامانه **پیوند** از امروز در دسترس است.", "rtl"),
     ("- گزینه Excel را از منوی Reports انتخاب کنید", "rtl"),  # some English words
+    ("سلام Excel", "rtl"),  # Persian words are short
+    ("Hello سلام world, and welcome", "ltr"),  # an English sentence with a Persian word
     ("The new **Peyvand** portal opens today.", "ltr"),
     ("متن کوتاه\n\n```\nSELECT name FROM users WHERE active = 1 AND role = 'pr';\n```", "rtl"),
     ("[راهنما](https://example.org/a/long/english/path/for/help) را ببینید", "rtl"),
@@ -21,7 +23,7 @@ from dashboard.ui import writing_direction
     ("1. 2. 3. --- > `x`", None),  # no letters outside code: the interface decides
     ("", None),
 ])
-def test_a_body_reads_in_the_direction_of_most_of_its_letters(text, expected):
+def test_a_body_reads_in_the_direction_of_its_prose(text, expected):
     assert writing_direction(text) == expected
 
 
