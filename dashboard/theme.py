@@ -62,7 +62,11 @@ _UPLOADER = """
 """
 _LTR = """
 html, body, .stApp { direction: ltr; }
+.stApp :is(h1, h2, h3, h4, p) { unicode-bidi: plaintext; text-align: left; }
 """
+# In English a heading or a paragraph may be someone's Persian text (a title, a news
+# excerpt): each takes its own direction from its first letter, so its words, digits
+# and closing punctuation keep their order, and stays on the left with the page.
 # Markdown someone wrote (a news body, its preview) reads in its own direction, whatever
 # the interface's: a Persian body right to left in English too (ui.user_markdown picks the
 # direction from the text). Its bullets and numbers sit inside the card on the reading
@@ -119,8 +123,9 @@ _FOCUS = "#0f6e6e"
 _QUIET = "#5c5b59"
 _SCALE_PREFIX = "peyvand_scale_"
 # Both languages: the script's container takes no room; on a phone the page starts
-# just below the header and a rating scale stays one row (each option's circle above
-# its label) instead of wrapping.
+# just below the header, a table's toolbar (always shown on a touch screen) gets a row
+# of its own above the table instead of covering the line above it, and a rating scale
+# stays one row (each option's circle above its label) instead of wrapping.
 _SHARED = f"""
 .st-key-{_SCRIPT_KEY}, [data-testid="stLayoutWrapper"]:has(> .st-key-{_SCRIPT_KEY}),
 [class*="st-key-{_SMALL_SCRIPT_PREFIX}"],
@@ -141,6 +146,7 @@ _SHARED = f"""
   [data-testid="stElementToolbar"] {{ top: 0.25rem; }}
 @media (max-width: 640px) {{
   [data-testid="stMainBlockContainer"] {{ padding-top: 4.5rem; }}
+  [data-testid="stDataFrame"] {{ margin-top: 2.75rem; }}
   [class*="st-key-{_SCALE_PREFIX}"] [role="radiogroup"] {{
     flex-wrap: nowrap; gap: 0.125rem; justify-content: space-between; align-items: flex-start;
   }}

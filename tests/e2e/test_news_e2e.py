@@ -376,6 +376,23 @@ BODY_LAYOUT = """(selector) => {
 }"""
 
 
+TITLE_ORDER = """(title) => {
+  const span = [...document.querySelectorAll("[data-heading-text]")]
+    .find((el) => el.textContent === title);
+  if (!span) return "no heading";
+  const text = span.firstChild;
+  const box = (start, end) => {
+    const range = document.createRange();
+    range.setStart(text, start);
+    range.setEnd(text, end);
+    return range.getBoundingClientRect();
+  };
+  const suffix = box(title.length - 4, title.length);
+  const first = box(0, title.indexOf(" "));
+  return suffix.right <= first.left;
+}"""
+
+
 def _assert_reads_right_to_left(seen: dict, locale: str = "fa") -> None:
     assert seen["direction"] == "rtl", seen
     tags = [listed["tag"] for listed in seen["lists"]]
@@ -436,4 +453,11 @@ def test_a_persian_markdown_body_reads_right_to_left_and_the_preview_matches(bro
         assert direction(page) == "ltr"  # the interface is English ...
         # ... and the Persian body still reads right to left, numbered in Latin digits.
         _assert_reads_right_to_left(page.evaluate(BODY_LAYOUT, ".st-key-news_body"), "en")
+        # The Persian title keeps its order: its Latin ending is drawn at its left end.
+        suffix_left_of_title = page.evaluate(TITLE_ORDER, title)
         _snap(page, "news_markdown_item_en")
+        assert suffix_left_of_title is True, suffix_left_of_title
+        # A Persian excerpt in the English feed takes its own direction too.
+        goto(page, live_app, "announcements")
+        excerpt = page.locator('[data-testid="stMain"] p').filter(has_text="مراحل کار").first
+        assert excerpt.evaluate("(p) => getComputedStyle(p).unicodeBidi") == "plaintext"
