@@ -19,6 +19,12 @@ html, body, .stApp, [data-testid="stSidebar"], [data-testid="stMain"] { directio
 .stApp [data-testid="stMarkdownContainer"], .stApp [data-testid="stCaptionContainer"],
 .stApp [data-testid="stMetric"], .stApp [data-testid="stAlert"] { text-align: right; }
 .stApp input, .stApp textarea { direction: rtl; text-align: right; }
+.stApp textarea { unicode-bidi: plaintext; }
+[data-testid="InputInstructions"] [data-peyvand-text] { font-size: 0; }
+[data-testid="InputInstructions"] [data-peyvand-text]::before { font-size: 0.75rem; }
+[data-testid="InputInstructions"] [data-peyvand-text]::after {
+  content: attr(data-peyvand-text); font-size: 0.75rem;
+}
 .stApp [data-testid="stSidebarNav"] a { flex-direction: row; }
 [data-testid="stTabs"] [role="tablist"] { direction: rtl; }
 [data-testid="stDataFrame"], [data-testid="stTable"] { direction: rtl; }
@@ -37,6 +43,10 @@ html, body, .stApp, [data-testid="stSidebar"], [data-testid="stMain"] { directio
   [data-testid="stElementToolbar"] { right: auto; left: 0; }
 }
 """
+# Each line of a text area takes its own direction, so a line of code or an address in
+# a Persian body reads left to right while it is written. Streamlit's hint under a text
+# box ("Press Ctrl+Enter to apply", "502/20000") is English: the document script puts
+# the Persian words and digits in its place.
 # Streamlit collapses its sidebar by sliding it left by its own width, which in a
 # right-to-left layout leaves the squeezed sidebar drawn over the page: the RTL
 # rules above slide it off to the right instead, hidden, and mirror its arrows. On a
@@ -172,6 +182,27 @@ _SHARED = f"""
 _DOCUMENT_SCRIPT = """<script>
 (() => {
   window.peyvandDocument = %s;
+  const digits = (text) => text.replace(/[0-9]/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[d]);
+  const instruction = (text) => {
+    const words = window.peyvandDocument.input;
+    const count = /^([0-9]+)\\/([0-9]+)$/.exec(text);
+    if (count) {
+      return words.counter.replace("{count}", digits(count[1])).replace("{max}", digits(count[2]));
+    }
+    const press = /^Press (?:(Ctrl|⌘)\\+)?Enter to (apply|submit form)$/.exec(text);
+    if (!press) return null;
+    const modifier = press[1] ? `${press[1] === "Ctrl" ? words.ctrl : press[1]} + ` : "";
+    const template = press[2] === "apply" ? words.apply : words.submit;
+    return template.replace("{keys}", modifier + words.enter);
+  };
+  const instructions = (box) => {
+    if (window.peyvandDocument.dir !== "rtl") return;
+    box.querySelectorAll(":scope > span").forEach((span) => {
+      const shown = instruction(span.textContent.trim());
+      if (shown && span.dataset.peyvandText !== shown) span.dataset.peyvandText = shown;
+      if (!shown && span.dataset.peyvandText) delete span.dataset.peyvandText;
+    });
+  };
   const localise = () => {
     const doc = window.peyvandDocument;
     const root = document.documentElement;
@@ -214,14 +245,20 @@ _DOCUMENT_SCRIPT = """<script>
       .forEach((button) => relabel(button, doc.remove_file.replace(
         "{name}", button.getAttribute("aria-label").slice("Remove ".length))));
     if (doc.dir !== "rtl") return;
+    document.querySelectorAll('[data-testid="InputInstructions"]').forEach((box) => {
+      instructions(box);
+      if (box.dataset.peyvandWatched) return;
+      box.dataset.peyvandWatched = "1";  // its text changes with every key: watched itself
+      new MutationObserver(() => instructions(box))
+        .observe(box, {childList: true, subtree: true, characterData: true});
+    });
     const sizes = '[data-testid="stFileUploader"] :is(small, span, div)';
     document.querySelectorAll(sizes).forEach((size) => {
       if (size.children.length) return;
       const match = /^([0-9.]+)\\s*(B|KB|MB|GB)$/.exec(size.textContent.trim());
       if (!match) return;
-      const digits = String(Math.round(Number(match[1]) * 10) / 10).replace(".", "٫")
-        .replace(/[0-9]/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[d]);
-      const shown = `${digits} ${doc.units[match[2]]}`;
+      const amount = digits(String(Math.round(Number(match[1]) * 10) / 10).replace(".", "٫"));
+      const shown = `${amount} ${doc.units[match[2]]}`;
       if (size.dataset.peyvandSize !== shown) size.dataset.peyvandSize = shown;
     });
     document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller').forEach((grid) => {
@@ -268,6 +305,9 @@ def document_settings(locale: str) -> dict[str, Any]:
             "anchor": translate("a11y.link_to_heading", locale),
             "choose": translate("a11y.choose_option", locale),
             "choose_many": translate("a11y.choose_options", locale),
+            "input": {name: translate(f"input.{key}", locale) for name, key in (
+                ("counter", "counter"), ("ctrl", "key_ctrl"), ("enter", "key_enter"),
+                ("apply", "press_to_apply"), ("submit", "press_to_submit"))},
             "add_files": translate("upload.add_files", locale),
             "remove_file": translate("upload.remove_file", locale),
             "units": {unit: translate(f"upload.unit.{unit.lower()}", locale)
