@@ -19,7 +19,6 @@ html, body, .stApp, [data-testid="stSidebar"], [data-testid="stMain"] { directio
 .stApp [data-testid="stMarkdownContainer"], .stApp [data-testid="stCaptionContainer"],
 .stApp [data-testid="stMetric"], .stApp [data-testid="stAlert"] { text-align: right; }
 .stApp input, .stApp textarea { direction: rtl; text-align: right; }
-.stApp textarea { unicode-bidi: plaintext; }
 [data-testid="InputInstructions"] [data-peyvand-text] { font-size: 0; }
 [data-testid="InputInstructions"] [data-peyvand-text]::before { font-size: 0.75rem; }
 [data-testid="InputInstructions"] [data-peyvand-text]::after {
@@ -43,8 +42,7 @@ html, body, .stApp, [data-testid="stSidebar"], [data-testid="stMain"] { directio
   [data-testid="stElementToolbar"] { right: auto; left: 0; }
 }
 """
-# Each line of a text area takes its own direction, so a line of code or an address in
-# a Persian body reads left to right while it is written. Streamlit's hint under a text
+# Streamlit's hint under a text
 # box ("Press Ctrl+Enter to apply", "502/20000") is English: the document script puts
 # the Persian words and digits in its place.
 # Streamlit collapses its sidebar by sliding it left by its own width, which in a
@@ -132,7 +130,9 @@ _SMALL_SCRIPT_PREFIX = "peyvand_script_"
 _FOCUS = "#0f6e6e"
 _QUIET = "#5c5b59"
 _SCALE_PREFIX = "peyvand_scale_"
-# Both languages: the script's container takes no room; on a phone the page starts
+# Both languages: each line of a text area takes its own direction while it is written
+# (a Persian line of a news body right to left in English too, a line of code left to
+# right in Persian); the script's container takes no room; on a phone the page starts
 # just below the header, a table's toolbar (always shown on a touch screen) gets a row
 # of its own above the table instead of covering the line above it, and a rating scale
 # stays one row (each option's circle above its label) instead of wrapping.
@@ -150,6 +150,7 @@ _SHARED = f"""
 .stApp label:has(input:focus-visible) {{
   outline: 2px solid {_FOCUS}; outline-offset: 2px;
 }}
+.stApp textarea {{ unicode-bidi: plaintext; }}
 .stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stWidgetLabel"] small,
 .stApp [data-testid="stMarkdownContainer"] small {{ color: {_QUIET}; opacity: 1; }}
 .stElementContainer:has([data-testid="stImageContainer"])

@@ -53,3 +53,7 @@ class _Nothing:
 
     def __exit__(self, *exc):
         return False
+
+
+def test_each_line_of_a_text_area_takes_its_own_direction_in_both_languages():
+    assert ".stApp textarea { unicode-bidi: plaintext; }" in theme._SHARED
