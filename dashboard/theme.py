@@ -133,7 +133,8 @@ _SCALE_PREFIX = "peyvand_scale_"
 # Both languages: each line of a text area takes its own direction while it is written
 # (a Persian line of a news body right to left in English too, a line of code left to
 # right in Persian); the script's container takes no room; on a phone the page starts
-# just below the header, a table's toolbar (always shown on a touch screen) gets a row
+# just below the header, headings are a phone's size (a news card's title took three
+# lines at the desktop's), a table's toolbar (always shown on a touch screen) gets a row
 # of its own above the table instead of covering the line above it, and a rating scale
 # stays one row (each option's circle above its label) instead of wrapping.
 _SHARED = f"""
@@ -158,6 +159,9 @@ _SHARED = f"""
 @media (max-width: 640px) {{
   [data-testid="stMainBlockContainer"] {{ padding-top: 4.5rem; }}
   [data-testid="stDataFrame"] {{ margin-top: 2.75rem; }}
+  .stApp [data-testid="stHeading"] h1 {{ font-size: 2rem; }}
+  .stApp [data-testid="stHeading"] h2 {{ font-size: 1.5rem; }}
+  .stApp [data-testid="stHeading"] h3 {{ font-size: 1.25rem; }}
   [class*="st-key-{_SCALE_PREFIX}"] [role="radiogroup"] {{
     flex-wrap: nowrap; gap: 0.125rem; justify-content: space-between; align-items: flex-start;
   }}

@@ -444,6 +444,11 @@ def test_a_persian_markdown_body_reads_right_to_left_and_the_preview_matches(bro
         page.locator(".st-key-news_body blockquote").wait_for()
         settle(page)
         _assert_reads_right_to_left(page.evaluate(BODY_LAYOUT, ".st-key-news_body"))
+        # Headings at a phone's size: the page's title and the item's title.
+        sizes = page.evaluate("""() => [...document.querySelectorAll(
+          '[data-testid="stHeading"] :is(h1, h2)')]
+          .map((h) => parseFloat(getComputedStyle(h).fontSize))""")
+        assert sizes and max(sizes) <= 32, sizes
         _snap(page, "news_markdown_item_fa_phone")
 
     with signed_in(browser, live_app, "pr", locale="en") as page:
