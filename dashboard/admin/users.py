@@ -62,11 +62,12 @@ def _search(viewer: Viewer) -> tuple[list[users.UserRow], int | None]:
 
 # Writes run in the buttons' callbacks (before the page is drawn): the table above shows
 # the change, and the message its outcome, in the click's own run. After a create the form
-# is emptied and the account remembered, and the edit form's keys carry the account's last
-# change, so a double click's second submit writes nothing again.
+# is emptied and the account remembered, and the edit form (keyed by the account's last
+# change) is remembered once saved, so a double click's second submit writes nothing again.
 CREATE = "create_user"
 EDIT = "edit_user"
 CREATED = "_created_username"
+SAVED = "_saved_user_form"
 FIELDS = ("new_username", "new_display_name", "new_email", "new_password")
 
 
@@ -150,10 +151,13 @@ def _save(form: str, user_id: int, updated_at) -> None:
     def value(name: str):
         return st.session_state.get(f"{form}_{name}")
 
+    if st.session_state.get(SAVED) == form:
+        return  # the second click of a double click on a form already saved
     if write_in_callback(EDIT, users.update_user, user_id,
                          display_name=value("display_name") or "", email=value("email") or "",
                          department_id=value("department_id"), role=value("role"),
                          locale=value("locale"), expected_updated_at=updated_at).ok:
+        st.session_state[SAVED] = form
         flash(t("admin.saved"))
 
 

@@ -129,8 +129,8 @@ def show(viewer: Viewer, filters: Filters) -> None:
             fields["active"] = st.checkbox(viewer.t("kpis.ui.def.active"), value=kpi.active,
                                            key=f"{key}_active")
         # Saved in the button's callback: the table above shows the change in the click's
-        # own run. The form's key carries the KPI's version (a new KPI's form is keyed
-        # by a nonce), so a double click's second submit finds no such form.
+        # own run. The form's key carries the KPI's version (a new KPI's, a nonce) and
+        # is remembered once saved, so a double click's second submit saves nothing.
         st.form_submit_button(viewer.t("kpis.ui.def.save"), type="primary", on_click=_save,
                               args=(viewer, key, kpi, fields))
     show_refusal(PLACE)
@@ -138,10 +138,13 @@ def show(viewer: Viewer, filters: Filters) -> None:
 
 PLACE = "kpi_def"
 NONCE = "kpi_def_nonce"
+SAVED = "_kpi_def_saved"
 WIDGET = {"reporting_department_ids": "departments"}  # a field whose widget key differs
 
 
 def _save(viewer: Viewer, key: str, kpi: kpis.KpiInfo | None, drawn: dict) -> None:
+    if st.session_state.get(SAVED) == key:
+        return  # the second click of a double click on a form already saved
     # The values the form sent, under the keys its widgets were drawn with.
     fields = {name: st.session_state.get(f"{key}_{WIDGET.get(name, name)}", value)
               for name, value in drawn.items()}
@@ -154,6 +157,7 @@ def _save(viewer: Viewer, key: str, kpi: kpis.KpiInfo | None, drawn: dict) -> No
         outcome = write_in_callback(PLACE, kpis.update_kpi, kpi.code, kpi.version, **fields)
     if outcome.ok:
         reads.after_write()
+        st.session_state[SAVED] = key
         if kpi is None:
             st.session_state[NONCE] = st.session_state.get(NONCE, 0) + 1
         flash(viewer.t("kpis.ui.def.saved", name=escape_markdown(viewer.name(outcome.value))))
