@@ -596,11 +596,11 @@ def test_editing_deactivating_and_activating_a_user_are_one_run_each(open_app, r
     user_id, username = _fresh_user("edit.one")
     at = open_app("admin", "admin.py")
     at.text_input(key="user_search").input(username).run()
-    field = next(f for f in at.text_input if f.key and f.key.startswith(f"edit_user_{user_id}_")
-                 and f.key.endswith("_display_name"))
-    field.input("نام تازه در یک اجرا")
-    next(b for b in at.button if b.key and "FormSubmitter" in b.key
-         and f"edit_user_{user_id}_" in b.key).click()
+    # the edit form's fields (the create form's come first, keyed new_...)
+    next(f for f in at.text_input if f.label == "نام و نام خانوادگی"
+         and f.key != "new_display_name").input("نام تازه در یک اجرا")
+    next(b for b in at.button if b.label == "ذخیره" and b.proto.form_id.startswith(
+        f"edit_user_{user_id}")).click()
     states = at._tree.get_widget_states()
     runs.clear()
     at.run()
@@ -642,8 +642,8 @@ def test_every_department_write_is_one_run(open_app, own_copy, runs):  # noqa: F
     at.run()
     name = f"واحد یک اجرا {uuid.uuid4().hex[:6]}"
     # created; a double click creates it once, with no "exists" refusal
-    at.text_input(key="create_department_0_name").input(name)
-    _form_button(at, "create_department_0").click()
+    next(f for f in at.text_input if f.label == "نام (فارسی)").input(name)  # the new one's
+    _labelled(at, "ایجاد").click()
     states = at._tree.get_widget_states()
     runs.clear()
     at.run()
