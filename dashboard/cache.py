@@ -18,11 +18,17 @@ attention summary three hooks share) takes `per_run=True`: the first call of a r
 goes to st.cache_data, later calls with the same arguments get the same object back
 without Streamlit's per-call cost (hashing the arguments, copying the value). Only
 for values nobody mutates (frozen dataclasses, numbers, bytes, lists only read).
+
+A tiny read that is the same for every viewer, that other replicas change and that
+every run asks for (the urgent-items version that keys the banner) takes
+`for_seconds`: one read per process every few seconds, so a change made on another
+replica is seen within that bound, and at once after a write in this process.
 """
 
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -90,6 +96,39 @@ def for_this_run(function: F) -> F:
             return function(*args, **kwargs)
 
     return memoised  # type: ignore[return-value]
+
+
+def _now() -> float:
+    """The clock `for_seconds` reads (a test moves it)."""
+    return time.monotonic()
+
+
+def for_seconds(group: str, seconds: float, max_entries: int = 64) -> Callable[[F], F]:
+    """Remember `function`'s results, by arguments, for at most `seconds` in this
+    process, shared by every session. For a small value the same for every viewer
+    (never per-user data) that any replica may change: a change elsewhere shows within
+    `seconds`; `invalidate(group)`/`drop(group)` after a write here forget it at once."""
+
+    def wrap(function: F) -> F:
+        held: dict[tuple, tuple[float, Any]] = {}
+
+        @functools.wraps(function)
+        def remembered(*args: Any) -> Any:
+            started = _now()
+            entry = held.get(args)
+            if entry is not None and started - entry[0] < seconds:
+                return entry[1]
+            value = function(*args)
+            if len(held) >= max_entries:
+                held.clear()
+            held[args] = (started, value)  # timed from before the read: never older
+            return value
+
+        remembered.clear = held.clear  # type: ignore[attr-defined]
+        _GROUPS.setdefault(group, []).append(remembered)
+        return remembered  # type: ignore[return-value]
+
+    return wrap
 
 
 def cached(group: str, ttl: int, max_entries: int = 5_000,

@@ -19,6 +19,11 @@ html, body, .stApp, [data-testid="stSidebar"], [data-testid="stMain"] { directio
 .stApp [data-testid="stMarkdownContainer"], .stApp [data-testid="stCaptionContainer"],
 .stApp [data-testid="stMetric"], .stApp [data-testid="stAlert"] { text-align: right; }
 .stApp input, .stApp textarea { direction: rtl; text-align: right; }
+[data-testid="InputInstructions"] [data-peyvand-text] { font-size: 0; }
+[data-testid="InputInstructions"] [data-peyvand-text]::before { font-size: 0.75rem; }
+[data-testid="InputInstructions"] [data-peyvand-text]::after {
+  content: attr(data-peyvand-text); font-size: 0.75rem;
+}
 .stApp [data-testid="stSidebarNav"] a { flex-direction: row; }
 [data-testid="stTabs"] [role="tablist"] { direction: rtl; }
 [data-testid="stDataFrame"], [data-testid="stTable"] { direction: rtl; }
@@ -39,6 +44,9 @@ html, body, .stApp, [data-testid="stSidebar"], [data-testid="stMain"] { directio
   [data-testid="stElementToolbar"] { right: auto; left: 0; }
 }
 """
+# Streamlit's hint under a text
+# box ("Press Ctrl+Enter to apply", "502/20000") is English: the document script puts
+# the Persian words and digits in its place.
 # Streamlit collapses its sidebar by sliding it left by its own width, which in a
 # right-to-left layout leaves the squeezed sidebar drawn over the page: the RTL
 # rules above slide it off to the right instead, hidden, and mirror its arrows. On a
@@ -50,13 +58,18 @@ html, body, .stApp, [data-testid="stSidebar"], [data-testid="stMain"] { directio
 # border. The row is laid out left to right and mirrored whole, its labels mirrored
 # back, so every one of those rules is mirrored with it.
 # Streamlit's upload button and size hint are English only; each form states
-# its own limits in its help text.
+# its own limits in its help text. Once a file is chosen, the "+" button beside its chip
+# (named by its aria-label, which the document script translates) carries Streamlit's
+# hidden English text "add icon": hidden for good, and it takes no "Choose file" label.
 _UPLOADER = """
 [data-testid="stFileUploaderDropzoneInstructions"],
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] {{
   display: none;
 }}
 [data-testid="stFileUploaderDropzone"] button [data-has-shortcut]::after {{ content: {label}; }}
+[data-testid="stFileUploader"] button[aria-label] [data-has-shortcut]::after {{ content: none; }}
+[data-testid="stFileUploader"] button[aria-label]
+  [data-has-shortcut] > span:not([data-testid]):not([style]) {{ display: none; }}
 [data-testid="stFileUploader"] [data-peyvand-size] {{ font-size: 0; }}
 [data-testid="stFileUploader"] [data-peyvand-size]::after {{
   content: attr(data-peyvand-size); font-size: 0.75rem;
@@ -64,6 +77,57 @@ _UPLOADER = """
 """
 _LTR = """
 html, body, .stApp { direction: ltr; }
+.stApp :is(h1, h2, h3, h4, p) { unicode-bidi: plaintext; text-align: left; }
+"""
+# In English a heading or a paragraph may be someone's Persian text (a title, a news
+# excerpt): each takes its own direction from its first letter, so its words, digits
+# and closing punctuation keep their order, and stays on the left with the page.
+# Markdown someone wrote (a news body, its preview) reads in its own direction, whatever
+# the interface's: a Persian body right to left in English too (ui.user_markdown picks the
+# direction from the text). Its bullets and numbers sit inside the card on the reading
+# side, a quotation's bar on that side, code stays left to right (isolated inside a line),
+# a long link breaks instead of widening a phone's page, and a "# heading" in a body is
+# a heading of that body, not a page title.
+_BODY_PREFIX = "user_markdown_"
+_BODY = ('.stApp [class*="st-key-' + _BODY_PREFIX + '{direction}"]'
+         ' [data-testid="stMarkdownContainer"]')
+_USER_MARKDOWN = """
+{rtl} {{ direction: rtl; text-align: right; overflow-wrap: anywhere; }}
+{ltr} {{ direction: ltr; text-align: left; overflow-wrap: anywhere; }}
+{rtl} :is(p, li, h1, h2, h3, h4, h5, h6, th, td, blockquote) {{ text-align: right; }}
+{ltr} :is(p, li, h1, h2, h3, h4, h5, h6, th, td, blockquote) {{ text-align: left; }}
+{rtl} :is(ul, ol) {{ padding: 0 1.5em 0 0; margin-left: 0; margin-right: 0; }}
+{ltr} :is(ul, ol) {{ padding: 0 0 0 1.5em; margin-left: 0; margin-right: 0; }}
+{rtl} li {{ margin-left: 0; margin-right: 0; padding: 0 0.3em 0 0; }}
+{ltr} li {{ margin-left: 0; margin-right: 0; padding: 0 0 0 0.3em; }}
+{rtl} blockquote {{
+  border-left: none; border-right: 0.2em solid {bar}; margin-left: 0; margin-right: 0;
+  padding: 0 0.75em 0 0;
+}}
+{ltr} blockquote {{
+  border-right: none; border-left: 0.2em solid {bar}; margin-left: 0; margin-right: 0;
+  padding: 0 0 0 0.75em;
+}}
+{any} :is(pre, pre code, [data-testid="stCode"]) {{
+  direction: ltr; text-align: left; unicode-bidi: isolate;
+}}
+{any} :is(:not(pre) > code, a) {{
+  unicode-bidi: plaintext;
+}}
+{any} :is(h1, h2, h3, h4, h5, h6) {{
+  line-height: 1.5; padding: 0.75rem 0 0.375rem 0;
+}}
+{any} h1 {{ font-size: 1.5rem; }}
+{any} h2 {{ font-size: 1.3rem; }}
+{any} h3 {{ font-size: 1.15rem; }}
+{any} :is(h4, h5, h6) {{
+  font-size: 1rem;
+}}
+""".format(rtl=_BODY.format(direction="rtl_"), ltr=_BODY.format(direction="ltr_"),
+           any=_BODY.format(direction=""), bar="#b9b7b3")
+# In Persian a numbered list counts in Persian digits, like every other number.
+_PERSIAN_LISTS = """
+.stApp [data-testid="stMarkdownContainer"] ol { list-style-type: persian; }
 """
 _SCRIPT_KEY = "peyvand_document"
 _SMALL_SCRIPT_PREFIX = "peyvand_script_"
@@ -73,9 +137,13 @@ _SMALL_SCRIPT_PREFIX = "peyvand_script_"
 _FOCUS = "#0f6e6e"
 _QUIET = "#5c5b59"
 _SCALE_PREFIX = "peyvand_scale_"
-# Both languages: the script's container takes no room; on a phone the page starts
-# just below the header and a rating scale stays one row (each option's circle above
-# its label) instead of wrapping.
+# Both languages: each line of a text area takes its own direction while it is written
+# (a Persian line of a news body right to left in English too, a line of code left to
+# right in Persian); the script's container takes no room; on a phone the page starts
+# just below the header, headings are a phone's size (a news card's title took three
+# lines at the desktop's), a table's toolbar (always shown on a touch screen) gets a row
+# of its own above the table instead of covering the line above it, and a rating scale
+# stays one row (each option's circle above its label) instead of wrapping.
 _SHARED = f"""
 .st-key-{_SCRIPT_KEY}, [data-testid="stLayoutWrapper"]:has(> .st-key-{_SCRIPT_KEY}),
 [class*="st-key-{_SMALL_SCRIPT_PREFIX}"],
@@ -90,12 +158,17 @@ _SHARED = f"""
 .stApp label:has(input:focus-visible) {{
   outline: 2px solid {_FOCUS}; outline-offset: 2px;
 }}
+.stApp textarea {{ unicode-bidi: plaintext; }}
 .stApp [data-testid="stCaptionContainer"], .stApp [data-testid="stWidgetLabel"] small,
 .stApp [data-testid="stMarkdownContainer"] small {{ color: {_QUIET}; opacity: 1; }}
 .stElementContainer:has([data-testid="stImageContainer"])
   [data-testid="stElementToolbar"] {{ top: 0.25rem; }}
 @media (max-width: 640px) {{
   [data-testid="stMainBlockContainer"] {{ padding-top: 4.5rem; }}
+  [data-testid="stDataFrame"] {{ margin-top: 2.75rem; }}
+  .stApp [data-testid="stHeading"] h1 {{ font-size: 2rem; }}
+  .stApp [data-testid="stHeading"] h2 {{ font-size: 1.5rem; }}
+  .stApp [data-testid="stHeading"] h3 {{ font-size: 1.25rem; }}
   [class*="st-key-{_SCALE_PREFIX}"] [role="radiogroup"] {{
     flex-wrap: nowrap; gap: 0.125rem; justify-content: space-between; align-items: flex-start;
   }}
@@ -125,6 +198,27 @@ FULLSCREEN_TEXTS = {"Fullscreen": "charts.fullscreen",
 _DOCUMENT_SCRIPT = """<script>
 (() => {
   window.peyvandDocument = %s;
+  const digits = (text) => text.replace(/[0-9]/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[d]);
+  const instruction = (text) => {
+    const words = window.peyvandDocument.input;
+    const count = /^([0-9]+)\\/([0-9]+)$/.exec(text);
+    if (count) {
+      return words.counter.replace("{count}", digits(count[1])).replace("{max}", digits(count[2]));
+    }
+    const press = /^Press (?:(Ctrl|⌘)\\+)?Enter to (apply|submit form)$/.exec(text);
+    if (!press) return null;
+    const modifier = press[1] ? `${press[1] === "Ctrl" ? words.ctrl : press[1]} + ` : "";
+    const template = press[2] === "apply" ? words.apply : words.submit;
+    return template.replace("{keys}", modifier + words.enter);
+  };
+  const instructions = (box) => {
+    if (window.peyvandDocument.dir !== "rtl") return;
+    box.querySelectorAll(":scope > span").forEach((span) => {
+      const shown = instruction(span.textContent.trim());
+      if (shown && span.dataset.peyvandText !== shown) span.dataset.peyvandText = shown;
+      if (!shown && span.dataset.peyvandText) delete span.dataset.peyvandText;
+    });
+  };
   const localise = () => {
     const doc = window.peyvandDocument;
     const root = document.documentElement;
@@ -166,15 +260,29 @@ _DOCUMENT_SCRIPT = """<script>
       const mine = box.placeholder === "Choose options" ? doc.choose_many : doc.choose;
       if (box.placeholder !== mine) box.placeholder = mine;
     });
+    const relabel = (button, label) => {
+      if (button.getAttribute("aria-label") !== label) button.setAttribute("aria-label", label);
+    };
+    document.querySelectorAll('[data-testid="stFileUploader"] button[aria-label="Add files"]')
+      .forEach((button) => relabel(button, doc.add_files));
+    document.querySelectorAll('[data-testid="stFileChipDeleteBtn"] button[aria-label^="Remove "]')
+      .forEach((button) => relabel(button, doc.remove_file.replace(
+        "{name}", button.getAttribute("aria-label").slice("Remove ".length))));
     if (doc.dir !== "rtl") return;
+    document.querySelectorAll('[data-testid="InputInstructions"]').forEach((box) => {
+      instructions(box);
+      if (box.dataset.peyvandWatched) return;
+      box.dataset.peyvandWatched = "1";  // its text changes with every key: watched itself
+      new MutationObserver(() => instructions(box))
+        .observe(box, {childList: true, subtree: true, characterData: true});
+    });
     const sizes = '[data-testid="stFileUploader"] :is(small, span, div)';
     document.querySelectorAll(sizes).forEach((size) => {
       if (size.children.length) return;
       const match = /^([0-9.]+)\\s*(B|KB|MB|GB)$/.exec(size.textContent.trim());
       if (!match) return;
-      const digits = String(Math.round(Number(match[1]) * 10) / 10).replace(".", "٫")
-        .replace(/[0-9]/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[d]);
-      const shown = `${digits} ${doc.units[match[2]]}`;
+      const amount = digits(String(Math.round(Number(match[1]) * 10) / 10).replace(".", "٫"));
+      const shown = `${amount} ${doc.units[match[2]]}`;
       if (size.dataset.peyvandSize !== shown) size.dataset.peyvandSize = shown;
     });
     document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller').forEach((grid) => {
@@ -207,6 +315,12 @@ def scale_key(widget_key: str) -> str:
     return f"{_SCALE_PREFIX}{widget_key}"
 
 
+def user_markdown_key(name: str, direction: str) -> str:
+    """The key of the container that lays out someone's Markdown (`name` unique on the
+    page) in `direction` ("rtl" or "ltr")."""
+    return f"{_BODY_PREFIX}{direction}_{name}"
+
+
 def document_settings(locale: str) -> dict[str, Any]:
     """What the document script applies: the page's language, direction and labels."""
     locale = locale if locale in LOCALES else "fa"  # only ever one of ours in the script
@@ -215,6 +329,11 @@ def document_settings(locale: str) -> dict[str, Any]:
             "anchor": translate("a11y.link_to_heading", locale),
             "choose": translate("a11y.choose_option", locale),
             "choose_many": translate("a11y.choose_options", locale),
+            "input": {name: translate(f"input.{key}", locale) for name, key in (
+                ("counter", "counter"), ("ctrl", "key_ctrl"), ("enter", "key_enter"),
+                ("apply", "press_to_apply"), ("submit", "press_to_submit"))},
+            "add_files": translate("upload.add_files", locale),
+            "remove_file": translate("upload.remove_file", locale),
             "units": {unit: translate(f"upload.unit.{unit.lower()}", locale)
                       for unit in ("B", "KB", "MB", "GB")},
             "toolbar": {english: translate(key, locale)
@@ -224,8 +343,8 @@ def document_settings(locale: str) -> dict[str, Any]:
 def apply(locale: str) -> None:
     label = json.dumps(translate("upload.choose_file", locale), ensure_ascii=False)
     # One <style> element: st.html injects a style-only snippet without taking space.
-    st.html(f"<style>{_RTL if is_rtl(locale) else _LTR}{_UPLOADER.format(label=label)}"
-            f"{_SHARED}</style>")
+    language = _RTL + _PERSIAN_LISTS if is_rtl(locale) else _LTR
+    st.html(f"<style>{language}{_UPLOADER.format(label=label)}{_SHARED}{_USER_MARKDOWN}</style>")
     with st.container(key=_SCRIPT_KEY):
         st.html(_DOCUMENT_SCRIPT % script_data(locale), unsafe_allow_javascript=True)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from dashboard.cache import ViewerKey, actor_of, cached, generation, viewer_key
+from dashboard.cache import ViewerKey, actor_of, cached, viewer_key
 from dashboard.kpis import figures, reads
-from dashboard.kpis.reads import GROUP
+from dashboard.kpis.reads import GROUP, Stamp
 from dashboard.kpis.viewer import format_kpi_value, kpi_name
 from data_access import kpis
 from data_access.kpis import Period
@@ -30,10 +30,10 @@ def measure(kpi: kpis.KpiInfo, lang: str) -> figures.Measure:
 
 
 @cached(GROUP, ttl=300, max_entries=500)
-def _trend(key: ViewerKey, generation: int, code: str, department_id: int, first: str,
+def _trend(key: ViewerKey, stamp: Stamp, code: str, department_id: int, first: str,
            last: str, lang: str) -> dict:
     kpi = reads.kpi(actor_of(key), code)
-    points = reads._series(key, generation, code, department_id, first, last)
+    points = reads._series(key, stamp, code, department_id, first, last)
     rows = [(p.period, None if p.suppressed else p.value) for p in points]
     statuses = [kpis.status(v, kpi.direction, kpi.amber, kpi.red) for _, v in rows]
     return figures.trend(rows, measure(kpi, lang), lang, statuses=statuses).to_dict()
@@ -41,7 +41,7 @@ def _trend(key: ViewerKey, generation: int, code: str, department_id: int, first
 
 def trend(actor: Actor, code: str, department_id: int, first: Period, last: Period,
           lang: str) -> go.Figure:
-    return _figure(_trend(viewer_key(actor), generation(GROUP), code, department_id,
+    return _figure(_trend(viewer_key(actor), reads.stamp(), code, department_id,
                           first.key, last.key, lang))
 
 
@@ -50,25 +50,25 @@ def department_label(row: kpis.DepartmentValue, lang: str) -> str:
 
 
 @cached(GROUP, ttl=300, max_entries=500)
-def _compare(key: ViewerKey, generation: int, code: str, parent_id: int, period: str,
+def _compare(key: ViewerKey, stamp: Stamp, code: str, parent_id: int, period: str,
              lang: str) -> dict:
     kpi = reads.kpi(actor_of(key), code)
-    values = reads._compare(key, generation, code, parent_id, period)
+    values = reads._compare(key, stamp, code, parent_id, period)
     bars = [figures.Bar(department_label(v, lang), v.value, v.status, v.suppressed)
             for v in values]
     return figures.compare(bars, measure(kpi, lang), lang).to_dict()
 
 
 def compare(actor: Actor, code: str, parent_id: int, period: Period, lang: str) -> go.Figure:
-    return _figure(_compare(viewer_key(actor), generation(GROUP), code, parent_id, period.key,
+    return _figure(_compare(viewer_key(actor), reads.stamp(), code, parent_id, period.key,
                             lang))
 
 
 @cached(GROUP, ttl=300, max_entries=500)
-def _matrix(key: ViewerKey, generation: int, parent_id: int, period: str, group: str | None,
+def _matrix(key: ViewerKey, stamp: Stamp, parent_id: int, period: str, group: str | None,
             lang: str) -> dict:
     actor = actor_of(key)
-    cells = reads._matrix(key, generation, parent_id, period, group)
+    cells = reads._matrix(key, stamp, parent_id, period, group)
     known = {k.code: k for k in reads.kpi_list(actor, include_inactive=True)}
     order = [code for code in known if any(c.code == code for c in cells)]
     departments: dict[int, str] = {}
@@ -86,5 +86,5 @@ def _matrix(key: ViewerKey, generation: int, parent_id: int, period: str, group:
 
 def matrix(actor: Actor, parent_id: int, period: Period, group: str | None,
            lang: str) -> go.Figure:
-    return _figure(_matrix(viewer_key(actor), generation(GROUP), parent_id, period.key, group,
+    return _figure(_matrix(viewer_key(actor), reads.stamp(), parent_id, period.key, group,
                            lang))

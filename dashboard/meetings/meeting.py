@@ -27,9 +27,9 @@ from dashboard.ui import (
     escape_markdown,
     flash,
     read_or_explain,
-    safe_markdown,
     show_refusal,
     t,
+    user_markdown,
     write_in_callback,
 )
 from data_access import meetings
@@ -123,7 +123,7 @@ def _agenda(v: Viewer, d: meetings.MeetingDetail) -> None:
                 _minutes_editor(v, d, item)
             elif item.notes:
                 with st.container(key=f"mt_notes_{item.id}"):
-                    st.markdown(safe_markdown(item.notes))
+                    user_markdown(item.notes, f"mt_notes_{item.id}")
     if editing:
         _add_item(v, d)
 
@@ -164,7 +164,7 @@ def _minutes_editor(v: Viewer, d: meetings.MeetingDetail, item: meetings.AgendaV
                          max_chars=meetings.NOTES_MAX, height=150)
     if notes:
         with st.expander(t("meetings.minutes.preview"), expanded=False):
-            st.markdown(safe_markdown(notes))
+            user_markdown(notes, f"{key}_preview")
     st.checkbox(t("meetings.minutes.done"), value=item.done, key=f"{key}_done")
     st.button(t("meetings.minutes.save"), key=f"{key}_save", icon=":material/save:",
               on_click=_save_minutes, args=(d.id, d.version, item.id, key))

@@ -28,10 +28,10 @@ from dashboard.ui import (
     flash,
     keep_refusal,
     read,
-    safe_markdown,
     said_at,
     show_refusal,
     t,
+    user_markdown,
     write_in_callback,
 )
 from data_access import news
@@ -113,8 +113,8 @@ def _text_fields(detail: news.ItemDetail | None, key: _Keys) -> int:
                                height=380, max_chars=news.BODY_MAX, key=key("body"),
                                help=t("news.field.body_help"))
     with preview_tab, st.container(border=True, key="news_preview"):
-        if body.strip():
-            st.markdown(safe_markdown(body))
+        if body.strip():  # exactly as the item page shows it
+            user_markdown(body, "news_preview")
         else:
             st.caption(t("news.compose.preview_empty"))
     return category_id

@@ -17,7 +17,7 @@ from dashboard.news.viewer import (
     plain_text,
     start_edit,
 )
-from dashboard.ui import escape_markdown, flash, read, run_write, safe_markdown, t
+from dashboard.ui import escape_markdown, flash, read, run_write, t, user_markdown
 from data_access import action_items, news
 from data_access.errors import NotFound
 
@@ -114,7 +114,7 @@ def show_detail(v: Viewer, item_id: int) -> None:
     if detail.cover:
         reads.picture(detail.cover.id, v.actor, 1400, width="content")
     with st.container(key="news_body"):
-        st.markdown(safe_markdown(detail.body))
+        user_markdown(detail.body, "news_body")
     _reported_item(v, item_id)
     if detail.attachments:
         st.caption(t("news.detail.attachments"))

@@ -22,6 +22,7 @@ from dashboard.cache import (
     actor_of,
     cached,
     database_key,
+    for_seconds,
     for_this_run,
     generation,
     invalidate,
@@ -60,14 +61,21 @@ def _attention(key: ViewerKey, generation: int, urgent: tuple) -> Attention:
     return read(_read_attention, actor_of(key))
 
 
-@for_this_run  # one small indexed query per run, whoever asks
+# Seconds an urgent-items version is reused in one process: a notice published on
+# another replica shows within this bound on every page run.
+URGENT_VERSION_SECONDS = 2
+
+
+@for_this_run  # the same version for the whole run
+@for_seconds(GROUP, URGENT_VERSION_SECONDS)  # one small query per process per bound
 def _urgent_version(database: str) -> tuple:
     return read(news.urgent_version)
 
 
 def attention(actor: Actor) -> Attention:
     """Unread count and urgent notices: the one cached call the hooks make on every run,
-    fresh as soon as any process publishes or archives an urgent item."""
+    fresh within URGENT_VERSION_SECONDS of any process publishing or archiving an
+    urgent item (at once after a write in this process)."""
     key = viewer_key(actor)
     return _attention(key, generation(GROUP), _urgent_version(key[0]))
 

@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 # --- custom KPIs (kpi-custom: catalogue.py, definitions.py, values.py, importing.py) ---
-from data_access.kpis.catalogue import KpiInfo, get_kpi, list_kpis  # noqa: E402
+from data_access.kpis.catalogue import KpiInfo, data_version, get_kpi, list_kpis  # noqa: E402
 from data_access.kpis.definitions import (  # noqa: E402
     DESCRIPTION_MAX,
     NAME_MAX,
@@ -64,7 +64,7 @@ from data_access.kpis.values import (  # noqa: E402
 
 __all__ += [
     "DESCRIPTION_MAX", "NAME_MAX", "UNITS", "EntryRow", "ImportPreview", "ImportRow",
-    "KpiInfo", "ReportedValue", "import_commit", "import_preview",
+    "KpiInfo", "ReportedValue", "data_version", "import_commit", "import_preview",
     "ValueChange", "define_kpi", "enter_value", "entry_sheet", "get_kpi", "list_kpis",
     "parse_number", "remove_value", "reported_values", "update_kpi", "value_history",
 ]

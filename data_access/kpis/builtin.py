@@ -7,7 +7,11 @@ shown) and a computation per Jalali month and department subtree.
 The computations count in SQL, grouped by department and month (a CASE over the
 months asked for), so one call costs one or two queries whatever the number of
 departments; Python only adds the grouped rows up the department tree
-(`Unit`: a department's subtree) and months up to quarters. Survey KPIs are not
+(`Unit`: a department's subtree) and months up to quarters. For one unit (the
+cards, a series) SQL sums over the unit itself, by month only, and the whole tree is
+counted without a list of its departments (`Counting`); the read and acknowledgement
+rates share one count, per department (they are capped per department). At scale L
+this is what keeps a cold /kpis under a second and a half. Survey KPIs are not
 counted here at all: they are read from the stored pre-aggregates of the waves,
 with the results page's own suppression decisions (see `_survey`).
 
@@ -23,13 +27,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from data_access import clock
 from data_access.departments import descendants, parent_map
 from data_access.kpis.builtin_surveys import SURVEY_MEASURES, local_midnight, survey_figures
 from data_access.kpis.periods import Period
-from data_access.models import User
+from data_access.models import Department, User
 from data_access.models.action_items import ActionItem
 from data_access.models.kpis import KpiDefinition
 from data_access.models.meetings import Decision, Meeting
@@ -43,7 +47,7 @@ from data_access.news.reach import _local_day
 
 __all__ = [
     "BUILTIN_ORDER", "DEFAULTS", "BuiltinDefaults", "Value", "compute", "compute_many",
-    "ensure_builtins", "units_for",
+    "departments_counted", "ensure_builtins", "units_for",
 ]
 
 BUILTIN_ORDER: tuple[str, ...] = (
@@ -126,6 +130,29 @@ SUPPRESSED = Value(None, True)
 # A unit is a department subtree: its top department id and every department in it.
 Units = Mapping[int, Collection[int]]
 Result = dict[tuple[int, str], Value]  # (unit id, period key) -> value
+Within = Sequence[int] | None  # the departments counted; None: every department
+
+
+@dataclass(frozen=True)
+class Counting:
+    """What the counting queries count: the departments (`within`, None for all) and,
+    for one unit (cards, a series), that unit: then SQL sums over it directly, one row
+    per month instead of one per department and month."""
+
+    within: Within
+    single: int | None
+
+    def only(self, column):
+        """SQL: the row's department is one counted (any department for None)."""
+        return column.isnot(None) if self.within is None else column.in_(self.within)
+
+    def by(self, column) -> list:
+        """The department column to group by: none when one unit is counted."""
+        return [] if self.single is not None else [column]
+
+    def key(self, row: Sequence) -> tuple[int, Sequence]:
+        """(department or the one unit, the rest of the row)."""
+        return (self.single, row) if self.single is not None else (row[0], row[1:])
 
 
 def units_for(session: Session, tops: Iterable[int],
@@ -165,10 +192,24 @@ def compute_many(session: Session, codes: Sequence[str], units: Units,
             for key, (value, suppressed) in found.items():
                 results[code][key] = Value(value, suppressed)
     months = sorted({m for p in wanted for m in p.months() if not m.is_future(today)})
-    for code in codes:
-        if code not in SURVEY_MEASURES:
-            results[code].update(_counted(session, code, units, wanted, months, now, today))
+    counted = [code for code in codes if code not in SURVEY_MEASURES]
+    if counted:
+        scope = Counting(departments_counted(session, units),
+                         next(iter(units)) if len(units) == 1 else None)
+        shared: dict[str, object] = {}  # what two codes count alike is counted once
+        for code in counted:
+            results[code].update(_counted(session, code, units, wanted, months, now, today,
+                                          scope, shared))
     return results
+
+
+def departments_counted(session: Session, units: Units) -> list[int] | None:
+    """The departments to count: the units' (a manager's subtree, not the city); None
+    when that is every department, so no query carries a list of them all."""
+    members = set().union(*units.values())
+    if len(members) >= (session.scalar(select(func.count()).select_from(Department)) or 0):
+        return None
+    return sorted(members)
 
 
 def _by_unit(rows: Mapping[tuple[int, str], object], units: Units) -> dict[tuple[int, str], list]:
@@ -186,20 +227,25 @@ def _by_unit(rows: Mapping[tuple[int, str], object], units: Units) -> dict[tuple
 
 
 def _counted(session: Session, code: str, units: Units, wanted: Sequence[Period],
-             months: Sequence[Period], now: datetime, today: date) -> Result:
+             months: Sequence[Period], now: datetime, today: date, scope: Counting,
+             shared: dict[str, object]) -> Result:
     result: Result = {}
-    # Only the units' departments are counted (a manager's subtree, not the city).
-    within = sorted(set().union(*units.values()))
     month_keys = {p: [m.key for m in p.months() if m in months] for p in wanted}
+
+    def by_unit(rows: Mapping[tuple[int, str], object]) -> dict[tuple[int, str], list]:
+        if scope.single is not None:  # counted for the one unit already
+            return {key: [x] for key, x in rows.items()}
+        return _by_unit(rows, units)
+
     if code == "actions_overdue":
-        grouped = _by_unit(_overdue(session, months, today, within), units)
+        grouped = by_unit(_overdue(session, months, today, scope))
         for unit in units:
             for period in wanted:
                 last = month_keys[period][-1]  # the period's end (or today)
                 result[(unit, period.key)] = Value(float(sum(grouped.get((unit, last), ()))))
         return result
     if code == "ack_median_hours":
-        grouped = _by_unit(_ack_histogram(session, months, now, within), units)
+        grouped = by_unit(_ack_histogram(session, months, now, scope))
         for unit in units:
             for period in wanted:
                 pooled: dict[int, int] = {}
@@ -210,7 +256,12 @@ def _counted(session: Session, code: str, units: Units, wanted: Sequence[Period]
                 median = _median(pooled)
                 result[(unit, period.key)] = Value(None if median is None else median / 10)
         return result
-    grouped = _by_unit(_COUNTERS[code](session, months, now, today, within), units)
+    if code in _NEWS:  # per department even for one unit: capped per department
+        if "news" not in shared:
+            shared["news"] = _news_rates(session, months, now, scope)
+        grouped = _by_unit(_NEWS[code](shared["news"]), units)  # type: ignore[arg-type]
+    else:
+        grouped = by_unit(_COUNTERS[code](session, months, now, today, scope))
     for unit in units:
         for period in wanted:
             numerator = denominator = 0
@@ -254,82 +305,148 @@ def _minutes_between(session: Session, later, earlier):
     return cast(func.round((func.julianday(later) - func.julianday(earlier)) * 1440), Integer)
 
 
-def _pairs(rows) -> dict[tuple[int, str], tuple[int, int]]:
-    return {(dept, month): (int(num or 0), int(den or 0)) for dept, month, num, den in rows}
+def _pairs(rows, scope: Counting) -> dict[tuple[int, str], tuple[int, int]]:
+    found = {}
+    for row in rows:
+        dept, (month, num, den) = scope.key(row)
+        found[(dept, month)] = (int(num or 0), int(den or 0))
+    return found
 
 
 # --- News -------------------------------------------------------------------------------
 
-def _news_rate(session: Session, months: Sequence[Period], now: datetime, acks: bool,
-               within: Sequence[int]) -> dict[tuple[int, str], tuple[int, int]]:
-    """Per department and month: (readers or acknowledgers, audience members) summed
-    over the items released that month whose audience includes the department.
+NewsRates = dict[tuple[int, str], tuple[int, int, int, int]]
+
+
+def _news_rates(session: Session, months: Sequence[Period], now: datetime, scope: Counting
+                ) -> NewsRates:
+    """Per department and month: (readers, audience members) over the items released
+    that month whose audience includes the department, and (acknowledgers, audience
+    members) over those of them that ask for acknowledgement; read and acknowledgement
+    rates share this one count.
 
     Readers come from the per-department counters (AnnouncementReach, which count
     a reader only if the item was addressed to them), summed in SQL per department
     and month; audiences are today's active members, per distinct audience (so a
-    rate is capped at 100%).
+    rate is capped at 100%). The tree is walked once for all audiences.
     """
-    a = Announcement
+    a, aa = Announcement, AnnouncementAudience
     month = _month_of_instant(a.publish_at, months).label("month")
     released = [a.status.in_(("live", "archived")), a.publish_at <= now,
                 _instant_range(a.publish_at, months)]
-    if acks:
-        released.append(a.ack_required.is_(True))
-    items = session.execute(select(a.id, month, a.audience_all).where(*released)).all()
+    parents = parent_map(session)
+    # Of an audience only the departments at or above a counted one matter: the others'
+    # subtrees hold no counted department (all of them for the whole tree).
+    relevant = None if scope.within is None \
+        else sorted(_with_ancestors(parents, scope.within))
+    query = select(a.id, month, a.audience_all, a.ack_required, aa.department_id) \
+        .outerjoin(aa, and_(aa.announcement_id == a.id,
+                            Counting(relevant, None).only(aa.department_id))) \
+        .where(*released)
+    if relevant is not None:  # items addressed elsewhere add nothing: not even read
+        named = aliased(AnnouncementAudience)
+        query = query.where(or_(a.audience_all.is_(True), a.id.in_(
+            select(named.announcement_id).where(named.department_id.in_(relevant)))))
+    items: dict[int, tuple[str, bool, bool, list[int]]] = {}
+    for item_id, key, everyone, asks, dept in session.execute(query).tuples():
+        item = items.get(item_id)
+        if item is None:
+            item = items[item_id] = (key, bool(everyone), bool(asks), [])
+        if dept is not None:
+            item[3].append(dept)
     if not items:
         return {}
     heads = dict(session.execute(select(User.department_id, func.count())
-                                 .where(User.active.is_(True), User.department_id.in_(within))
+                                 .where(User.active.is_(True),
+                                        scope.only(User.department_id))
                                  .group_by(User.department_id)).tuples().all())
-    counted = AnnouncementReach.acknowledgements if acks else AnnouncementReach.reads
-    result: dict[tuple[int, str], list[int]] = {}
-    for dept, key, total in session.execute(
-            select(AnnouncementReach.department_id, month, func.sum(counted))
+    acks = func.sum(case((a.ack_required.is_(True), AnnouncementReach.acknowledgements),
+                         else_=0))
+    counted: dict[tuple[int, str], list[int]] = {}
+    # Per department even for one unit: a rate is capped per department (below).
+    for dept, key, reads, acknowledged in session.execute(
+            select(AnnouncementReach.department_id, month, func.sum(AnnouncementReach.reads),
+                   acks)
             .join(a, a.id == AnnouncementReach.announcement_id)
-            .where(*released, AnnouncementReach.department_id.in_(within))
+            .where(*released, scope.only(AnnouncementReach.department_id))
             .group_by(AnnouncementReach.department_id, month)).tuples():
-        result[(dept, key)] = [int(total or 0), 0]
+        counted[(dept, key)] = [int(reads or 0), 0, int(acknowledged or 0), 0]
     # Audiences: items of the same audience and month are counted together.
-    targets: dict[int, list[int]] = {}
-    if any(not row.audience_all for row in items):
-        for item_id, dept in session.execute(
-                select(AnnouncementAudience.announcement_id, AnnouncementAudience.department_id)
-                .join(a, a.id == AnnouncementAudience.announcement_id)
-                .where(*released, a.audience_all.is_(False))).tuples():
-            targets.setdefault(item_id, []).append(dept)
-    same: dict[tuple[tuple[int, ...] | None, str], int] = {}
-    for row in items:
-        audience = None if row.audience_all else tuple(sorted(targets.get(row.id, ())))
-        same[(audience, row.month)] = same.get((audience, row.month), 0) + 1
-    parents = parent_map(session)
-    reached: dict[tuple[int, ...], list[int]] = {}  # each audience's members, once
-    for (audience, key), count in same.items():
+    same: dict[tuple[tuple[int, ...] | None, str], list[int]] = {}
+    for key, everyone, asks, targets in items.values():
+        tally = same.setdefault((None if everyone else tuple(sorted(targets)), key), [0, 0])
+        tally[0] += 1
+        tally[1] += asks
+    below = _subtrees(parents)
+    all_members = list(heads)
+    reached: dict[tuple[int, ...], list[int]] = {}  # each audience's counted members, once
+    for (audience, key), (count, asking) in same.items():
         if audience is None:
-            members = list(heads)
+            members = all_members
         elif audience in reached:
             members = reached[audience]
         else:
-            members = reached[audience] = [d for d in descendants(parents, audience)
-                                           if heads.get(d)]
+            inside = below(audience[0]) if len(audience) == 1 \
+                else set().union(*(below(d) for d in audience))
+            members = reached[audience] = [d for d in inside if d in heads]
         for dept in members:
-            result.setdefault((dept, key), [0, 0])[1] += heads[dept] * count
+            cell = counted.get((dept, key))
+            if cell is None:
+                cell = counted[(dept, key)] = [0, 0, 0, 0]
+            cell[1] += heads[dept] * count
+            cell[3] += heads[dept] * asking
+    return {key: tuple(cell) for key, cell in counted.items()}  # type: ignore[misc]
+
+
+def _with_ancestors(parents: Mapping[int, int | None], departments: Iterable[int]) -> set[int]:
+    found = set(departments)
+    for dept in list(found):
+        parent = parents.get(dept)
+        while parent is not None and parent not in found:
+            found.add(parent)
+            parent = parents.get(parent)
+    return found
+
+
+def _subtrees(parents: Mapping[int, int | None]):
+    """`below(d)`: department d and everything under it, from one map of the tree's
+    children, each subtree walked once however many audiences name it."""
+    children: dict[int | None, list[int]] = {}
+    for dept, parent in parents.items():
+        children.setdefault(parent, []).append(dept)
+    known: dict[int, tuple[int, ...]] = {}
+
+    def below(top: int) -> tuple[int, ...]:
+        if top not in known:
+            found, stack = [], [top]
+            seen: set[int] = set()
+            while stack:
+                dept = stack.pop()
+                if dept not in seen:
+                    seen.add(dept)
+                    found.append(dept)
+                    stack.extend(children.get(dept, ()))
+            known[top] = tuple(found)
+        return known[top]
+
+    return below
+
+
+def _rate(found: NewsRates, numerator: int, denominator: int
+          ) -> dict[tuple[int, str], tuple[int, int]]:
     # Readers counted in a department that has no active members left add nothing.
-    return {key: (min(num, den), den) for key, (num, den) in result.items() if den}
+    return {key: (min(cell[numerator], cell[denominator]), cell[denominator])
+            for key, cell in found.items() if cell[denominator]}
 
 
-def _read_rate(session: Session, months: Sequence[Period], now: datetime, today: date,
-               within: Sequence[int]):
-    return _news_rate(session, months, now, False, within)
-
-
-def _ack_rate(session: Session, months: Sequence[Period], now: datetime, today: date,
-              within: Sequence[int]):
-    return _news_rate(session, months, now, True, within)
+_NEWS = {
+    "read_rate": lambda found: _rate(found, 0, 1),
+    "ack_rate": lambda found: _rate(found, 2, 3),
+}
 
 
 def _ack_histogram(session: Session, months: Sequence[Period], now: datetime,
-                   within: Sequence[int]) -> dict[tuple[int, str], dict[int, int]]:
+                   scope: Counting) -> dict[tuple[int, str], dict[int, int]]:
     """Per reader's department and month of the notice: how many acknowledgements of
     urgent notices came after how many tenths of an hour (a histogram, so the median
     of any subtree and quarter is exact to the tenth without reading receipts)."""
@@ -337,15 +454,17 @@ def _ack_histogram(session: Session, months: Sequence[Period], now: datetime,
     month = _month_of_instant(a.publish_at, months).label("month")
     tenths = cast(func.floor(_minutes_between(session, r.acknowledged_at, a.publish_at) / 6.0),
                   Integer).label("tenths")
+    per = scope.by(User.department_id)
     rows = session.execute(
-        select(User.department_id, month, tenths, func.count())
+        select(*per, month, tenths, func.count())
         .select_from(r).join(a, a.id == r.announcement_id).join(User, User.id == r.user_id)
         .where(a.status.in_(("live", "archived")), a.priority == "urgent",
                a.publish_at <= now, _instant_range(a.publish_at, months),
-               r.acknowledged_at.isnot(None), User.department_id.in_(within))
-        .group_by(User.department_id, month, tenths)).tuples()
+               r.acknowledged_at.isnot(None), scope.only(User.department_id))
+        .group_by(*per, month, tenths)).tuples()
     histogram: dict[tuple[int, str], dict[int, int]] = {}
-    for dept, key, bucket, count in rows:
+    for row in rows:
+        dept, (key, bucket, count) = scope.key(row)
         cell = histogram.setdefault((dept, key), {})
         bucket = max(0, int(bucket))
         cell[bucket] = cell.get(bucket, 0) + int(count)
@@ -376,7 +495,7 @@ def _median(histogram: Mapping[int, int]) -> float | None:
 # --- Action items -----------------------------------------------------------------------
 
 def _actions_on_time(session: Session, months: Sequence[Period], now: datetime, today: date,
-                     within: Sequence[int]):
+                     scope: Counting):
     """Per owner's department and month of the due date: (done by the due day, items
     due that month that are done or already past their due day). Cancelled items
     count for neither; an item due later this month is not late yet."""
@@ -384,17 +503,18 @@ def _actions_on_time(session: Session, months: Sequence[Period], now: datetime, 
     month = _month_of_date(i.due_on, months).label("month")
     on_time = and_(i.status == "done", i.done_at.isnot(None),
                    _local_day(session, i.done_at, now) <= i.due_on)
+    per = scope.by(User.department_id)
     rows = session.execute(
-        select(User.department_id, month, func.sum(case((on_time, 1), else_=0)), func.count())
+        select(*per, month, func.sum(case((on_time, 1), else_=0)), func.count())
         .select_from(i).join(User, User.id == i.owner_id)
         .where(i.status != "cancelled", i.due_on >= months[0].start, i.due_on < months[-1].end,
-               User.department_id.in_(within),
+               scope.only(User.department_id),
                or_(i.due_on < today, i.status == "done"))
-        .group_by(User.department_id, month)).tuples()
-    return _pairs(rows)
+        .group_by(*per, month)).tuples()
+    return _pairs(rows, scope)
 
 
-def _overdue(session: Session, months: Sequence[Period], today: date, within: Sequence[int]
+def _overdue(session: Session, months: Sequence[Period], today: date, scope: Counting
              ) -> dict[tuple[int, str], int]:
     """Per owner's department: overdue items at the end of each month (today for the
     running month): created by then, due before that day, not done by then, not
@@ -407,13 +527,18 @@ def _overdue(session: Session, months: Sequence[Period], today: date, within: Se
         overdue = and_(i.created_at < moment, i.due_on < as_of,
                        or_(i.status != "done", i.done_at.is_(None), i.done_at >= moment))
         columns.append(func.sum(case((overdue, 1), else_=0)))
-    rows = session.execute(
-        select(User.department_id, *columns).select_from(i).join(User, User.id == i.owner_id)
-        .where(i.status != "cancelled", i.due_on < min(months[-1].end, today),
-               User.department_id.in_(within))
-        .group_by(User.department_id)).tuples()
+    # Items overdue at none of the months' ends are left out before the sums: created
+    # after the last, or done before the first (most of the history).
+    last = min(months[-1].end, today)
+    per = scope.by(User.department_id)
+    query = select(*per, *columns).select_from(i).join(User, User.id == i.owner_id) \
+        .where(i.status != "cancelled", i.due_on < last, i.created_at < _instant(last),
+               or_(i.status != "done", i.done_at.is_(None),
+                   i.done_at >= _instant(min(months[0].end, today))),
+               scope.only(User.department_id))
     found: dict[tuple[int, str], int] = {}
-    for dept, *counts in rows:
+    for row in session.execute(query.group_by(*per) if per else query).tuples():
+        dept, counts = scope.key(row)
         for m, count in zip(months, counts, strict=True):
             if count:
                 found[(dept, m.key)] = int(count)
@@ -426,19 +551,20 @@ _HELD = ("held", "approved")
 
 
 def _meetings_held(session: Session, months: Sequence[Period], now: datetime, today: date,
-                   within: Sequence[int]):
+                   scope: Counting):
     m = Meeting
     month = _month_of_instant(m.starts_at, months).label("month")
+    per = scope.by(m.department_id)
     rows = session.execute(
-        select(m.department_id, month, func.count(), literal(0))
+        select(*per, month, func.count(), literal(0))
         .where(m.status.in_(_HELD), m.starts_at <= now, _instant_range(m.starts_at, months),
-               m.department_id.in_(within))
-        .group_by(m.department_id, month)).tuples()
-    return _pairs(rows)
+               scope.only(m.department_id))
+        .group_by(*per, month)).tuples()
+    return _pairs(rows, scope)
 
 
 def _minutes_approved(session: Session, months: Sequence[Period], now: datetime, today: date,
-                      within: Sequence[int]):
+                      scope: Counting):
     """Per meeting department and month: (meetings whose minutes were approved within
     7 days of the start, meetings held that month that are approved or whose 7 days
     have passed)."""
@@ -447,35 +573,35 @@ def _minutes_approved(session: Session, months: Sequence[Period], now: datetime,
     deadline_minutes = int(MINUTES_DEADLINE.total_seconds() // 60)
     in_time = and_(m.approved_at.isnot(None),
                    _minutes_between(session, m.approved_at, m.starts_at) <= deadline_minutes)
+    per = scope.by(m.department_id)
     rows = session.execute(
-        select(m.department_id, month, func.sum(case((in_time, 1), else_=0)), func.count())
+        select(*per, month, func.sum(case((in_time, 1), else_=0)), func.count())
         .where(m.status.in_(_HELD), _instant_range(m.starts_at, months),
-               m.department_id.in_(within),
+               scope.only(m.department_id),
                or_(m.approved_at.isnot(None), m.starts_at <= now - MINUTES_DEADLINE))
-        .group_by(m.department_id, month)).tuples()
-    return _pairs(rows)
+        .group_by(*per, month)).tuples()
+    return _pairs(rows, scope)
 
 
 def _decisions_implemented(session: Session, months: Sequence[Period], now: datetime,
-                           today: date, within: Sequence[int]):
+                           today: date, scope: Counting):
     """Per responsible department (else the meeting's) and month of the meeting:
     (decisions implemented, decisions not superseded)."""
     m, d = Meeting, Decision
     month = _month_of_instant(m.starts_at, months).label("month")
     dept = func.coalesce(d.responsible_department_id, m.department_id).label("dept")
+    per = scope.by(dept)
     rows = session.execute(
-        select(dept, month, func.sum(case((d.status == "implemented", 1), else_=0)),
+        select(*per, month, func.sum(case((d.status == "implemented", 1), else_=0)),
                func.count())
         .select_from(d).join(m, m.id == d.meeting_id)
         .where(m.status.in_(_HELD), m.starts_at <= now, _instant_range(m.starts_at, months),
-               d.status != "superseded", dept.in_(within))
-        .group_by(dept, month)).tuples()
-    return _pairs(rows)
+               d.status != "superseded", scope.only(dept))
+        .group_by(*per, month)).tuples()
+    return _pairs(rows, scope)
 
 
 _COUNTERS = {
-    "read_rate": _read_rate,
-    "ack_rate": _ack_rate,
     "actions_on_time": _actions_on_time,
     "meetings_held": _meetings_held,
     "minutes_approved_7d": _minutes_approved,

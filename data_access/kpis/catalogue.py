@@ -12,14 +12,19 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from data_access.errors import NotFound
-from data_access.models.kpis import KpiDefinition, KpiReportingDepartment
+from data_access.models.kpis import (
+    KpiDefinition,
+    KpiReportingDepartment,
+    KpiValue,
+    KpiValueChange,
+)
 from data_access.permissions import Actor, require_active
 
-__all__ = ["KpiInfo", "get_kpi", "list_kpis"]
+__all__ = ["KpiInfo", "data_version", "get_kpi", "list_kpis"]
 
 
 @dataclass(frozen=True)
@@ -122,3 +127,19 @@ def get_kpi(session: Session, actor: Actor, code: str) -> KpiInfo:
     """One KPI by its code (inactive ones too), or NotFound."""
     require_active(session, actor, "view_kpis")
     return info_of(session, definition(session, code))
+
+
+def data_version(session: Session) -> str:
+    """Changes with every KPI write, in any process or replica: a definition added (the
+    count and newest id) or changed (every update moves its version), a value entered
+    (the newest id), corrected or removed (each leaves a history row). Cached KPI reads
+    are keyed by it, so a value written elsewhere (another session, an import) shows at
+    the next page run, not when a cache expires. One statement of index look-ups (and
+    a sum over the few definitions); no permission needed: it says nothing but "changed".
+    """
+    d = KpiDefinition
+    newest_value = select(func.max(KpiValue.id)).scalar_subquery()
+    newest_change = select(func.max(KpiValueChange.id)).scalar_subquery()
+    row = session.execute(select(func.count(d.id), func.max(d.id), func.sum(d.version),
+                                 newest_value, newest_change)).one()
+    return ":".join("0" if part is None else str(part) for part in row)

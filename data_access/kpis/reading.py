@@ -178,18 +178,22 @@ def _custom(session: Session, kpis: Sequence[KpiInfo], units: dict[int, frozense
     aggregation (sum: the sum; mean and last: the mean over the departments), and a
     quarter from its months by the aggregation over the months with a value."""
     keys = sorted({s.key for kpi in kpis for p in periods for s in _sources(kpi, p)})
-    members = sorted(set().union(*units.values())) if units else []
     totals: dict[tuple[int, str, int], tuple[float, int]] = {}
-    if keys and members:
-        unit_of = case(*[(KpiValue.department_id.in_(sorted(depts)), literal(unit))
-                         for unit, depts in units.items()], else_=None).label("unit")
-        for kpi_id, key, unit, total, count in session.execute(
-                select(KpiValue.kpi_id, KpiValue.period, unit_of, func.sum(KpiValue.value),
-                       func.count(KpiValue.value))
-                .where(KpiValue.kpi_id.in_([k.id for k in kpis]), KpiValue.period.in_(keys),
-                       KpiValue.department_id.in_(members))
-                .group_by(KpiValue.kpi_id, KpiValue.period, unit_of)).tuples():
-            totals[(kpi_id, key, unit)] = (float(total), int(count))
+    if keys and units:
+        # One unit (cards, a series) needs no CASE; the whole tree, no list of departments.
+        single = next(iter(units)) if len(units) == 1 else None
+        grouping = [KpiValue.kpi_id, KpiValue.period]
+        if single is None:
+            grouping.append(case(*[(KpiValue.department_id.in_(sorted(depts)), literal(unit))
+                                   for unit, depts in units.items()], else_=None).label("unit"))
+        query = select(*grouping, func.sum(KpiValue.value), func.count(KpiValue.value)) \
+            .where(KpiValue.kpi_id.in_([k.id for k in kpis]), KpiValue.period.in_(keys))
+        within = builtin.departments_counted(session, units)
+        if within is not None:
+            query = query.where(KpiValue.department_id.in_(within))
+        for row in session.execute(query.group_by(*grouping)).tuples():
+            kpi_id, key, *unit, total, count = row
+            totals[(kpi_id, key, unit[0] if unit else single)] = (float(total), int(count))
     result: dict[str, Values] = {}
     for kpi in kpis:
         values: Values = {}

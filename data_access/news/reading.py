@@ -301,7 +301,8 @@ class UrgentNotice:
 def urgent_version(session: Session) -> tuple:
     """Changes when an urgent item is published, archived or added, in any process or
     replica: the banner's cache is keyed by it, so a water-outage notice published on
-    one replica shows on every other at their next run, not when a cache expires.
+    one replica shows on every other within seconds (the web layer reads this version
+    at most once per few seconds per process), not when a cache expires.
     (Scheduled items that come due are picked up by the cache's minute.)"""
     a = Announcement
     return tuple(session.execute(

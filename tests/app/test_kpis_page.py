@@ -196,6 +196,31 @@ def test_the_home_page_shows_kpi_cards_to_those_who_steer_by_them(open_app, user
         assert at.metric and any("kpis" in link.proto.page for link in at.get("page_link"))
 
 
+def test_a_kpi_written_outside_the_page_shows_at_its_next_run(open_app):
+    """Another session, replica or an import defines a KPI and enters and corrects its
+    value while the page is open: the page's cached reads are keyed by the KPI data
+    version, so its next run shows them (nothing here clears a cache)."""
+    manager, pr = _actor("manager"), _actor("pr")
+    period = default_last("month")
+    at = _open(open_app, "manager", view="cards", dept=str(manager.department_id))
+    name = "پاسخ به درخواست در موعد"
+    assert not [m for m in at.metric if m.label == name]
+    with db.session_scope() as session:
+        kpi = kpis.define_kpi(session, pr, name_fa=name, unit="percent", entered_by="pr",
+                              reporting_department_ids=[manager.department_id])
+        kpis.enter_value(session, pr, kpi.code, manager.department_id, period.key, 70)
+    at.run()
+    assert not at.exception, at.exception
+    assert next(m for m in at.metric if m.label == name).value == "۷۰٪"
+    with db.session_scope() as session:
+        [row] = [r for r in kpis.entry_sheet(session, pr, kpi.code, period.key)
+                 if r.department_id == manager.department_id]
+        kpis.enter_value(session, pr, kpi.code, manager.department_id, period.key, 75,
+                         row.version)
+    at.run()
+    assert next(m for m in at.metric if m.label == name).value == "۷۵٪"
+
+
 def test_a_value_changed_by_someone_else_meanwhile_is_a_conflict_and_saves_nothing(open_app):
     manager = _actor("manager")
     kpi = _custom_kpi("بازدیدهای میدانی", [manager.department_id], unit="count",

@@ -220,3 +220,26 @@ def test_every_builtin_computes_on_an_empty_organisation(session, org, code):
     got = builtin.compute(session, code, units_for(session, [org.root]), [MEHR, Q3])
     assert set(got) == {(org.root, MEHR.key), (org.root, Q3.key)}
     assert all(not v.suppressed for v in got.values())
+
+
+@pytest.mark.parametrize("code", builtin.BUILTIN_ORDER)
+def test_a_subtree_alone_counts_as_it_does_beside_the_whole_tree(session, org, code):
+    """The whole tree is counted without a list of its departments, a subtree with one:
+    the same subtree's figures either way."""
+    _news(session, org)
+    _actions(session, org)
+    _meetings(session, org)
+    periods = [Period("month", 1404, 6), MEHR, ABAN, Q3]
+    tops = [org.root, org.traffic, org.traffic_control, org.pr_dept]
+    whole = values(session, code, tops, periods)
+    for top in tops[1:]:
+        assert values(session, code, [top], periods) == \
+            {key: value for key, value in whole.items() if key[0] == top}
+
+
+def test_read_and_ack_rates_read_together_as_they_read_apart(session, org):
+    _news(session, org)
+    units = units_for(session, [org.root, org.traffic, org.traffic_control, org.pr_dept])
+    together = builtin.compute_many(session, ["read_rate", "ack_rate"], units, [MEHR, ABAN, Q3])
+    for code in ("read_rate", "ack_rate"):
+        assert together[code] == builtin.compute(session, code, units, [MEHR, ABAN, Q3])

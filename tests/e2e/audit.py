@@ -42,10 +42,12 @@ def axe_violations(page, minimum: set[str] = SERIOUS) -> list[dict]:
 
 
 # Latin letters and Western digits in what a Persian reader sees. Allowed: the brand
-# and product names below, "English" (the language switch names the other language
+# and product and file-format names below (the composer's upload help names WebP, DOCX and
+# XLSX), "English" (the language switch names the other language
 # in its own script), e-mail addresses, URLs, file names and usernames (Latin by design).
 ALLOWED_WORDS = ["English", "Peyvand", "Vazirmatn", "Streamlit", "CSV", "Excel", "PDF", "eNPS",
-                 "NPS", "KPI", "PNG", "JPG", "JPEG", "WEBP", "SQLite", "PostgreSQL"]
+                 "NPS", "KPI", "PNG", "JPG", "JPEG", "WEBP", "WebP", "DOCX", "XLSX", "SQLite",
+                 "PostgreSQL"]
 
 VISIBLE_LATIN = r"""([allowed, usernames, within]) => {
   const main = document.querySelector(within) || document.body;

@@ -169,7 +169,31 @@ def test_the_uploader_speaks_persian(page, live_app, tmp_path):
     settle(page)
     shown = size.evaluate("el => getComputedStyle(el, '::after').content")
     assert shown == '"۲۲ بایت"', shown
-    # Known, not yet fixed: the chosen file's chip carries the text "add icon" (Streamlit's).
-    assert [text for text in latin_text(page, ["users.csv"], within=uploader)
-            if text != "add icon"] == []
+    # The "+" beside the chosen file's chip carried Streamlit's hidden text "add icon".
+    assert latin_text(page, ["users.csv"], within=uploader) == []
+    labels = page.evaluate("""(uploader) => [...document.querySelectorAll(
+      `${uploader} button[aria-label]`)].map((button) => button.getAttribute("aria-label"))""",
+                           uploader)
+    assert "افزودن پرونده" in labels and "حذف users.csv" in labels, labels
+    assert page.get_by_role("button", name="افزودن پرونده").is_visible()
     screenshot(page, "a11y_uploader_fa")
+
+
+def test_the_hint_under_a_text_box_speaks_persian(page, live_app):
+    """Streamlit's hint under a text area read "Press Ctrl+Enter to apply • 502/20000" in
+    Persian; its lines of code read right to left while being written."""
+    page.set_viewport_size(DESKTOP)
+    login(page, live_app, "pr")
+    goto(page, live_app, "announcements")
+    page.get_by_role("radio", name="نوشتن خبر").click()
+    settle(page)
+    editor = page.get_by_role("textbox", name="متن خبر")
+    editor.fill("متن خبر\nSELECT 1;")
+    box = '[data-testid="stTextArea"] [data-testid="InputInstructions"]'
+    page.locator(f"{box} [data-peyvand-text]").first.wait_for(state="attached")
+    shown = page.locator(f"{box} [data-peyvand-text]").evaluate_all(
+        "els => els.map((el) => getComputedStyle(el, '::after').content)")
+    assert shown == ['"برای اعمال، کنترل + اینتر را بزنید"', '"۱۷ از ۲۰۰۰۰"'], shown
+    assert latin_text(page, within=box) == []
+    assert editor.evaluate("(el) => getComputedStyle(el).unicodeBidi") == "plaintext"
+    screenshot(page, "a11y_text_area_hint_fa")

@@ -254,6 +254,15 @@ def test_a_persian_table_wider_than_the_phone_opens_at_its_first_column(phone, l
     seen_right, width, shown = grid.evaluate(script)
     assert width > shown  # wider than the phone: the case that matters
     assert seen_right >= width - 2
+    # The table's toolbar, always shown on a touch screen, covered the end of the line
+    # above the table ("... ردیف او را در جدول انتخ").
+    toolbar, above = phone.evaluate("""() => {
+      const frame = document.querySelector('[data-testid="stDataFrame"]');
+      const box = (el) => { const r = el.getBoundingClientRect(); return [r.top, r.bottom]; };
+      return [box(frame.querySelector('[data-testid="stElementToolbar"]')),
+              box(frame.closest('.stElementContainer').previousElementSibling)];
+    }""")
+    assert toolbar[0] >= above[1] - 1, (toolbar, above)
     _screenshot(phone, "admin_users_table")
 
 

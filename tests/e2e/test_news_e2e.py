@@ -328,3 +328,141 @@ def test_publish_time_is_one_date_field_and_one_time_field_on_a_phone(browser, l
                 Announcement.title == title)) is None
     finally:
         context.close()
+
+
+# A Persian body with what made it "look broken" right to left: a heading, numbered and
+# bulleted lists (one nested), a quotation, a code block, inline code, Latin words and a
+# long address that must wrap on a phone.
+RICH_BODY = (
+    "## برنامه راه‌اندازی Peyvand\n\n"
+    "مراحل کار برای همه همکاران:\n\n"
+    "1. ورود به سامانه با نام کاربری\n"
+    "2. انتخاب گزینه Excel از منوی گزارش‌ها\n"
+    "   - خروجی ماهانه\n"
+    "   - خروجی سالانه\n"
+    "3. ذخیره پرونده\n\n"
+    "- پرسش‌ها را با `support-desk` در میان بگذارید\n"
+    "- راهنما در [صفحه راهنما](https://example.org/help) است\n\n"
+    "> مشارکت همه همکاران مایه دلگرمی ماست.\n\n"
+    "```\nSELECT name FROM users WHERE active = 1;\n```\n\n"
+    "نشانی کامل: https://example.org/peyvand/help/a-very-long-path/that-must-wrap-on-a-phone"
+    "-screen-instead-of-scrolling-sideways\n"
+)
+
+BODY_LAYOUT = """(selector) => {
+  const root = document.querySelector(selector);
+  const md = root.querySelector('[data-testid="stMarkdownContainer"]');
+  const style = (el) => getComputedStyle(el);
+  const card = root.getBoundingClientRect();
+  const quote = md.querySelector("blockquote");
+  const pre = md.querySelector("pre");
+  const paragraph = md.querySelector("p");
+  return {
+    html: md.innerHTML.replace(/ (id|class|aria-labelledby|aria-describedby)="[^"]*"/g, ""),
+    direction: style(md).direction,
+    lists: [...md.querySelectorAll("ul, ol")].map((list) => ({
+      tag: list.tagName, type: style(list).listStyleType,
+      padding: parseFloat(style(list).paddingRight),
+      font: parseFloat(style(list).fontSize),
+      inside: list.getBoundingClientRect().right <= card.right + 1
+        && list.getBoundingClientRect().left >= card.left - 1})),
+    quote: quote && [parseFloat(style(quote).borderRightWidth),
+                     parseFloat(style(quote).borderLeftWidth)],
+    code: pre && [style(pre).direction, style(pre).textAlign],
+    heading: parseFloat(style(md.querySelector("h2")).fontSize)
+      / parseFloat(style(paragraph).fontSize),
+    overflow: document.documentElement.scrollWidth - innerWidth,
+  };
+}"""
+
+
+TITLE_ORDER = """(title) => {
+  const span = [...document.querySelectorAll("[data-heading-text]")]
+    .find((el) => el.textContent === title);
+  if (!span) return "no heading";
+  const text = span.firstChild;
+  const box = (start, end) => {
+    const range = document.createRange();
+    range.setStart(text, start);
+    range.setEnd(text, end);
+    return range.getBoundingClientRect();
+  };
+  const suffix = box(title.length - 4, title.length);
+  const first = box(0, title.indexOf(" "));
+  return suffix.right <= first.left;
+}"""
+
+
+def _assert_reads_right_to_left(seen: dict, locale: str = "fa") -> None:
+    assert seen["direction"] == "rtl", seen
+    tags = [listed["tag"] for listed in seen["lists"]]
+    assert tags.count("OL") == 1 and tags.count("UL") == 2, seen
+    for listed in seen["lists"]:  # room on the right for the marker, inside the card
+        assert listed["padding"] >= listed["font"] and listed["inside"], seen
+        if listed["tag"] == "OL":  # numbered in Persian digits in the Persian interface
+            assert listed["type"] == ("persian" if locale == "fa" else "decimal"), seen
+    right, left = seen["quote"]
+    assert right >= 2 and left == 0, seen  # the quotation's bar on the right
+    assert seen["code"] == ["ltr", "left"], seen  # code reads left to right
+    assert 1.1 <= seen["heading"] <= 1.6, seen  # a heading of the body, not a page title
+    assert seen["overflow"] <= 0, seen
+
+
+def test_a_persian_markdown_body_reads_right_to_left_and_the_preview_matches(browser,
+                                                                             live_app):
+    """Issue 10: the Markdown body "looked broken" right to left. Lists' markers sit inside
+    the card on the right, numbered in Persian, the quotation's bar is on the right, code
+    is left to right, a heading is sized for a body; on a phone nothing scrolls sideways;
+    the composer's preview is the item page's rendering; an English reader still reads
+    the Persian body right to left."""
+    from data_access import news, users
+
+    title = f"راهنمای راه‌اندازی {uuid.uuid4().hex[:4]}"
+    with db.session_scope(live_app.engine()) as session:
+        pr = users.active_actor(session, "pr")
+        item_id = news.publish(session, pr, news.AnnouncementInput(
+            title=title, body=RICH_BODY, category_id=news.category_id(session, "news"))).id
+    with signed_in(browser, live_app, "pr") as page:
+        goto(page, live_app, f"announcements?item={item_id}")
+        page.locator(".st-key-news_body blockquote").wait_for()
+        item = page.evaluate(BODY_LAYOUT, ".st-key-news_body")
+        _snap(page, "news_markdown_item_fa")
+        _assert_reads_right_to_left(item)
+
+        _open_news(page, live_app, "نوشتن خبر")
+        page.get_by_role("textbox", name="متن خبر").fill(RICH_BODY)
+        page.get_by_role("tab", name="پیش‌نمایش").click()
+        page.locator(".st-key-news_preview blockquote").wait_for()
+        settle(page)
+        preview = page.evaluate(BODY_LAYOUT, ".st-key-news_preview")
+        _snap(page, "news_markdown_preview_fa")
+        _assert_reads_right_to_left(preview)
+        assert preview["html"] == item["html"]  # the same renderer, the same result
+
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"{live_app.url}/announcements?item={item_id}")  # the sidebar is closed
+        page.locator(".st-key-news_body blockquote").wait_for()
+        settle(page)
+        _assert_reads_right_to_left(page.evaluate(BODY_LAYOUT, ".st-key-news_body"))
+        # Headings at a phone's size: the page's title and the item's title.
+        sizes = page.evaluate("""() => [...document.querySelectorAll(
+          '[data-testid="stHeading"] :is(h1, h2)')]
+          .map((h) => parseFloat(getComputedStyle(h).fontSize))""")
+        assert sizes and max(sizes) <= 32, sizes
+        _snap(page, "news_markdown_item_fa_phone")
+
+    with signed_in(browser, live_app, "pr", locale="en") as page:
+        goto(page, live_app, f"announcements?item={item_id}")
+        page.locator(".st-key-news_body blockquote").wait_for()
+        settle(page)
+        assert direction(page) == "ltr"  # the interface is English ...
+        # ... and the Persian body still reads right to left, numbered in Latin digits.
+        _assert_reads_right_to_left(page.evaluate(BODY_LAYOUT, ".st-key-news_body"), "en")
+        # The Persian title keeps its order: its Latin ending is drawn at its left end.
+        suffix_left_of_title = page.evaluate(TITLE_ORDER, title)
+        _snap(page, "news_markdown_item_en")
+        assert suffix_left_of_title is True, suffix_left_of_title
+        # A Persian excerpt in the English feed takes its own direction too.
+        goto(page, live_app, "announcements")
+        excerpt = page.locator('[data-testid="stMain"] p').filter(has_text="مراحل کار").first
+        assert excerpt.evaluate("(p) => getComputedStyle(p).unicodeBidi") == "plaintext"
