@@ -145,12 +145,6 @@ def flash(message: str) -> None:
     st.session_state["_flash"] = message
 
 
-def done(message: str) -> None:
-    """Report a successful write and rerun, so every table on the page shows the change."""
-    flash(message)
-    st.rerun()
-
-
 def show_flash() -> None:
     message = st.session_state.pop("_flash", None)
     if message:

@@ -51,9 +51,12 @@ def _result(result) -> None:
             csv_bytes(pd.DataFrame(sorted(result.generated_passwords.items()),
                                    columns=["username", "password"])),
             "peyvand-initial-passwords.csv", "text/csv", key="download_passwords")
-    if st.button(t("admin.import_another"), key="import_another"):
-        del st.session_state["import_result"]
-        st.rerun()
+    st.button(t("admin.import_another"), key="import_another", on_click=_import_another)
+
+
+def _import_another() -> None:
+    # In the callback: the click's own run shows the uploader again (no second run).
+    st.session_state.pop("import_result", None)
 
 
 def _ready(viewer: Viewer, checked) -> None:
@@ -67,6 +70,10 @@ def _ready(viewer: Viewer, checked) -> None:
         st.info(t("admin.import_large", count=len(checked.rows)))
     if st.button(t("admin.import_now", count=len(checked.rows)), type="primary",
                  key="import_now"):
+        # In the click's run, not a callback: the progress bar must be drawn here, under the
+        # button, while passwords are hashed (a callback's output lands at the top of the
+        # page), and the page above (uploader, preview) must then be drawn again as the
+        # result: so the import keeps its second run.
         bar = st.progress(0.0, text=t("admin.hashing"))
         prepared = imports.prepare(checked, progress=lambda done, total: bar.progress(
             done / total, text=t("admin.hashing")))

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import tables
 from dashboard.admin.viewer import Viewer, any_or, role_label
 from dashboard.pager import page_number, pager
-from dashboard.ui import done, read, run_write, t
+from dashboard.ui import flash, read, run_write, show_refusal, t, write_in_callback
 from data_access import paging, users
 from data_access.models import LOCALES, ROLES
 
@@ -60,29 +60,50 @@ def _search(viewer: Viewer) -> tuple[list[users.UserRow], int | None]:
     return rows, picked
 
 
+# Writes run in the buttons' callbacks (before the page is drawn): the table above shows
+# the change, and the message its outcome, in the click's own run. After a create the form
+# is emptied and the account remembered, and the edit form (keyed by the account's last
+# change) is remembered once saved, so a double click's second submit writes nothing again.
+CREATE = "create_user"
+EDIT = "edit_user"
+CREATED = "_created_username"
+SAVED = "_saved_user_form"
+FIELDS = ("new_username", "new_display_name", "new_email", "new_password")
+
+
 def _create(viewer: Viewer) -> None:
     with st.expander(t("admin.create_user"), icon=":material/person_add:"), \
-            st.form("create_user", clear_on_submit=False):
-        username = st.text_input(t("admin.username"), max_chars=64, key="new_username")
-        display_name = st.text_input(t("admin.display_name"), max_chars=200,
-                                     key="new_display_name")
-        email = st.text_input(t("admin.email"), max_chars=254, key="new_email")
-        department_id = st.selectbox(t("admin.department"), viewer.active_departments,
-                                     format_func=viewer.department_label)
-        role = st.selectbox(t("admin.role"), ROLES, format_func=role_label)
-        user_locale = st.selectbox(t("profile.language"), LOCALES,
-                                   format_func=lambda x: t(f"locale.{x}"))
-        password = st.text_input(t("admin.initial_password"), type="password",
-                                 key="new_password",
-                                 help=t("profile.password_rules", min=users.PASSWORD_MIN,
-                                        max=users.PASSWORD_MAX))
-        if st.form_submit_button(t("admin.create"), key="create_user_submit"):
-            outcome = run_write(users.create_user, username=username,
-                                display_name=display_name, email=email,
-                                department_id=department_id, role=role,
-                                locale=user_locale, password=password)
-            if outcome.ok:
-                done(t("admin.user_created", username=username.strip().lower()))
+            st.form(CREATE, clear_on_submit=False):
+        st.text_input(t("admin.username"), max_chars=64, key="new_username")
+        st.text_input(t("admin.display_name"), max_chars=200, key="new_display_name")
+        st.text_input(t("admin.email"), max_chars=254, key="new_email")
+        st.selectbox(t("admin.department"), viewer.active_departments,
+                     format_func=viewer.department_label, key="new_department_id")
+        st.selectbox(t("admin.role"), ROLES, format_func=role_label, key="new_role")
+        st.selectbox(t("profile.language"), LOCALES, format_func=lambda x: t(f"locale.{x}"),
+                     key="new_locale")
+        st.text_input(t("admin.initial_password"), type="password", key="new_password",
+                      help=t("profile.password_rules", min=users.PASSWORD_MIN,
+                             max=users.PASSWORD_MAX))
+        st.form_submit_button(t("admin.create"), key="create_user_submit", on_click=_create_now)
+        show_refusal(CREATE)
+
+
+def _create_now() -> None:
+    def value(name: str):
+        return st.session_state.get(f"new_{name}")
+
+    username = (value("username") or "").strip().lower()
+    if username and st.session_state.get(CREATED) == username:
+        return  # the second click of a double click: already created
+    if write_in_callback(CREATE, users.create_user, username=value("username") or "",
+                         display_name=value("display_name") or "", email=value("email") or "",
+                         department_id=value("department_id"), role=value("role"),
+                         locale=value("locale"), password=value("password") or "").ok:
+        st.session_state[CREATED] = username
+        for name in FIELDS:  # an empty form for the next account
+            st.session_state[name] = ""
+        flash(t("admin.user_created", username=username))
 
 
 def _edit(viewer: Viewer, rows: list[users.UserRow], picked: int | None) -> None:
@@ -94,35 +115,52 @@ def _edit(viewer: Viewer, rows: list[users.UserRow], picked: int | None) -> None
     with st.expander(t("admin.edit_user"), icon=":material/edit:", expanded=picked is not None):
         chosen = st.selectbox(t("admin.choose_user"), rows, key="edit_user_choice",
                               format_func=lambda r: f"{r.username} — {r.display_name}")
-        with st.form(f"edit_user_{chosen.id}"):
-            display_name = st.text_input(t("admin.display_name"), chosen.display_name,
-                                         max_chars=200)
-            email = st.text_input(t("admin.email"), chosen.email or "", max_chars=254)
+        form = f"{EDIT}_{chosen.id}_{int(chosen.updated_at.timestamp() * 1e6)}"
+        with st.form(form):
+            st.text_input(t("admin.display_name"), chosen.display_name, max_chars=200,
+                          key=f"{form}_display_name")
+            st.text_input(t("admin.email"), chosen.email or "", max_chars=254,
+                          key=f"{form}_email")
             options = list(dict.fromkeys([chosen.department_id, *viewer.active_departments]))
-            department_id = st.selectbox(t("admin.department"), options,
-                                         index=options.index(chosen.department_id),
-                                         format_func=viewer.department_label)
-            role = st.selectbox(t("admin.role"), ROLES, index=ROLES.index(chosen.role),
-                                format_func=role_label)
-            user_locale = st.selectbox(t("profile.language"), LOCALES,
-                                       index=LOCALES.index(chosen.locale),
-                                       format_func=lambda x: t(f"locale.{x}"))
-            if st.form_submit_button(t("admin.save")) and run_write(
-                    users.update_user, chosen.id, display_name=display_name, email=email,
-                    department_id=department_id, role=role, locale=user_locale,
-                    expected_updated_at=chosen.updated_at).ok:
-                done(t("admin.saved"))
+            st.selectbox(t("admin.department"), options,
+                         index=options.index(chosen.department_id),
+                         format_func=viewer.department_label, key=f"{form}_department_id")
+            st.selectbox(t("admin.role"), ROLES, index=ROLES.index(chosen.role),
+                         format_func=role_label, key=f"{form}_role")
+            st.selectbox(t("profile.language"), LOCALES, index=LOCALES.index(chosen.locale),
+                         format_func=lambda x: t(f"locale.{x}"), key=f"{form}_locale")
+            st.form_submit_button(t("admin.save"), on_click=_save,
+                                  args=(form, chosen.id, chosen.updated_at))
         col1, col2 = st.columns(2)
         if chosen.active:
-            if col1.button(t("admin.deactivate"), key=f"deactivate_{chosen.id}",
-                           icon=":material/person_off:") and \
-                    run_write(users.set_active, chosen.id, False).ok:
-                done(t("admin.deactivated", username=chosen.username))
-        elif col1.button(t("admin.activate"), key=f"activate_{chosen.id}") and \
-                run_write(users.set_active, chosen.id, True).ok:
-            done(t("admin.activated", username=chosen.username))
+            col1.button(t("admin.deactivate"), key=f"deactivate_{chosen.id}",
+                        icon=":material/person_off:", on_click=_set_active,
+                        args=(chosen.id, False, chosen.username))
+        else:
+            col1.button(t("admin.activate"), key=f"activate_{chosen.id}",
+                        on_click=_set_active, args=(chosen.id, True, chosen.username))
+        show_refusal(EDIT)
         with col2.form(f"reset_{chosen.id}", clear_on_submit=True):
             new_password = st.text_input(t("admin.new_password"), type="password")
             if st.form_submit_button(t("admin.reset_password")) and \
                     run_write(users.reset_password, chosen.id, new_password).ok:
                 st.success(t("admin.password_reset", username=chosen.username))
+
+
+def _save(form: str, user_id: int, updated_at) -> None:
+    def value(name: str):
+        return st.session_state.get(f"{form}_{name}")
+
+    if st.session_state.get(SAVED) == form:
+        return  # the second click of a double click on a form already saved
+    if write_in_callback(EDIT, users.update_user, user_id,
+                         display_name=value("display_name") or "", email=value("email") or "",
+                         department_id=value("department_id"), role=value("role"),
+                         locale=value("locale"), expected_updated_at=updated_at).ok:
+        st.session_state[SAVED] = form
+        flash(t("admin.saved"))
+
+
+def _set_active(user_id: int, active: bool, username: str) -> None:
+    if write_in_callback(EDIT, users.set_active, user_id, active).ok:
+        flash(t("admin.activated" if active else "admin.deactivated", username=username))

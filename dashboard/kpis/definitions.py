@@ -12,7 +12,13 @@ from dashboard.formatting import format_number
 from dashboard.kpis import reads
 from dashboard.kpis.filters import Filters
 from dashboard.kpis.viewer import Viewer, group_name, kpi_description
-from dashboard.ui import department_tree, done, escape_markdown, run_write
+from dashboard.ui import (
+    department_tree,
+    escape_markdown,
+    flash,
+    show_refusal,
+    write_in_callback,
+)
 from data_access import kpis
 
 NEW = "__new__"
@@ -110,7 +116,7 @@ def show(viewer: Viewer, filters: Filters) -> None:
     code = st.selectbox(viewer.t("kpis.ui.def.pick"), codes, format_func=names.get,
                         key="kpi_def_pick")
     kpi = next((k for k in every if k.code == code), None)
-    key = f"kpi_def_{code}_{kpi.version if kpi else 0}"
+    key = f"kpi_def_{code}_{kpi.version if kpi else st.session_state.get(NONCE, 0)}"
     with st.form(key, border=True):
         if kpi is not None and kpi.source == "builtin":
             st.markdown(f"**{escape_markdown(viewer.name(kpi))}**")
@@ -122,13 +128,36 @@ def show(viewer: Viewer, filters: Filters) -> None:
         if kpi is not None:
             fields["active"] = st.checkbox(viewer.t("kpis.ui.def.active"), value=kpi.active,
                                            key=f"{key}_active")
-        saved = st.form_submit_button(viewer.t("kpis.ui.def.save"), type="primary")
-    if not saved:
-        return
+        # Saved in the button's callback: the table above shows the change in the click's
+        # own run. The form's key carries the KPI's version (a new KPI's, a nonce) and
+        # is remembered once saved, so a double click's second submit saves nothing.
+        st.form_submit_button(viewer.t("kpis.ui.def.save"), type="primary", on_click=_save,
+                              args=(viewer, key, kpi, fields))
+    show_refusal(PLACE)
+
+
+PLACE = "kpi_def"
+NONCE = "kpi_def_nonce"
+SAVED = "_kpi_def_saved"
+WIDGET = {"reporting_department_ids": "departments"}  # a field whose widget key differs
+
+
+def _save(viewer: Viewer, key: str, kpi: kpis.KpiInfo | None, drawn: dict) -> None:
+    if st.session_state.get(SAVED) == key:
+        return  # the second click of a double click on a form already saved
+    # The values the form sent, under the keys its widgets were drawn with.
+    fields = {name: st.session_state.get(f"{key}_{WIDGET.get(name, name)}", value)
+              for name, value in drawn.items()}
+    if "name_fa" in fields:
+        for name in ("name_en", "description_fa", "description_en"):
+            fields[name] = fields.get(name) or None
     if kpi is None:
-        outcome = run_write(kpis.define_kpi, **fields)
+        outcome = write_in_callback(PLACE, kpis.define_kpi, **fields)
     else:
-        outcome = run_write(kpis.update_kpi, kpi.code, kpi.version, **fields)
+        outcome = write_in_callback(PLACE, kpis.update_kpi, kpi.code, kpi.version, **fields)
     if outcome.ok:
         reads.after_write()
-        done(viewer.t("kpis.ui.def.saved", name=escape_markdown(viewer.name(outcome.value))))
+        st.session_state[SAVED] = key
+        if kpi is None:
+            st.session_state[NONCE] = st.session_state.get(NONCE, 0) + 1
+        flash(viewer.t("kpis.ui.def.saved", name=escape_markdown(viewer.name(outcome.value))))

@@ -12,7 +12,13 @@ from dashboard.formatting import format_number
 from dashboard.kpis import reads
 from dashboard.kpis.filters import Filters, default_last, period_input
 from dashboard.kpis.viewer import Viewer
-from dashboard.ui import done, escape_markdown, read_or_explain, run_write
+from dashboard.ui import (
+    escape_markdown,
+    flash,
+    read_or_explain,
+    show_refusal,
+    write_in_callback,
+)
 from data_access import kpis
 from data_access.permissions import Actor
 
@@ -37,10 +43,6 @@ def save_sheet(session: Session, actor: Actor, code: str, period_key: str,
     return len(changes)
 
 
-def _submitting(flag: str) -> None:
-    st.session_state[flag] = True
-
-
 def show(viewer: Viewer, filters: Filters) -> None:
     kpi = reads.kpi(viewer.actor, filters.kpi) if filters.kpi else None
     if kpi is None or kpi.source != "custom":
@@ -56,40 +58,44 @@ def show(viewer: Viewer, filters: Filters) -> None:
         return
     if not any(row.may_edit for row in rows):
         st.caption(viewer.t("kpis.ui.entry.read_only"))
+    shown = {row.department_id: _shown(row.value, kpi.decimals, viewer.lang) for row in rows}
     form_key = f"kpi_entry_form_{kpi.code}_{period.key}"
-    # The run that submits the form checks what the person saw, the values and versions
-    # the form was drawn with, not what the sheet holds now: a value saved elsewhere
-    # meanwhile (reads follow the KPI data version) is then a conflict, not a form
-    # redrawn under the person's typing. Other runs draw the sheet as it is.
-    flag, kept = f"{form_key}__submitting", f"{form_key}__drawn"
-    drawn = st.session_state.get(kept) if st.session_state.pop(flag, False) else None
-    drawn = {**{row.department_id: (row.version, _shown(row.value, kpi.decimals, viewer.lang))
-                for row in rows}, **(drawn or {})}
-    st.session_state[kept] = drawn
-    shown = {dept: text for dept, (_, text) in drawn.items()}
-    versions = {dept: version for dept, (version, _) in drawn.items()}
     with st.form(form_key, border=True):
         st.caption(viewer.t("kpis.ui.entry.help", period=viewer.period(period)))
-        typed: dict[int, str] = {}
         for row in rows:
             name = row.name_en or row.name_fa if viewer.lang == "en" else row.name_fa
-            typed[row.department_id] = st.text_input(
-                escape_markdown(name), value=shown[row.department_id],
-                key=f"{form_key}_{row.department_id}_{versions[row.department_id]}",
-                disabled=not row.may_edit)
-        submitted = st.form_submit_button(viewer.t("kpis.ui.entry.save"), type="primary",
-                                          disabled=not any(row.may_edit for row in rows),
-                                          on_click=_submitting, args=(flag,))
-    if not submitted:
-        return
-    changes = [(row.department_id, typed[row.department_id], versions[row.department_id])
-               for row in rows
+            st.text_input(escape_markdown(name), value=shown[row.department_id],
+                          key=f"{form_key}_{row.department_id}_{row.version}",
+                          disabled=not row.may_edit)
+        # Saved in the button's callback: the fields are drawn again on the saved
+        # versions (new keys) in the click's own run, so a double click's second submit
+        # finds fields that no longer exist and saves nothing twice.
+        st.form_submit_button(viewer.t("kpis.ui.entry.save"), type="primary",
+                              disabled=not any(row.may_edit for row in rows),
+                              on_click=_save, args=(viewer, kpi.code, period.key, form_key,
+                                                    rows, shown))
+    show_refusal(PLACE)
+    if st.session_state.pop(UNCHANGED, False):
+        st.info(viewer.t("kpis.ui.entry.nothing_changed"))
+
+
+PLACE = "kpi_entry"
+UNCHANGED = "_kpi_entry_unchanged"
+
+
+def _save(viewer: Viewer, code: str, period_key: str, form_key: str, rows: list,
+          shown: dict[int, str]) -> None:
+    typed = {row.department_id: st.session_state.get(
+        f"{form_key}_{row.department_id}_{row.version}") for row in rows}
+    if any(value is None for row in rows if row.may_edit
+           for value in (typed[row.department_id],)):
+        return  # a form drawn before the last save: its fields are gone
+    changes = [(row.department_id, typed[row.department_id], row.version) for row in rows
                if row.may_edit and typed[row.department_id].strip()
                != shown[row.department_id]]
     if not changes:
-        st.info(viewer.t("kpis.ui.entry.nothing_changed"))
+        st.session_state[UNCHANGED] = True
         return
-    outcome = run_write(save_sheet, kpi.code, period.key, changes)
-    if outcome.ok:
+    if write_in_callback(PLACE, save_sheet, code, period_key, changes).ok:
         reads.after_write()
-        done(viewer.t("kpis.ui.entry.saved", count=len(changes)))
+        flash(viewer.t("kpis.ui.entry.saved", count=len(changes)))

@@ -11,7 +11,7 @@ from dashboard.formatting import format_number
 from dashboard.kpis import reads
 from dashboard.kpis.filters import Filters
 from dashboard.kpis.viewer import Viewer
-from dashboard.ui import done, read, run_write
+from dashboard.ui import flash, read, run_write
 from data_access import kpis
 from data_access.kpis import Period
 
@@ -64,6 +64,10 @@ def show(viewer: Viewer, filters: Filters) -> None:
     if not st.button(viewer.t("kpis.ui.import.confirm", count=len(preview.rows)),
                      type="primary", key="kpi_import_now"):
         return
+    # Written in the click's run, not in a callback: the progress bar must be drawn here,
+    # under the button, while the rows are saved (a callback's output lands at the top of
+    # the page), and the page above (uploader, preview) must then be drawn again without
+    # the saved file: so this write keeps its second run.
     bar = st.progress(0.0, text=viewer.t("kpis.ui.import.progress"))
 
     def progress(done_rows: int, total: int) -> None:
@@ -73,4 +77,5 @@ def show(viewer: Viewer, filters: Filters) -> None:
     if outcome.ok:
         reads.after_write()
         uploads.start_over("kpi_import")
-        done(viewer.t("kpis.ui.import.done", count=outcome.value))
+        flash(viewer.t("kpis.ui.import.done", count=outcome.value))
+        st.rerun()

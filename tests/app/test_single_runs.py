@@ -540,3 +540,216 @@ def test_more_comments_are_shown_in_one_run(open_app, runs):
     shown = len(at.text)
     _one_run(at, runs, more)
     assert len(at.text) > shown  # the longer list, in the click's own run
+
+
+# --- administration and KPI writes (were: write, flash, st.rerun()) -------------------------------
+
+def _no_error(at) -> bool:
+    """No error on the page but the demo's urgent-notice banner."""
+    return not [e for e in at.error if e.icon != ":material/campaign:"]
+
+
+def _fresh_user(prefix: str) -> tuple[int, str]:
+    username = f"{prefix}.{uuid.uuid4().hex[:6]}"
+    with db.session_scope() as session:
+        admin = users.active_actor(session, "admin")
+        user_id = users.create_user(session, admin, username=username,
+                                    display_name="حساب آزمون", password="long-enough-1",
+                                    department_id=admin.department_id)
+    return user_id, username
+
+
+def _account(user_id: int):
+    from data_access.models import User
+
+    with db.session_scope() as session:
+        user = session.get(User, user_id)
+        return user.display_name, user.active, user.updated_at
+
+
+def test_creating_a_user_is_one_run_and_a_double_click_creates_once(open_app, runs):
+    at = open_app("admin", "admin.py")
+    username = f"one.run.{uuid.uuid4().hex[:6]}"
+    at.text_input(key="new_username").input(username)
+    at.text_input(key="new_display_name").input("یک اجرا")
+    at.text_input(key="new_password").input("short")
+    _one_run(at, runs, at.button(key="create_user_submit"))
+    assert _said_after(at, "new_password", "گذرواژه باید بین ۸ تا ۶۴ نویسه باشد.")
+    with db.session_scope() as session:
+        assert not users.username_taken(session, username)
+    at.text_input(key="new_password").input("long-enough-1")
+    at.button(key="create_user_submit").click()
+    states = at._tree.get_widget_states()
+    runs.clear()
+    at.run()
+    assert not at.exception
+    assert len(runs) == 1  # was 2
+    assert f"کاربر {username} ایجاد شد." in [s.value for s in at.success]
+    with db.session_scope() as session:
+        assert users.username_taken(session, username)
+    assert at.text_input(key="new_username").value == ""  # an empty form for the next
+    _replay(at, states)
+    assert _no_error(at)  # not tried again ("this username is taken")
+
+
+def test_editing_deactivating_and_activating_a_user_are_one_run_each(open_app, runs):
+    user_id, username = _fresh_user("edit.one")
+    at = open_app("admin", "admin.py")
+    at.text_input(key="user_search").input(username).run()
+    # the edit form's fields (the create form's come first, keyed new_...)
+    next(f for f in at.text_input if f.label == "نام و نام خانوادگی"
+         and f.key != "new_display_name").input("نام تازه در یک اجرا")
+    next(b for b in at.button if b.label == "ذخیره" and b.proto.form_id.startswith(
+        f"edit_user_{user_id}")).click()
+    states = at._tree.get_widget_states()
+    runs.clear()
+    at.run()
+    assert not at.exception
+    assert len(runs) == 1  # was 2
+    assert "ذخیره شد." in [s.value for s in at.success]
+    assert "نام تازه در یک اجرا" in at.dataframe[0].value.to_string()  # the table, same run
+    saved = _account(user_id)
+    assert saved[0] == "نام تازه در یک اجرا"
+    _replay(at, states)
+    assert _no_error(at)  # no "someone else changed it": the old form is gone
+    assert _account(user_id) == saved  # not written twice
+    _one_run(at, runs, at.button(key=f"deactivate_{user_id}"))
+    assert f"حساب {username} غیرفعال شد و همه نشست‌هایش بسته شد." in [
+        s.value for s in at.success]
+    assert not _account(user_id)[1]
+    at.selectbox(key="user_active").set_value(False).run()
+    _one_run(at, runs, at.button(key=f"activate_{user_id}"))
+    assert f"حساب {username} فعال شد." in [s.value for s in at.success]
+    assert _account(user_id)[1]
+
+
+def _department(url: str, name: str):
+    from data_access.models import Department
+
+    with db.session_scope(db.get_engine(url)) as session:
+        return [tuple(row) for row in session.execute(
+            select(Department.id, Department.parent_id, Department.active).where(
+                Department.name == name))]
+
+
+def _form_button(at, prefix: str):
+    return next(b for b in at.button if b.key and "FormSubmitter" in b.key and prefix in b.key)
+
+
+def test_every_department_write_is_one_run(open_app, own_copy, runs):  # noqa: F811
+    at = open_app("admin", "admin.py")
+    at.session_state["admin_section"] = "departments"
+    at.run()
+    name = f"واحد یک اجرا {uuid.uuid4().hex[:6]}"
+    # created; a double click creates it once, with no "exists" refusal
+    next(f for f in at.text_input if f.label == "نام (فارسی)").input(name)  # the new one's
+    _labelled(at, "ایجاد").click()
+    states = at._tree.get_widget_states()
+    runs.clear()
+    at.run()
+    assert not at.exception
+    assert len(runs) == 1  # was 2
+    assert "ذخیره شد." in [s.value for s in at.success]
+    assert any(name in row for row in at.dataframe[0].value.astype(str).values.tolist()
+               for row in row)  # the tree, in the same run
+    (department_id, _, _), = _department(own_copy, name)
+    _replay(at, states)
+    assert _no_error(at)
+    assert len(_department(own_copy, name)) == 1
+    # the same name again beside it: refused beside the form, nothing written
+    at.text_input(key="create_department_1_name").input(name)
+    _one_run(at, runs, _form_button(at, "create_department_1"))
+    assert _said_after(at, "create_department_1_name",
+                       "واحدی با همین نام زیر همین واحد بالادستی وجود دارد.")
+    assert len(_department(own_copy, name)) == 1
+    # renamed, moved, deactivated, activated: each one run
+    at.selectbox(key="dept_choice").set_value(department_id).run()
+    renamed = f"{name} نو"
+    at.text_input(key=f"rename_{department_id}_1_name").input(renamed)
+    _one_run(at, runs, _form_button(at, f"rename_{department_id}_1"))
+    assert _department(own_copy, renamed)
+    with db.session_scope(db.get_engine(own_copy)) as session:
+        parent = users.active_actor(session, "manager").department_id
+    at.selectbox(key=f"move_{department_id}_2_parent").set_value(parent)
+    _one_run(at, runs, _form_button(at, f"move_{department_id}_2"))
+    assert _department(own_copy, renamed)[0][1] == parent
+    _one_run(at, runs, at.button(key=f"dept_off_{department_id}"))
+    assert f"واحد «{escape_markdown(renamed)}» غیرفعال شد." in [s.value for s in at.success]
+    assert not _department(own_copy, renamed)[0][2]
+    _one_run(at, runs, at.button(key=f"dept_on_{department_id}"))
+    assert _department(own_copy, renamed)[0][2]
+
+
+def test_saving_a_kpi_definition_is_one_run_and_the_table_shows_it(open_app, runs):
+    from tests.app.test_kpis_page import _actor, _open
+
+    manager = _actor("manager")
+    at = _open(open_app, "pr", view="definitions")
+    prefix = "kpi_def___new___0"
+    name = f"شاخص یک اجرا {uuid.uuid4().hex[:6]}"
+    next(f for f in at.text_input if f.key == f"{prefix}_name_fa").input(name)
+    next(m for m in at.multiselect if m.key == f"{prefix}_departments").set_value(
+        [manager.department_id])
+    _form_button(at, prefix).click()
+    states = at._tree.get_widget_states()
+    runs.clear()
+    at.run()
+    assert not at.exception
+    assert len(runs) == 1  # was 2
+    assert f"شاخص «{escape_markdown(name)}» ذخیره شد." in [s.value for s in at.success]
+    assert name in at.dataframe[0].value.to_string()  # the table, in the same run
+    assert next(f for f in at.text_input if f.key == "kpi_def___new___1_name_fa").value == ""
+    _replay(at, states)
+
+    def defined() -> int:
+        with db.session_scope() as session:
+            from data_access import kpis
+
+            return sum(k.name_fa == name for k in kpis.list_kpis(session, _actor("pr")))
+
+    assert defined() == 1
+
+
+def test_entering_kpi_values_is_one_run_and_saved_once(open_app, runs):
+    from dashboard.kpis.filters import default_last
+    from data_access import kpis
+    from tests.app.test_kpis_page import _actor, _custom_kpi, _open
+
+    manager = _actor("manager")
+    kpi = _custom_kpi(f"شاخص ورود یک اجرا {uuid.uuid4().hex[:6]}", [manager.department_id])
+    at = _open(open_app, "manager", view="entry", kpi=kpi.code)
+    period = default_last("month")
+    form = f"kpi_entry_form_{kpi.code}_{period.key}"
+    next(f for f in at.text_input if f.key and f.key.startswith(form)).input("۷۰")
+    _form_button(at, form).click()
+    states = at._tree.get_widget_states()
+    runs.clear()
+    at.run()
+    assert not at.exception
+    assert len(runs) == 1  # was 2
+    assert "۱ مقدار ذخیره شد." in [s.value for s in at.success]
+
+    def sheet():
+        with db.session_scope() as session:
+            (row,) = kpis.entry_sheet(session, _actor("pr"), kpi.code, period.key)
+            return row.value, row.version
+
+    saved = sheet()
+    assert saved[0] == 70
+    field = next(f for f in at.text_input if f.key and f.key.startswith(form))
+    assert field.key.endswith(f"_{saved[1]}") and field.value == "۷۰"  # on the saved version
+    _replay(at, states)
+    assert _no_error(at)
+    assert sheet() == saved  # not written twice
+
+
+def test_import_another_is_one_run(open_app, runs):
+    from data_access.imports import ImportResult
+
+    at = open_app("admin", "admin.py")
+    at.session_state["admin_section"] = "import"
+    at.session_state["import_result"] = ImportResult(1, {})
+    at.run()
+    _one_run(at, runs, at.button(key="import_another"))
+    assert "import_result" not in at.session_state
+    assert at.file_uploader  # the uploader again, in the click's own run
