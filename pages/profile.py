@@ -5,8 +5,8 @@ import streamlit as st
 from dashboard.ui import (
     LANGUAGE_NAMES,
     department_of,
-    done,
     escape_markdown,
+    flash,
     language_picker,
     locale,
     require_page,
@@ -47,4 +47,7 @@ with st.form("change_password", clear_on_submit=True):
             # Other sessions are signed out; this one continues with a fresh cookie.
             st.session_state["_signed_in_at"] = utcnow()
             st.session_state["_set_cookie"] = True
-            done(t("profile.password_changed"))
+            # A second run on purpose: the router writes the fresh sign-in cookie at the
+            # top of a run, before this page; the message shows on that run.
+            flash(t("profile.password_changed"))
+            st.rerun()
