@@ -22,6 +22,9 @@ def _delta(card: kpis.Card, viewer: Viewer) -> dict:
     change = card.change
     if change is None or card.suppressed:
         return {}
+    # Judged as shown: a change that rounds to nothing at the KPI's decimals is no change
+    # (it read "↓0" in red beside an unchanged value).
+    change = round(change, card.kpi.decimals) + 0.0  # + 0.0: no "-0"
     text = format_signed(change, viewer.lang, card.kpi.decimals)
     if card.kpi.unit == "percent":
         text += "٪" if viewer.lang == "fa" else "%"
