@@ -165,6 +165,19 @@ _SHARED = f"""
   [data-testid="stElementToolbar"] {{ top: 0.25rem; }}
 @media (max-width: 640px) {{
   [data-testid="stMainBlockContainer"] {{ padding-top: 4.5rem; }}
+  /* An urgent notice on a phone: its whole title on up to two lines, the buttons below
+     (one line clipped it to about three words). */
+  [class*="st-key-urgent_banner_"] {{ flex-wrap: wrap; }}
+  [class*="st-key-urgent_banner_"] > div:has([data-testid="stPageLink"]) {{ flex: 1 1 100%; }}
+  [class*="st-key-urgent_banner_"] [data-testid="stPageLink-NavLink"],
+  [class*="st-key-urgent_banner_"] [data-testid="stPageLink-NavLink"] span,
+  [class*="st-key-urgent_banner_"] [data-testid="stPageLink-NavLink"] p {{
+    white-space: normal; text-overflow: clip;
+  }}
+  [class*="st-key-urgent_banner_"] [data-testid="stPageLink-NavLink"] p {{
+    overflow: hidden; display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical;
+    line-height: 1.5;
+  }}
   [data-testid="stDataFrame"] {{ margin-top: 2.75rem; }}
   .stApp [data-testid="stHeading"] h1 {{ font-size: 2rem; }}
   .stApp [data-testid="stHeading"] h2 {{ font-size: 1.5rem; }}
