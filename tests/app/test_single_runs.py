@@ -160,16 +160,25 @@ def test_a_refused_news_save_is_one_run_said_under_the_buttons(open_app, app_env
     assert "عنوان خبر را بنویسید." not in [e.value for e in at.error]
 
 
+def _timed_news(open_app, open_news, nonce: int, title: str, date: str, time: str,
+                button: str):
+    """pr's composer with a title, a body and a publish time filled in, `button` clicked
+    (not yet run)."""
+    at = open_news(open_app, "pr", view="compose", news_form_nonce=nonce)
+    at.text_input(key=f"news_f{nonce}_title").input(title)
+    at.text_area(key=f"news_f{nonce}_body").input("متن")
+    at.text_input(key=f"news_f{nonce}_publish__date").input(date)
+    at.text_input(key=f"news_f{nonce}_publish__time").input(time)
+    at.button(key=f"news_f{nonce}_{button}").click()
+    return at
+
+
 def test_scheduling_news_is_one_run_and_says_when(open_app, app_env, runs):
     from tests.app.test_news_page import open_news
 
-    at = open_news(open_app, "pr", view="compose", news_form_nonce=34)
     title = f"یک اجرا برای زمان‌بندی {uuid.uuid4().hex[:6]}"
-    at.text_input(key="news_f34_title").input(title)
-    at.text_area(key="news_f34_body").input("متن")
-    at.text_input(key="news_f34_publish__date").input(f"{jdatetime.date.today().year + 1}/1/15")
-    at.text_input(key="news_f34_publish__time").input("09:30")
-    at.button(key="news_f34_schedule").click()
+    at = _timed_news(open_app, open_news, 34, title,
+                     f"{jdatetime.date.today().year + 1}/1/15", "09:30", "schedule")
     runs.clear()
     at.run()
     assert not at.exception
@@ -182,13 +191,8 @@ def test_scheduling_news_is_one_run_and_says_when(open_app, app_env, runs):
 def test_a_refused_publish_time_is_one_run_and_writes_nothing(open_app, app_env, runs):
     from tests.app.test_news_page import open_news
 
-    at = open_news(open_app, "pr", view="compose", news_form_nonce=35)
     title = f"ساعت نادرست {uuid.uuid4().hex[:6]}"
-    at.text_input(key="news_f35_title").input(title)
-    at.text_area(key="news_f35_body").input("متن")
-    at.text_input(key="news_f35_publish__date").input("1410/01/15")
-    at.text_input(key="news_f35_publish__time").input("25:00")
-    at.button(key="news_f35_publish").click()
+    at = _timed_news(open_app, open_news, 35, title, "1410/01/15", "25:00", "publish")
     runs.clear()
     at.run()
     assert not at.exception
