@@ -160,6 +160,31 @@ def test_a_refused_news_save_is_one_run_said_under_the_buttons(open_app, app_env
     assert "عنوان خبر را بنویسید." not in [e.value for e in at.error]
 
 
+def _employee_answering(open_app, database: str) -> tuple:
+    """The employee's form of an open wave they have not answered: (AppTest, wave id)."""
+    with db.session_scope(db.get_engine(database)) as session:
+        employee = users.active_actor(session, "employee")
+        wave_id = next(w for w in surveys.open_waves_for(session, employee)
+                       if not w.answered).wave_id
+    at = open_app("employee", SURVEYS)
+    at.button(key=f"answer_{wave_id}").click().run()
+    return at, wave_id
+
+
+def _one_run(at, runs: list[int], button=None) -> dict:
+    """Click `button` (or run the click just made): the page runs once, without an error
+    (each was 2: the click, then st.rerun()). Returns the click's widget states, for
+    `_replay` (a double click's second click)."""
+    if button is not None:
+        button.click()
+    states = at._tree.get_widget_states()
+    runs.clear()
+    at.run()
+    assert not at.exception, at.exception
+    assert len(runs) == 1, button and (button.key or button.label)
+    return states
+
+
 def _timed_news(open_app, open_news, nonce: int, title: str, date: str, time: str,
                 button: str):
     """pr's composer with a title, a body and a publish time filled in, `button` clicked
@@ -253,11 +278,7 @@ def test_scheduling_a_meeting_is_one_run_and_opens_it_once(open_app, runs):
     _new_meeting(at, title, "1406/02/10")
     at.run()
     next(b for b in at.button if b.key == "mt_new_0_submit").click()
-    states = at._tree.get_widget_states()
-    runs.clear()
-    at.run()
-    assert not at.exception
-    assert len(runs) == 1  # was 2
+    states = _one_run(at, runs)  # was 2 runs
     assert at.header[0].value.endswith(escape_markdown(title))  # opened in the same run
     assert any(title in s.value for s in at.success)
     _replay(at, states)
@@ -279,11 +300,7 @@ def test_saving_minutes_is_one_run_and_the_agenda_shows_them(open_app, runs):
     key = f"mt_notes_{item_id}_{version}"
     at.text_area(key=key).input("گزارش ارائه شد")
     next(b for b in at.button if b.key == f"{key}_save").click()
-    states = at._tree.get_widget_states()
-    runs.clear()
-    at.run()
-    assert not at.exception
-    assert len(runs) == 1  # was 2
+    states = _one_run(at, runs)  # was 2 runs
     assert "ذخیره شد." in [s.value for s in at.success]
     with db.session_scope() as session:
         saved = session.get(Meeting, meeting_id).version
@@ -306,11 +323,7 @@ def test_announcing_a_done_item_is_one_run_and_it_leaves_the_list(open_app, runs
     at = _team(open_app("pr", "action_items.py"), "announce")
     next(b for b in at.button
          if b.proto.form_id.startswith(f"actions_announce_{item_id}_")).click()
-    states = at._tree.get_widget_states()
-    runs.clear()
-    at.run()
-    assert not at.exception
-    assert len(runs) == 1  # was 2
+    states = _one_run(at, runs)  # was 2 runs
     assert "خبر منتشر شد و به اقدام پیوند خورد." in [s.value for s in at.success]
     assert not [b for b in at.button
                 if b.proto.form_id.startswith(f"actions_announce_{item_id}_")]
@@ -351,12 +364,7 @@ def test_a_survey_is_submitted_in_one_run_and_the_reminder_goes(open_app, own_co
 
 
 def test_a_missing_answer_is_one_run_and_said_by_the_question(open_app, own_copy, runs):  # noqa: F811
-    with db.session_scope(db.get_engine(own_copy)) as session:
-        employee = users.active_actor(session, "employee")
-        wave_id = next(w for w in surveys.open_waves_for(session, employee)
-                       if not w.answered).wave_id
-    at = open_app("employee", SURVEYS)
-    at.button(key=f"answer_{wave_id}").click().run()
+    at, wave_id = _employee_answering(open_app, own_copy)
     at.button(key=f"survey_submit_{wave_id}").click()
     runs.clear()
     at.run()
@@ -364,6 +372,7 @@ def test_a_missing_answer_is_one_run_and_said_by_the_question(open_app, own_copy
     assert len(runs) == 1
     assert at.error  # beside the questions
     with db.session_scope(db.get_engine(own_copy)) as session:
+        employee = users.active_actor(session, "employee")
         assert not surveys.has_answered(session, employee, wave_id)
 
 
@@ -381,15 +390,6 @@ def test_the_pager_moves_in_one_run(open_app, runs):
     at.button(key="user_page_prev").click().run()
     assert len(runs) == 1
     assert at.dataframe[0].value.equals(first)
-
-
-def _one_run(at, runs, button) -> None:
-    """Click `button`: the page runs once, without an error."""
-    button.click()
-    runs.clear()
-    at.run()
-    assert not at.exception, at.exception
-    assert len(runs) == 1, button.key or button.label  # each was 2: the click, then st.rerun()
 
 
 def _labelled(at, label: str):
@@ -495,12 +495,7 @@ def test_a_database_refusal_inside_a_callback_is_said_beside_the_form(open_app, 
 
     from sqlalchemy import exc as sa_exc
 
-    with db.session_scope(db.get_engine(own_copy)) as session:
-        employee = users.active_actor(session, "employee")
-        wave_id = next(w for w in surveys.open_waves_for(session, employee)
-                       if not w.answered).wave_id
-    at = open_app("employee", SURVEYS)
-    at.button(key=f"answer_{wave_id}").click().run()
+    at, wave_id = _employee_answering(open_app, own_copy)
     real, calls = surveys.wave_form, []
 
     def locked_once(*args, **kwargs):
@@ -583,11 +578,7 @@ def test_creating_a_user_is_one_run_and_a_double_click_creates_once(open_app, ru
         assert not users.username_taken(session, username)
     at.text_input(key="new_password").input("long-enough-1")
     at.button(key="create_user_submit").click()
-    states = at._tree.get_widget_states()
-    runs.clear()
-    at.run()
-    assert not at.exception
-    assert len(runs) == 1  # was 2
+    states = _one_run(at, runs)  # was 2 runs
     assert f"کاربر {username} ایجاد شد." in [s.value for s in at.success]
     with db.session_scope() as session:
         assert users.username_taken(session, username)
@@ -605,11 +596,7 @@ def test_editing_deactivating_and_activating_a_user_are_one_run_each(open_app, r
          and f.key != "new_display_name").input("نام تازه در یک اجرا")
     next(b for b in at.button if b.label == "ذخیره" and b.proto.form_id.startswith(
         f"edit_user_{user_id}")).click()
-    states = at._tree.get_widget_states()
-    runs.clear()
-    at.run()
-    assert not at.exception
-    assert len(runs) == 1  # was 2
+    states = _one_run(at, runs)  # was 2 runs
     assert "ذخیره شد." in [s.value for s in at.success]
     assert "نام تازه در یک اجرا" in at.dataframe[0].value.to_string()  # the table, same run
     saved = _account(user_id)
@@ -648,11 +635,7 @@ def test_every_department_write_is_one_run(open_app, own_copy, runs):  # noqa: F
     # created; a double click creates it once, with no "exists" refusal
     next(f for f in at.text_input if f.label == "نام (فارسی)").input(name)  # the new one's
     _labelled(at, "ایجاد").click()
-    states = at._tree.get_widget_states()
-    runs.clear()
-    at.run()
-    assert not at.exception
-    assert len(runs) == 1  # was 2
+    states = _one_run(at, runs)  # was 2 runs
     assert "ذخیره شد." in [s.value for s in at.success]
     assert any(name in row for row in at.dataframe[0].value.astype(str).values.tolist()
                for row in row)  # the tree, in the same run
@@ -695,11 +678,7 @@ def test_saving_a_kpi_definition_is_one_run_and_the_table_shows_it(open_app, run
     next(m for m in at.multiselect if m.key == f"{prefix}_departments").set_value(
         [manager.department_id])
     _form_button(at, prefix).click()
-    states = at._tree.get_widget_states()
-    runs.clear()
-    at.run()
-    assert not at.exception
-    assert len(runs) == 1  # was 2
+    states = _one_run(at, runs)  # was 2 runs
     assert f"شاخص «{escape_markdown(name)}» ذخیره شد." in [s.value for s in at.success]
     assert name in at.dataframe[0].value.to_string()  # the table, in the same run
     assert next(f for f in at.text_input if f.key == "kpi_def___new___1_name_fa").value == ""
@@ -726,11 +705,7 @@ def test_entering_kpi_values_is_one_run_and_saved_once(open_app, runs):
     form = f"kpi_entry_form_{kpi.code}_{period.key}"
     next(f for f in at.text_input if f.key and f.key.startswith(form)).input("۷۰")
     _form_button(at, form).click()
-    states = at._tree.get_widget_states()
-    runs.clear()
-    at.run()
-    assert not at.exception
-    assert len(runs) == 1  # was 2
+    states = _one_run(at, runs)  # was 2 runs
     assert "۱ مقدار ذخیره شد." in [s.value for s in at.success]
 
     def sheet():
