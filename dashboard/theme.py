@@ -165,8 +165,6 @@ _SHARED = f"""
   [data-testid="stElementToolbar"] {{ top: 0.25rem; }}
 @media (max-width: 640px) {{
   [data-testid="stMainBlockContainer"] {{ padding-top: 4.5rem; }}
-  /* An urgent notice on a phone: its whole title on up to two lines, the buttons below
-     (one line clipped it to about three words). */
   [class*="st-key-urgent_banner_"] {{ flex-wrap: wrap; }}
   [class*="st-key-urgent_banner_"] > div:has([data-testid="stPageLink"]) {{ flex: 1 1 100%; }}
   [class*="st-key-urgent_banner_"] [data-testid="stPageLink-NavLink"],

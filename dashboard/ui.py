@@ -219,6 +219,11 @@ def write_in_callback(place: str, action: Callable[..., T], *args: Any, **kwargs
     return _write(lambda text, icon: keep_refusal(place, text, icon), action, args, kwargs)
 
 
+def forget_refusal(place: str) -> None:
+    """From a callback: a refusal kept for `place` is not to be said after all."""
+    st.session_state.pop(_refusal_key(place), None)
+
+
 def keep_refusal(place: str, text: str, icon: str | None = None) -> None:
     """From a callback: a message `show_refusal(place)` shows beside the form."""
     kept = st.session_state.setdefault(_refusal_key(place), [])

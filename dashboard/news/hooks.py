@@ -60,8 +60,8 @@ def _dismiss(item_id: int) -> None:
 def _notice(notice) -> None:
     """One notice on one line: the title (a link to the item, its excerpt on hover), then
     "I have read it" when it asks for that, and close."""
-    # One line on a wide screen; on a phone the theme lets the title take two lines and
-    # puts the buttons under it.
+    # One line on a wide screen; on a phone the theme (its 640 px block) lets the title
+    # take two lines and puts the buttons under it: one line clipped it to three words.
     with st.container(border=True, key=f"urgent_banner_{notice.id}", horizontal=True,
                       vertical_alignment="center", gap="small", wrap=False):
         st.page_link(NEWS_PAGE, label=escape_markdown(notice.title),

@@ -11,6 +11,7 @@ from dashboard.surveys.viewer import Viewer, enps_anchor, likert_label
 from dashboard.ui import (
     back_icon,
     escape_markdown,
+    forget_refusal,
     read,
     read_or_explain,
     said_at,
@@ -57,10 +58,21 @@ def _submit_answers(viewer: Viewer, wave_id: int) -> None:
     st.session_state["survey_problems"] = problems
     if problems:
         return
+    # Noted before the write: a double click's second submission can reach the server
+    # after the first was stored but before this session noted it as done (seen once in
+    # a browser test: the thanks was replaced by "you have already answered").
+    attempted = st.session_state.setdefault("survey_attempted", set())
+    tried_before = wave_id in attempted
+    attempted.add(wave_id)
     if not write_in_callback(_place(wave_id), surveys.submit, wave_id, answers).ok:
-        if read(surveys.has_answered, viewer.actor, wave_id):  # another tab or device was first
-            st.session_state.setdefault("survey_refused", set()).add(wave_id)
-        return
+        if read(surveys.has_answered, viewer.actor, wave_id):
+            if not tried_before:  # another tab or device was first
+                st.session_state.setdefault("survey_refused", set()).add(wave_id)
+                return
+            # This session's own earlier click was stored: thank, do not refuse.
+            forget_refusal(_place(wave_id))
+        else:
+            return
     st.session_state["survey_done"].add(wave_id)
     for item in form.items:
         st.session_state.pop(answer_key(wave_id, item.id), None)
