@@ -738,13 +738,10 @@ def test_a_second_click_after_a_stored_submission_still_thanks(open_app, own_cop
     """A double click's second submission can arrive after the first was stored but
     before this session noted it (seen once in a browser): the page still thanks, it
     does not say "you have already answered"."""
+    at, wave_id = _employee_answering(open_app, own_copy)
     with db.session_scope(db.get_engine(own_copy)) as session:
         employee = users.active_actor(session, "employee")
-        wave_id = next(w for w in surveys.open_waves_for(session, employee)
-                       if not w.answered).wave_id
         form = surveys.wave_form(session, employee, wave_id)
-    at = open_app("employee", SURVEYS)
-    at.button(key=f"answer_{wave_id}").click().run()
     for item in form.items:
         if item.kind in ("likert5", "enps", "choice"):
             at.radio(key=f"survey_answer_{wave_id}_{item.id}").set_value(
